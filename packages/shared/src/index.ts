@@ -1,0 +1,6 @@
+export { type DiscoveryDocument, discoveryUrl, fetchDiscovery } from "./discovery.js";
+export { isValidationErrorCode, VALIDATION_ERROR_CODES, type ValidationErrorCode } from "./error-codes.js";
+export { ConfigError, SsoError, TokenError, UpstreamError } from "./errors.js";
+export { type FetchJsonOptions, fetchJson, type JsonResponse } from "./fetch-json.js";
+export { createLogger, type LogFields, type Logger, type LogLevel, type LogSink } from "./logger.js";
+export { tokenFingerprint } from "./token-fingerprint.js";
