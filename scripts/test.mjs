@@ -12,6 +12,13 @@ run(pnpm, ["run", "lint"], { hint: "Run 'pnpm format' to fix formatting, then lo
 run(pnpm, ["run", "typecheck"]);
 run(pnpm, ["run", "build"]);
 
+// Set-up steps that later tiers need (Debian's chromium for the browser tests, the Keycloak
+// distribution and PostgreSQL for the real-IdP tier). Each prints its progress and says what to do
+// when it cannot.
+for (const step of ["stack/scripts/ensure-chromium.mjs", "stack/scripts/ensure-keycloak.mjs"]) {
+  if (existsSync(join(root, step))) run(process.execPath, [step]);
+}
+
 mkdirSync(join(root, "test-results"), { recursive: true });
 const report = join(root, "test-results", "vitest.json");
 const args = [
