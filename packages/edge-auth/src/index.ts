@@ -1,1 +1,12 @@
-export const PACKAGE = "edge-auth";
+export { loadConfig, readSsmParameter } from "./config/load-config.js";
+export { ssmParameterName } from "./config/ssm-parameter-name.js";
+export {
+  CONFIG_DEFAULTS,
+  type EdgeConfig,
+  parseConfig,
+  parseConfigText,
+  type RequiredRoles,
+} from "./config.js";
+export { type Decision, decide, routeOf, type SessionCheck } from "./decide.js";
+export { createHandler, type EdgeHandler, type HandlerDeps } from "./handler.js";
+export { createLambdaHandler, type LambdaHandlerOptions } from "./lambda-handler.js";

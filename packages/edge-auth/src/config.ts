@@ -1,0 +1,175 @@
+import { ConfigError } from "@static-sso/shared";
+
+/** Roles every protected path needs, or path globs mapped to the roles they need (all listed, AND). */
+export type RequiredRoles = string[] | Record<string, string[]>;
+
+/** The edge function's configuration (shared/CONTRACTS.md `packages/edge-auth`), with defaults applied. */
+export interface EdgeConfig {
+  issuer: string;
+  clientId: string;
+  /** Absent: a public client, PKCE alone. */
+  clientSecret?: string;
+  /** The validation API's `POST /validate` URL. */
+  validateUrl: string;
+  scopes: string[];
+  callbackPath: string;
+  logoutPath: string;
+  publicPaths: string[];
+  cookiePrefix: string;
+  requiredRoles?: RequiredRoles;
+  /** Where the IdP sends the browser after logout: a path on this site or a URL on the same host. */
+  postLogoutRedirectUri?: string;
+  /** Overrides `https://<host>` as the site's origin (redirect_uri, post-logout default). */
+  siteOrigin?: string;
+  /** Deadline for one validation API call (default 2000 ms). */
+  validateTimeoutMs: number;
+  /** Deadline for one IdP call: discovery, token endpoint (default 2500 ms). */
+  idpTimeoutMs: number;
+}
+
+export const CONFIG_DEFAULTS = {
+  scopes: ["openid", "profile", "email"],
+  callbackPath: "/_auth/callback",
+  logoutPath: "/_auth/logout",
+  publicPaths: [] as string[],
+  cookiePrefix: "sso",
+  validateTimeoutMs: 2000,
+  idpTimeoutMs: 2500,
+} as const;
+
+const LOOPBACK = new Set(["localhost", "127.0.0.1", "[::1]"]);
+
+function isObject(v: unknown): v is Record<string, unknown> {
+  return typeof v === "object" && v !== null && !Array.isArray(v);
+}
+
+function requiredString(raw: Record<string, unknown>, field: string): string {
+  const v = raw[field];
+  if (typeof v !== "string" || v.trim() === "")
+    throw new ConfigError(field, "is required (a non-empty string)");
+  return v.trim();
+}
+
+function optionalString(raw: Record<string, unknown>, field: string): string | undefined {
+  const v = raw[field];
+  if (v === undefined || v === null || v === "") return undefined;
+  if (typeof v !== "string") throw new ConfigError(field, "must be a string");
+  return v;
+}
+
+/** https everywhere; plain http only on loopback, for the local stack and tests. */
+function url(field: string, value: string): string {
+  let parsed: URL;
+  try {
+    parsed = new URL(value);
+  } catch {
+    throw new ConfigError(field, `is not a URL: ${JSON.stringify(value)}`);
+  }
+  if (parsed.protocol !== "https:" && !(parsed.protocol === "http:" && LOOPBACK.has(parsed.hostname)))
+    throw new ConfigError(field, "must be an https:// URL (http:// only for localhost)");
+  return value;
+}
+
+function path(field: string, value: unknown, fallback: string): string {
+  if (value === undefined) return fallback;
+  if (typeof value !== "string" || !/^\/[^?#\s]*$/.test(value) || value.startsWith("//"))
+    throw new ConfigError(field, "must be a path starting with / (no query, no spaces)");
+  return value;
+}
+
+function stringList(field: string, value: unknown): string[] {
+  if (!Array.isArray(value) || value.some((v) => typeof v !== "string" || v === ""))
+    throw new ConfigError(field, "must be a list of non-empty strings");
+  return value as string[];
+}
+
+function globList(field: string, value: unknown): string[] {
+  const list = stringList(field, value);
+  for (const g of list) if (!g.startsWith("/")) throw new ConfigError(field, `glob ${g} must start with /`);
+  return list;
+}
+
+function requiredRoles(value: unknown): RequiredRoles | undefined {
+  if (value === undefined || value === null) return undefined;
+  if (Array.isArray(value)) return stringList("requiredRoles", value);
+  if (!isObject(value))
+    throw new ConfigError("requiredRoles", "must be a list of roles or an object of path globs to roles");
+  const out: Record<string, string[]> = {};
+  for (const [glob, roles] of Object.entries(value)) {
+    if (!glob.startsWith("/")) throw new ConfigError(`requiredRoles["${glob}"]`, "glob must start with /");
+    out[glob] = stringList(`requiredRoles["${glob}"]`, roles);
+  }
+  return out;
+}
+
+function timeout(field: string, value: unknown, fallback: number): number {
+  if (value === undefined) return fallback;
+  if (typeof value !== "number" || !Number.isInteger(value) || value < 50 || value > 4500)
+    throw new ConfigError(field, "must be an integer between 50 and 4500 (ms; Lambda@Edge stops at 5 s)");
+  return value;
+}
+
+/** Checks a parsed config document and applies the defaults; throws ConfigError naming the field. */
+export function parseConfig(raw: unknown): EdgeConfig {
+  if (!isObject(raw)) throw new ConfigError("(root)", "must be a JSON object");
+  const issuer = url("issuer", requiredString(raw, "issuer")).replace(/\/+$/, "");
+  const clientId = requiredString(raw, "clientId");
+  const clientSecret = optionalString(raw, "clientSecret");
+  const validateUrl = url("validateUrl", requiredString(raw, "validateUrl"));
+
+  let scopes: string[] = [...CONFIG_DEFAULTS.scopes];
+  if (typeof raw.scopes === "string") scopes = raw.scopes.split(/\s+/).filter(Boolean);
+  else if (raw.scopes !== undefined) scopes = stringList("scopes", raw.scopes);
+  if (!scopes.includes("openid")) throw new ConfigError("scopes", "must include openid");
+
+  const cookiePrefix = raw.cookiePrefix === undefined ? CONFIG_DEFAULTS.cookiePrefix : raw.cookiePrefix;
+  if (typeof cookiePrefix !== "string" || !/^[A-Za-z0-9_-]{1,20}$/.test(cookiePrefix))
+    throw new ConfigError("cookiePrefix", "must be 1-20 characters of A-Z a-z 0-9 _ -");
+
+  const callbackPath = path("callbackPath", raw.callbackPath, CONFIG_DEFAULTS.callbackPath);
+  const logoutPath = path("logoutPath", raw.logoutPath, CONFIG_DEFAULTS.logoutPath);
+  if (callbackPath === logoutPath) throw new ConfigError("logoutPath", "must differ from callbackPath");
+
+  const postLogoutRedirectUri = optionalString(raw, "postLogoutRedirectUri");
+  if (postLogoutRedirectUri !== undefined && !postLogoutRedirectUri.startsWith("/"))
+    url("postLogoutRedirectUri", postLogoutRedirectUri);
+  const siteOrigin = optionalString(raw, "siteOrigin");
+  if (siteOrigin !== undefined) {
+    url("siteOrigin", siteOrigin);
+    if (new URL(siteOrigin).origin !== siteOrigin.replace(/\/+$/, ""))
+      throw new ConfigError("siteOrigin", "must be an origin only (scheme://host[:port])");
+  }
+
+  const config: EdgeConfig = {
+    issuer,
+    clientId,
+    validateUrl,
+    scopes,
+    callbackPath,
+    logoutPath,
+    publicPaths:
+      raw.publicPaths === undefined
+        ? [...CONFIG_DEFAULTS.publicPaths]
+        : globList("publicPaths", raw.publicPaths),
+    cookiePrefix,
+    validateTimeoutMs: timeout("validateTimeoutMs", raw.validateTimeoutMs, CONFIG_DEFAULTS.validateTimeoutMs),
+    idpTimeoutMs: timeout("idpTimeoutMs", raw.idpTimeoutMs, CONFIG_DEFAULTS.idpTimeoutMs),
+  };
+  const roles = requiredRoles(raw.requiredRoles);
+  if (roles !== undefined) config.requiredRoles = roles;
+  if (clientSecret !== undefined) config.clientSecret = clientSecret;
+  if (postLogoutRedirectUri !== undefined) config.postLogoutRedirectUri = postLogoutRedirectUri;
+  if (siteOrigin !== undefined) config.siteOrigin = siteOrigin.replace(/\/+$/, "");
+  return config;
+}
+
+/** Parses config text (config.json or the SSM parameter's value). */
+export function parseConfigText(text: string): EdgeConfig {
+  let raw: unknown;
+  try {
+    raw = JSON.parse(text);
+  } catch (cause) {
+    throw new ConfigError("(root)", "is not valid JSON", { cause });
+  }
+  return parseConfig(raw);
+}

@@ -1,0 +1,82 @@
+import type { ValidationErrorCode } from "@static-sso/shared";
+import type { EdgeConfig } from "./config.js";
+import { matchesAny, normalizePath } from "./paths.js";
+import { missingRoles } from "./roles.js";
+
+export type Route =
+  | { kind: "callback" }
+  | { kind: "logout" }
+  | { kind: "public"; path: string }
+  | { kind: "protected"; path: string }
+  | { kind: "bad_path" };
+
+/** Where a request goes, from its path alone. Access decisions use the normalized path (see normalizePath). */
+export function routeOf(uri: string, config: EdgeConfig): Route {
+  const path = normalizePath(uri);
+  if (path === undefined) return { kind: "bad_path" };
+  if (path === config.callbackPath) return { kind: "callback" };
+  if (path === config.logoutPath) return { kind: "logout" };
+  if (matchesAny(path, config.publicPaths)) return { kind: "public", path };
+  return { kind: "protected", path };
+}
+
+/** What the session cookies amount to, once checked (locally and with the validation API). */
+export type SessionCheck =
+  | { kind: "none"; hasRefresh: boolean }
+  | { kind: "valid"; claims: Record<string, unknown>; cached: boolean }
+  | { kind: "expired"; hasRefresh: boolean }
+  | { kind: "invalid"; code: ValidationErrorCode; hasRefresh: boolean }
+  | { kind: "unavailable"; reason: string };
+
+export type Decision =
+  | { type: "allow"; reason: "public" | "session_valid" }
+  | { type: "login"; reason: string }
+  | { type: "unauthorized"; reason: string }
+  | { type: "callback"; reason: string }
+  | { type: "refresh"; reason: "token_expired" | "no_access_token" }
+  | { type: "logout"; reason: "logout" }
+  | { type: "deny"; reason: "role_missing" | "bad_path" }
+  | { type: "unavailable"; reason: string };
+
+/**
+ * The access decision for one request: pure, no I/O. `session` is the checked session for protected
+ * routes (the handler only checks it there). Anything not positively allowed is not allowed.
+ */
+export function decide(input: {
+  route: Route;
+  navigation: boolean;
+  session?: SessionCheck;
+  config: EdgeConfig;
+}): Decision {
+  const { route, navigation, session, config } = input;
+  switch (route.kind) {
+    case "bad_path":
+      return { type: "deny", reason: "bad_path" };
+    case "callback":
+      return { type: "callback", reason: "callback" };
+    case "logout":
+      return { type: "logout", reason: "logout" };
+    case "public":
+      return { type: "allow", reason: "public" };
+    case "protected":
+      break;
+  }
+  const toLogin = (reason: string): Decision =>
+    navigation ? { type: "login", reason } : { type: "unauthorized", reason };
+  if (!session) return { type: "unavailable", reason: "session_not_checked" };
+  switch (session.kind) {
+    case "unavailable":
+      return { type: "unavailable", reason: session.reason };
+    case "none":
+      return session.hasRefresh ? { type: "refresh", reason: "no_access_token" } : toLogin("no_session");
+    case "expired":
+      return session.hasRefresh ? { type: "refresh", reason: "token_expired" } : toLogin("token_expired");
+    case "invalid":
+      return toLogin(session.code);
+    case "valid": {
+      const missing = missingRoles(route.path, session.claims, config.requiredRoles, config.clientId);
+      if (missing.length > 0) return { type: "deny", reason: "role_missing" };
+      return { type: "allow", reason: "session_valid" };
+    }
+  }
+}

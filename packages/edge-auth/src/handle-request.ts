@@ -1,0 +1,308 @@
+import { UpstreamError } from "@static-sso/shared";
+import type { CloudFrontRequest, CloudFrontResultResponse } from "aws-lambda";
+import { decodeJwt } from "jose";
+import type { EdgeConfig } from "./config.js";
+import type { Deadline } from "./deadline.js";
+import { type Decision, decide, routeOf } from "./decide.js";
+import { buildAuthorizationUrl } from "./oidc/authorization-url.js";
+import type { DiscoveryCache } from "./oidc/discovery-cache.js";
+import { buildLogoutUrl, postLogoutRedirectUri } from "./oidc/logout-url.js";
+import { refreshTokens } from "./oidc/refresh.js";
+import {
+  createLoginState,
+  decodeStateCookie,
+  encodeStateCookie,
+  isWellFormedState,
+  STATE_COOKIE_MAX_AGE_S,
+} from "./oidc/state.js";
+import { exchangeCode } from "./oidc/token-exchange.js";
+import { TokenEndpointError } from "./oidc/token-request.js";
+import {
+  badRequestResponse,
+  forbiddenResponse,
+  loginFailedResponse,
+  redirectResponse,
+  unauthorizedResponse,
+  unavailableResponse,
+} from "./responses.js";
+import { originalPath } from "./return-path.js";
+import { checkSession } from "./session/check-session.js";
+import {
+  type CookieNames,
+  clearAllCookies,
+  clearCookieHeader,
+  parseCookieHeaders,
+  readChunked,
+  sessionSetCookies,
+  setCookieHeader,
+  stripOwnCookies,
+} from "./session/cookies.js";
+import type { ValidationCache } from "./session/validation-cache.js";
+import { siteOriginOf } from "./site-origin.js";
+import { validateToken } from "./validate-client.js";
+import { isNavigation, type ViewerRequest } from "./viewer-request.js";
+
+/** Shared by every request of a container: config, caches. Nothing request-specific. */
+export interface HandlerContext {
+  config: EdgeConfig;
+  names: CookieNames;
+  cache: ValidationCache;
+  discovery: DiscoveryCache;
+  now: () => number;
+  fetch?: typeof fetch;
+}
+
+/** Per request: what the log line reports. */
+export interface RequestTrace {
+  timings: Record<string, number>;
+  cache?: "hit" | "miss";
+  detail?: string;
+}
+
+export type Handled = { decision: Decision; result: CloudFrontRequest | CloudFrontResultResponse };
+
+/** Beyond this many login states in flight (tabs), a new login clears the old ones: keeps the cookie jar bounded. */
+const MAX_PENDING_LOGINS = 8;
+
+async function timed<T>(
+  trace: RequestTrace,
+  key: string,
+  now: () => number,
+  work: () => Promise<T>,
+): Promise<T> {
+  const started = now();
+  try {
+    return await work();
+  } finally {
+    trace.timings[key] = (trace.timings[key] ?? 0) + (now() - started);
+  }
+}
+
+export async function handleRequest(
+  ctx: HandlerContext,
+  request: CloudFrontRequest,
+  req: ViewerRequest,
+  deadline: Deadline,
+  trace: RequestTrace,
+): Promise<Handled> {
+  const { config, names } = ctx;
+  const cookies = parseCookieHeaders(req.cookieHeaders);
+  const route = routeOf(req.uri, config);
+  const navigation = isNavigation(req);
+  const fetchOpt = ctx.fetch ? { fetch: ctx.fetch } : {};
+  const discovery = () =>
+    timed(trace, "discoveryMs", ctx.now, () => ctx.discovery.get(deadline.remaining(config.idpTimeoutMs)));
+  const origin = siteOriginOf(req.host, config);
+  const redirectUri = `${origin}${config.callbackPath}`;
+
+  let session: Awaited<ReturnType<typeof checkSession>> | undefined;
+  if (route.kind === "protected") {
+    session = await checkSession(cookies, {
+      names,
+      cache: ctx.cache,
+      now: ctx.now,
+      validateUrl: config.validateUrl,
+      timeoutMs: deadline.remaining(config.validateTimeoutMs),
+      ...fetchOpt,
+      onValidateCall: (ms) => {
+        trace.timings.validateMs = ms;
+      },
+    });
+    if (session.kind === "valid") trace.cache = session.cached ? "hit" : "miss";
+  }
+  const decision = decide({ route, navigation, config, ...(session ? { session } : {}) });
+
+  const startLogin = async (clear: string[]): Promise<CloudFrontResultResponse> => {
+    const doc = await discovery();
+    const login = createLoginState(originalPath(req.uri, req.querystring));
+    const pending = [...cookies.keys()].filter((n) => names.stateOf(n) !== undefined);
+    const setCookies = [...clear];
+    if (pending.length >= MAX_PENDING_LOGINS) for (const n of pending) setCookies.push(clearCookieHeader(n));
+    setCookies.push(
+      setCookieHeader(names.state(login.state), encodeStateCookie(login), STATE_COOKIE_MAX_AGE_S),
+    );
+    const location = buildAuthorizationUrl(doc.authorization_endpoint, {
+      clientId: config.clientId,
+      redirectUri,
+      scopes: config.scopes,
+      state: login.state,
+      nonce: login.nonce,
+      challenge: login.challenge,
+    });
+    return redirectResponse(location, setCookies);
+  };
+  const expireSession = () => sessionSetCookies(names, {}, cookies);
+
+  try {
+    switch (decision.type) {
+      case "allow":
+        return { decision, result: passToOrigin(request, req, names) };
+      case "deny":
+        return {
+          decision,
+          result: decision.reason === "bad_path" ? badRequestResponse() : forbiddenResponse(),
+        };
+      case "unavailable":
+        return { decision, result: unavailableResponse() };
+      case "unauthorized":
+        return { decision, result: unauthorizedResponse(decision.reason, expireSession()) };
+      case "login":
+        return { decision, result: await startLogin(expireSession()) };
+      case "refresh": {
+        const refreshToken = readChunked(cookies, names.session.refresh) ?? "";
+        const doc = await discovery();
+        try {
+          const tokens = await timed(trace, "grantMs", ctx.now, () =>
+            refreshTokens(doc.token_endpoint, refreshToken, config, {
+              timeoutMs: deadline.remaining(config.idpTimeoutMs),
+              ...fetchOpt,
+            }),
+          );
+          const setCookies = sessionSetCookies(
+            names,
+            {
+              access: tokens.access_token,
+              id: tokens.id_token ?? readChunked(cookies, names.session.id),
+              refresh: tokens.refresh_token,
+            },
+            cookies,
+          );
+          return { decision, result: redirectResponse(originalPath(req.uri, req.querystring), setCookies) };
+        } catch (error) {
+          if (!(error instanceof TokenEndpointError)) throw error;
+          trace.detail = `refresh_rejected:${error.oauthError}`;
+          const failed: Decision = navigation
+            ? { type: "login", reason: "refresh_failed" }
+            : { type: "unauthorized", reason: "refresh_failed" };
+          const result =
+            failed.type === "login"
+              ? await startLogin(expireSession())
+              : unauthorizedResponse("refresh_failed", expireSession());
+          return { decision: failed, result };
+        }
+      }
+      case "callback":
+        return await handleCallback(ctx, req, cookies, redirectUri, deadline, trace, discovery);
+      case "logout": {
+        const clear = clearAllCookies(names, cookies);
+        const idToken = readChunked(cookies, names.session.id);
+        const after = postLogoutRedirectUri(origin, config);
+        let doc: Awaited<ReturnType<typeof discovery>>;
+        try {
+          doc = await discovery();
+        } catch {
+          return {
+            decision: { type: "unavailable", reason: "discovery_unavailable" },
+            result: unavailableResponse(clear),
+          };
+        }
+        const location = doc.end_session_endpoint
+          ? buildLogoutUrl(doc.end_session_endpoint, {
+              clientId: config.clientId,
+              postLogoutRedirectUri: after,
+              ...(idToken ? { idTokenHint: idToken } : {}),
+            })
+          : after;
+        return { decision, result: redirectResponse(location, clear) };
+      }
+    }
+  } catch (error) {
+    if (error instanceof UpstreamError) {
+      trace.detail = error.upstream;
+      return {
+        decision: { type: "unavailable", reason: `${error.upstream}_unavailable` },
+        result: unavailableResponse(),
+      };
+    }
+    throw error;
+  }
+}
+
+/** The viewer's request, on to the origin, without this function's cookies. */
+function passToOrigin(request: CloudFrontRequest, req: ViewerRequest, names: CookieNames): CloudFrontRequest {
+  if (req.cookieHeaders.length === 0) return request;
+  const kept = stripOwnCookies(req.cookieHeaders, names);
+  const headers = { ...request.headers };
+  if (kept.length === 0) delete headers.cookie;
+  else headers.cookie = kept.map((value) => ({ key: "Cookie", value }));
+  return { ...request, headers };
+}
+
+async function handleCallback(
+  ctx: HandlerContext,
+  req: ViewerRequest,
+  cookies: ReadonlyMap<string, string>,
+  redirectUri: string,
+  deadline: Deadline,
+  trace: RequestTrace,
+  discovery: () => Promise<{ token_endpoint: string }>,
+): Promise<Handled> {
+  const { config, names } = ctx;
+  const params = new URLSearchParams(req.querystring);
+  const state = params.get("state");
+  const stateCookie = isWellFormedState(state) ? names.state(state) : undefined;
+  const clear = stateCookie && cookies.has(stateCookie) ? [clearCookieHeader(stateCookie)] : [];
+  const fail = (reason: string): Handled => ({
+    decision: { type: "callback", reason },
+    result: loginFailedResponse(reason, clear),
+  });
+  const idpError = params.get("error");
+  if (idpError) return fail(`idp_${idpError.replace(/[^a-z_]/g, "").slice(0, 40)}`);
+  const login =
+    stateCookie && isWellFormedState(state) ? decodeStateCookie(state, cookies.get(stateCookie)) : undefined;
+  if (!login) return fail("state_mismatch");
+  const code = params.get("code");
+  if (!code) return fail("code_missing");
+
+  const doc = await discovery();
+  let tokens: Awaited<ReturnType<typeof exchangeCode>>;
+  try {
+    tokens = await timed(trace, "grantMs", ctx.now, () =>
+      exchangeCode(doc.token_endpoint, { code, redirectUri, verifier: login.verifier }, config, {
+        timeoutMs: deadline.remaining(config.idpTimeoutMs),
+        ...(ctx.fetch ? { fetch: ctx.fetch } : {}),
+      }),
+    );
+  } catch (error) {
+    if (error instanceof TokenEndpointError) return fail(`code_rejected_${error.oauthError}`);
+    throw error;
+  }
+  if (!tokens.id_token) return fail("id_token_missing");
+
+  const outcome = await timed(trace, "validateMs", ctx.now, () =>
+    validateToken(tokens.id_token as string, {
+      validateUrl: config.validateUrl,
+      timeoutMs: deadline.remaining(config.validateTimeoutMs),
+      ...(ctx.fetch ? { fetch: ctx.fetch } : {}),
+    }),
+  );
+  if (outcome.kind === "unavailable")
+    return { decision: { type: "unavailable", reason: outcome.reason }, result: unavailableResponse(clear) };
+  if (outcome.kind === "invalid") return fail(`id_token_${outcome.code}`);
+  if (outcome.claims.nonce !== login.nonce) return fail("nonce_mismatch");
+  const aud = outcome.claims.aud;
+  if (!(aud === config.clientId || (Array.isArray(aud) && aud.includes(config.clientId))))
+    return fail("id_token_audience");
+  try {
+    decodeJwt(tokens.access_token);
+  } catch {
+    return fail("access_token_malformed");
+  }
+
+  const setCookies = [
+    ...clear,
+    ...sessionSetCookies(
+      names,
+      {
+        access: tokens.access_token,
+        id: tokens.id_token,
+        ...(tokens.refresh_token ? { refresh: tokens.refresh_token } : {}),
+      },
+      cookies,
+    ),
+  ];
+  return {
+    decision: { type: "callback", reason: "signed_in" },
+    result: redirectResponse(login.returnTo, setCookies),
+  };
+}

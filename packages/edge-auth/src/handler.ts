@@ -1,0 +1,91 @@
+import { createLogger, type LogSink } from "@static-sso/shared";
+import type { CloudFrontRequestEvent, CloudFrontRequestResult } from "aws-lambda";
+import { type EdgeConfig, parseConfig } from "./config.js";
+import { createDeadline } from "./deadline.js";
+import { type HandlerContext, handleRequest, type RequestTrace } from "./handle-request.js";
+import { createDiscoveryCache } from "./oidc/discovery-cache.js";
+import {
+  GENERATED_RESPONSE_LIMIT_BYTES,
+  generatedResponseBytes,
+  internalErrorResponse,
+} from "./responses.js";
+import { cookieNames } from "./session/cookies.js";
+import { createValidationCache } from "./session/validation-cache.js";
+import { readViewerRequest } from "./viewer-request.js";
+
+export interface HandlerDeps {
+  fetch?: typeof fetch;
+  /** Epoch ms; injected where expiry matters in tests. */
+  now?: () => number;
+  /** Where the one JSON log line per request goes (default stdout). */
+  logSink?: LogSink;
+  /** Most entries in the validation cache (default 1000). */
+  cacheMaxEntries?: number;
+}
+
+export type EdgeHandler = (event: CloudFrontRequestEvent) => Promise<CloudFrontRequestResult>;
+
+/**
+ * The viewer-request handler for one config. The closure holds what may be shared between requests of
+ * a container (config, the validation cache, the discovery document); everything else lives per call.
+ * Throws ConfigError (naming the field) for a bad config.
+ */
+export function createHandler(
+  input: EdgeConfig | Record<string, unknown>,
+  deps: HandlerDeps = {},
+): EdgeHandler {
+  // Validated (and defaulted) here too, so a caller without AWS can pass the raw config JSON.
+  const config = parseConfig(input);
+  const now = deps.now ?? Date.now;
+  const ctx: HandlerContext = {
+    config,
+    names: cookieNames(config.cookiePrefix),
+    cache: createValidationCache({
+      now,
+      ...(deps.cacheMaxEntries ? { maxEntries: deps.cacheMaxEntries } : {}),
+    }),
+    discovery: createDiscoveryCache(config.issuer, { now, ...(deps.fetch ? { fetch: deps.fetch } : {}) }),
+    now,
+    ...(deps.fetch ? { fetch: deps.fetch } : {}),
+  };
+  const logger = createLogger({ fn: "edge-auth" }, deps.logSink ? { sink: deps.logSink } : {});
+
+  return async (event) => {
+    const started = now();
+    const cf = event.Records[0]?.cf;
+    const requestId = cf?.config.requestId;
+    const trace: RequestTrace = { timings: {} };
+    try {
+      if (!cf) throw new Error("not a CloudFront event");
+      const req = readViewerRequest(cf.request);
+      const { decision, result } = await handleRequest(ctx, cf.request, req, createDeadline(now), trace);
+      let out = result;
+      if ("status" in out && generatedResponseBytes(out) > GENERATED_RESPONSE_LIMIT_BYTES) {
+        trace.detail = "response_too_large";
+        out = internalErrorResponse();
+      }
+      logger.info("request", {
+        requestId,
+        decision: decision.type,
+        reason: decision.reason,
+        status: "status" in out ? Number(out.status) : undefined,
+        path: req.uri.slice(0, 200),
+        cache: trace.cache,
+        detail: trace.detail,
+        durationMs: now() - started,
+        ...trace.timings,
+      });
+      return out;
+    } catch (error) {
+      // Unexpected: fail closed, once, here.
+      logger.error("request", {
+        requestId,
+        decision: "error",
+        reason: "internal_error",
+        error: error instanceof Error ? { name: error.name, message: error.message } : String(error),
+        durationMs: now() - started,
+      });
+      return internalErrorResponse();
+    }
+  };
+}

@@ -1,0 +1,107 @@
+import type { CloudFrontHeaders, CloudFrontResultResponse } from "aws-lambda";
+
+/**
+ * Lambda@Edge caps a response generated in a viewer-request function at 40 KB, headers and body
+ * together (CloudFront developer guide, "Quotas on Lambda@Edge"). Our pages are tiny; the guard is for
+ * Set-Cookie lines carrying large tokens.
+ */
+export const GENERATED_RESPONSE_LIMIT_BYTES = 40 * 1024;
+export const RETRY_AFTER_SECONDS = 5;
+
+const STATUS_TEXT: Record<number, string> = {
+  302: "Found",
+  400: "Bad Request",
+  401: "Unauthorized",
+  403: "Forbidden",
+  500: "Internal Server Error",
+  503: "Service Unavailable",
+};
+
+function headers(contentType: string | undefined, extra: Record<string, string>, setCookies: string[]) {
+  const out: CloudFrontHeaders = {
+    "cache-control": [{ key: "Cache-Control", value: "no-store" }],
+    "x-content-type-options": [{ key: "X-Content-Type-Options", value: "nosniff" }],
+    "referrer-policy": [{ key: "Referrer-Policy", value: "no-referrer" }],
+  };
+  if (contentType) out["content-type"] = [{ key: "Content-Type", value: contentType }];
+  for (const [key, value] of Object.entries(extra)) out[key.toLowerCase()] = [{ key, value }];
+  if (setCookies.length > 0) out["set-cookie"] = setCookies.map((value) => ({ key: "Set-Cookie", value }));
+  return out;
+}
+
+function result(status: number, hdrs: CloudFrontHeaders, body?: string): CloudFrontResultResponse {
+  return {
+    status: String(status),
+    statusDescription: STATUS_TEXT[status] ?? "",
+    headers: hdrs,
+    ...(body !== undefined ? { body } : {}),
+  };
+}
+
+function page(title: string, text: string): string {
+  return `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width"><title>${title}</title></head><body><h1>${title}</h1><p>${text}</p></body></html>`;
+}
+
+const HTML = "text/html; charset=utf-8";
+
+export function redirectResponse(location: string, setCookies: string[] = []): CloudFrontResultResponse {
+  return result(302, headers(undefined, { Location: location }, setCookies));
+}
+
+/** For fetch/XHR: a redirect to the IdP would be useless to them. */
+export function unauthorizedResponse(reason: string, setCookies: string[] = []): CloudFrontResultResponse {
+  return result(
+    401,
+    headers("application/json", {}, setCookies),
+    JSON.stringify({
+      error: "login_required",
+      reason,
+      message: "Sign in again: load the page in the browser.",
+    }),
+  );
+}
+
+export function forbiddenResponse(): CloudFrontResultResponse {
+  return result(
+    403,
+    headers(HTML, {}, []),
+    page("Access denied", "Your account does not have access to this page."),
+  );
+}
+
+export function badRequestResponse(): CloudFrontResultResponse {
+  return result(400, headers(HTML, {}, []), page("Bad request", "This address cannot be served."));
+}
+
+/** A sign-in that did not complete (IdP error, lost state, rejected code): say so, offer a fresh start. */
+export function loginFailedResponse(reason: string, setCookies: string[] = []): CloudFrontResultResponse {
+  const safe = reason.replace(/[^a-z0-9_]/gi, "");
+  return result(
+    400,
+    headers(HTML, {}, setCookies),
+    page("Sign-in did not complete", `Reason: ${safe}. <a href="/">Start again</a>.`),
+  );
+}
+
+export function unavailableResponse(setCookies: string[] = []): CloudFrontResultResponse {
+  return result(
+    503,
+    headers(HTML, { "Retry-After": String(RETRY_AFTER_SECONDS) }, setCookies),
+    page(
+      "Temporarily unavailable",
+      "Sign-in cannot be checked right now. Please try again in a few seconds.",
+    ),
+  );
+}
+
+export function internalErrorResponse(): CloudFrontResultResponse {
+  return result(500, headers(HTML, {}, []), page("Error", "Something went wrong."));
+}
+
+/** Bytes of a generated response as CloudFront counts them (header names, values, body), roughly. */
+export function generatedResponseBytes(res: CloudFrontResultResponse): number {
+  let n = Buffer.byteLength(res.body ?? "");
+  for (const list of Object.values(res.headers ?? {}))
+    for (const h of list) n += Buffer.byteLength(h.key ?? "") + Buffer.byteLength(h.value) + 4;
+  return n;
+}

@@ -1,0 +1,59 @@
+import { decodeJwt } from "jose";
+import type { SessionCheck } from "../decide.js";
+import { validateToken } from "../validate-client.js";
+import { type CookieNames, readChunked } from "./cookies.js";
+import type { ValidationCache } from "./validation-cache.js";
+
+/**
+ * Checks the access token from the session cookies: a local look at `exp` (an expired token needs no
+ * round trip), then the cache of positive answers, then the validation API. Only the API's yes counts:
+ * decoding locally never grants access.
+ */
+export async function checkSession(
+  cookies: ReadonlyMap<string, string>,
+  deps: {
+    names: CookieNames;
+    cache: ValidationCache;
+    now: () => number;
+    validateUrl: string;
+    timeoutMs: number;
+    fetch?: typeof fetch;
+    onValidateCall?: (ms: number) => void;
+  },
+): Promise<SessionCheck> {
+  const hasRefresh = readChunked(cookies, deps.names.session.refresh) !== undefined;
+  const token = readChunked(cookies, deps.names.session.access);
+  if (!token) return { kind: "none", hasRefresh };
+  let exp: number | undefined;
+  try {
+    exp = decodeJwt(token).exp;
+  } catch {
+    return { kind: "invalid", code: "token_malformed", hasRefresh };
+  }
+  if (typeof exp !== "number") return { kind: "invalid", code: "claim_invalid", hasRefresh };
+  if (exp * 1000 <= deps.now()) return { kind: "expired", hasRefresh };
+
+  const hit = deps.cache.get(token);
+  if (hit) return { kind: "valid", claims: hit.claims, cached: true };
+
+  const started = deps.now();
+  const outcome = await validateToken(token, {
+    validateUrl: deps.validateUrl,
+    timeoutMs: deps.timeoutMs,
+    ...(deps.fetch ? { fetch: deps.fetch } : {}),
+  });
+  deps.onValidateCall?.(deps.now() - started);
+  switch (outcome.kind) {
+    case "valid": {
+      const answeredUntil = outcome.expiresIn > 0 ? deps.now() + outcome.expiresIn * 1000 : exp * 1000;
+      deps.cache.set(token, { claims: outcome.claims, expiresAt: Math.min(answeredUntil, exp * 1000) });
+      return { kind: "valid", claims: outcome.claims, cached: false };
+    }
+    case "invalid":
+      return outcome.code === "token_expired"
+        ? { kind: "expired", hasRefresh }
+        : { kind: "invalid", code: outcome.code, hasRefresh };
+    case "unavailable":
+      return { kind: "unavailable", reason: outcome.reason };
+  }
+}

@@ -1,0 +1,136 @@
+import { parseCookie, stringifySetCookie } from "cookie";
+
+/**
+ * Browsers keep at most ~4096 bytes per cookie (name + value); a chunk's value stays well under that so
+ * name and attributes fit too. Tokens larger than one chunk are split across `<name>.0`, `<name>.1`, …
+ */
+export const COOKIE_CHUNK_BYTES = 3800;
+/** Fewer chunks than this per token; more means a token too large to carry in cookies at all. */
+export const MAX_CHUNKS = 4;
+
+export type SessionCookie = "access" | "id" | "refresh";
+
+export interface CookieNames {
+  /** Every cookie this function sets starts with this. */
+  prefix: string;
+  session: Record<SessionCookie, string>;
+  state(state: string): string;
+  /** The state a state-cookie name belongs to, if it is one. */
+  stateOf(name: string): string | undefined;
+}
+
+/**
+ * `__Host-` cookies: Secure, Path=/ and no Domain, so neither another subdomain nor plain http can set or
+ * overwrite them.
+ */
+export function cookieNames(cookiePrefix: string): CookieNames {
+  const prefix = `__Host-${cookiePrefix}-`;
+  const statePrefix = `${prefix}st-`;
+  return {
+    prefix,
+    session: { access: `${prefix}at`, id: `${prefix}id`, refresh: `${prefix}rt` },
+    state: (s) => `${statePrefix}${s}`,
+    stateOf: (name) => (name.startsWith(statePrefix) ? name.slice(statePrefix.length) : undefined),
+  };
+}
+
+/** All cookies of every `cookie` header (CloudFront can pass several) in one map; first value wins. */
+export function parseCookieHeaders(values: readonly string[]): Map<string, string> {
+  const out = new Map<string, string>();
+  for (const header of values) {
+    for (const [name, value] of Object.entries(parseCookie(header))) {
+      if (value !== undefined && !out.has(name)) out.set(name, value);
+    }
+  }
+  return out;
+}
+
+/** A value stored under `name`, or split across `name.0`, `name.1`, …; undefined when absent or broken. */
+export function readChunked(cookies: ReadonlyMap<string, string>, name: string): string | undefined {
+  const whole = cookies.get(name);
+  if (whole) return whole;
+  const parts: string[] = [];
+  for (let i = 0; i < MAX_CHUNKS; i++) {
+    const part = cookies.get(`${name}.${i}`);
+    if (part === undefined) break;
+    parts.push(part);
+  }
+  return parts.length > 0 ? parts.join("") : undefined;
+}
+
+/** Split a value into the cookies that carry it: one `name` when it fits, else `name.0…`. */
+export function splitIntoCookies(name: string, value: string): Array<[string, string]> {
+  if (value.length <= COOKIE_CHUNK_BYTES) return [[name, value]];
+  const out: Array<[string, string]> = [];
+  for (let i = 0; i * COOKIE_CHUNK_BYTES < value.length; i++)
+    out.push([`${name}.${i}`, value.slice(i * COOKIE_CHUNK_BYTES, (i + 1) * COOKIE_CHUNK_BYTES)]);
+  if (out.length > MAX_CHUNKS)
+    throw new RangeError(`${name} needs ${out.length} cookies, over ${MAX_CHUNKS}`);
+  return out;
+}
+
+export function setCookieHeader(name: string, value: string, maxAgeSeconds?: number): string {
+  return stringifySetCookie(name, value, {
+    httpOnly: true,
+    secure: true,
+    sameSite: "lax",
+    path: "/",
+    ...(maxAgeSeconds !== undefined ? { maxAge: maxAgeSeconds } : {}),
+  });
+}
+
+export function clearCookieHeader(name: string): string {
+  return setCookieHeader(name, "", 0);
+}
+
+/**
+ * Set-Cookie lines that store a session: the tokens given (split when large), and expiry for every other
+ * cookie of the same kind the browser still holds (stale chunks of a longer old token, an old refresh
+ * token when none is given any more).
+ */
+export function sessionSetCookies(
+  names: CookieNames,
+  tokens: Partial<Record<SessionCookie, string>>,
+  present: ReadonlyMap<string, string>,
+): string[] {
+  const out: string[] = [];
+  for (const kind of ["access", "id", "refresh"] as const) {
+    const base = names.session[kind];
+    const written = new Set<string>();
+    const value = tokens[kind];
+    if (value) {
+      for (const [name, part] of splitIntoCookies(base, value)) {
+        out.push(setCookieHeader(name, part));
+        written.add(name);
+      }
+    }
+    for (const name of present.keys()) {
+      if ((name === base || name.startsWith(`${base}.`)) && !written.has(name))
+        out.push(clearCookieHeader(name));
+    }
+  }
+  return out;
+}
+
+/** Set-Cookie lines that expire every cookie of this function the browser sent. */
+export function clearAllCookies(names: CookieNames, present: ReadonlyMap<string, string>): string[] {
+  const out: string[] = [];
+  for (const name of present.keys()) if (name.startsWith(names.prefix)) out.push(clearCookieHeader(name));
+  return out;
+}
+
+/**
+ * The `cookie` header values to pass to the origin: every cookie of this function removed, the rest kept
+ * byte for byte. An empty result means the header is dropped.
+ */
+export function stripOwnCookies(values: readonly string[], names: CookieNames): string[] {
+  const out: string[] = [];
+  for (const header of values) {
+    const kept = header
+      .split(";")
+      .map((pair) => pair.trim())
+      .filter((pair) => pair !== "" && !pair.split("=", 1)[0]?.trim().startsWith(names.prefix));
+    if (kept.length > 0) out.push(kept.join("; "));
+  }
+  return out;
+}
