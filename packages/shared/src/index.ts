@@ -3,4 +3,6 @@ export { isValidationErrorCode, VALIDATION_ERROR_CODES, type ValidationErrorCode
 export { ConfigError, SsoError, TokenError, UpstreamError } from "./errors.js";
 export { type FetchJsonOptions, fetchJson, type JsonResponse } from "./fetch-json.js";
 export { createLogger, type LogFields, type Logger, type LogLevel, type LogSink } from "./logger.js";
+export { rolesFromClaims } from "./roles-from-claims.js";
 export { tokenFingerprint } from "./token-fingerprint.js";
+export type { ValidateFailure, ValidateResponse, ValidateSuccess } from "./validate-response.js";

@@ -1,1 +1,17 @@
-export const PACKAGE = "validate-api";
+export { DEFAULT_ALGORITHMS, SUPPORTED_ALGORITHMS, type SupportedAlgorithm } from "./algorithms.js";
+export { configFromEnv, type Env } from "./config.js";
+export { createHandler, type HandlerOptions, type ValidateHandler } from "./handler.js";
+export {
+  createJwksSource,
+  DEFAULT_JWKS_TIMING,
+  JwksCache,
+  type JwksTiming,
+  sharedJwksCache,
+} from "./jwks.js";
+export { startValidateServer, type ValidateServer } from "./server.js";
+export {
+  createValidator,
+  type ValidationResult,
+  type Validator,
+  type ValidatorOptions,
+} from "./validator.js";

@@ -1,0 +1,140 @@
+import { ConfigError, type Logger, TokenError } from "@static-sso/shared";
+import { decodeProtectedHeader, type JWTPayload, jwtVerify } from "jose";
+import { DEFAULT_ALGORITHMS, isSupportedAlgorithm, type SupportedAlgorithm } from "./algorithms.js";
+import { createJwksSource, type JwksCache, type JwksTiming } from "./jwks.js";
+import { mapJoseError } from "./map-jose-error.js";
+
+export interface ValidatorOptions {
+  /** The expected `iss`, exactly (`ISSUER`). */
+  issuer: string;
+  /** One accepted `aud` or a list; the token must name at least one (`AUDIENCE`, comma separated). */
+  audience: string | string[];
+  /** Where the keys are; taken from the issuer's discovery document when absent (`JWKS_URI`). */
+  jwksUri?: string;
+  /** Allowed JWS algorithms, asymmetric only (`ALLOWED_ALGS`, default RS256,ES256,PS256). */
+  algorithms?: readonly string[];
+  /** Leeway for exp, nbf and iat, in seconds (`CLOCK_TOLERANCE_S`, default 30). */
+  clockToleranceSeconds?: number;
+  /** Claims the token must carry besides iss, aud and exp (`REQUIRED_CLAIMS`, default iat,sub). */
+  requiredClaims?: readonly string[];
+  /** Tokens longer than this are refused before any parsing (`MAX_TOKEN_BYTES`, default 16384). */
+  maxTokenBytes?: number;
+  /** JWKS cache timings (`JWKS_CACHE_TTL_S`, `JWKS_COOLDOWN_S`, `JWKS_TIMEOUT_MS`). */
+  jwks?: Partial<JwksTiming>;
+  /** The key cache; defaults to the container-wide one. Tests pass their own. */
+  jwksCache?: JwksCache;
+  /** Milliseconds since the epoch; the token's times and the cache's are measured with it. */
+  clock?: () => number;
+  fetch?: typeof fetch;
+  logger?: Logger;
+}
+
+export const DEFAULT_CLOCK_TOLERANCE_SECONDS = 30;
+export const DEFAULT_REQUIRED_CLAIMS: readonly string[] = ["iat", "sub"];
+export const DEFAULT_MAX_TOKEN_BYTES = 16 * 1024;
+
+export type ValidationResult =
+  | {
+      valid: true;
+      claims: JWTPayload;
+      /** Seconds until `exp` (never negative). */
+      expiresIn: number;
+      /** From the protected header, for logs. */
+      alg: string;
+      kid?: string;
+    }
+  | { valid: false; error: TokenError };
+
+export interface Validator {
+  /** Verifies a compact JWS. Expected failures come back as `{ valid: false, error }`, never thrown. */
+  validate(token: string): Promise<ValidationResult>;
+}
+
+export function createValidator(options: ValidatorOptions): Validator {
+  const algorithms = [...(options.algorithms ?? DEFAULT_ALGORITHMS)];
+  for (const alg of algorithms) {
+    // Fail at construction, not per request: `none` and HMAC must never become verifiable.
+    if (!isSupportedAlgorithm(alg)) {
+      throw new ConfigError(
+        "algorithms",
+        `contains ${alg}: only asymmetric signature algorithms can be allowed`,
+      );
+    }
+  }
+  if (algorithms.length === 0) throw new ConfigError("algorithms", "is empty");
+  if (!options.issuer) throw new ConfigError("issuer", "is missing");
+  const allowed = new Set<string>(algorithms as SupportedAlgorithm[]);
+  const audience = typeof options.audience === "string" ? [options.audience] : [...options.audience];
+  if (audience.length === 0 || audience.some((a) => !a))
+    throw new ConfigError("audience", "is missing or empty");
+  const tolerance = options.clockToleranceSeconds ?? DEFAULT_CLOCK_TOLERANCE_SECONDS;
+  const required = ["exp", ...(options.requiredClaims ?? DEFAULT_REQUIRED_CLAIMS)];
+  const maxTokenBytes = options.maxTokenBytes ?? DEFAULT_MAX_TOKEN_BYTES;
+  const clock = options.clock ?? Date.now;
+  const getKey = createJwksSource({
+    issuer: options.issuer,
+    ...(options.jwksUri ? { jwksUri: options.jwksUri } : {}),
+    ...(options.jwks ? { timing: options.jwks } : {}),
+    ...(options.jwksCache ? { cache: options.jwksCache } : {}),
+    ...(options.fetch ? { fetch: options.fetch } : {}),
+    ...(options.logger ? { logger: options.logger } : {}),
+    clock,
+  });
+
+  const fail = (error: TokenError): ValidationResult => ({ valid: false, error });
+
+  return {
+    async validate(token) {
+      // Size first: a huge token is never decoded (its length in UTF-16 units bounds its UTF-8 bytes from below).
+      if (token.length > maxTokenBytes || Buffer.byteLength(token, "utf8") > maxTokenBytes) {
+        return fail(new TokenError("token_malformed", `the token is larger than ${maxTokenBytes} bytes`));
+      }
+      let alg: unknown;
+      let kid: unknown;
+      try {
+        ({ alg, kid } = decodeProtectedHeader(token));
+      } catch (cause) {
+        return fail(
+          new TokenError("token_malformed", "the token is not a well-formed signed JWT", { cause }),
+        );
+      }
+      // Checked before any key is looked up, so `none` and HS256 never cost a JWKS fetch.
+      if (typeof alg !== "string" || !allowed.has(alg)) {
+        return fail(new TokenError("algorithm_not_allowed", "the token's signing algorithm is not allowed"));
+      }
+      if (kid !== undefined && typeof kid !== "string") {
+        return fail(new TokenError("token_malformed", "the token's kid is not a string"));
+      }
+      const now = clock();
+      try {
+        // jose checks: signature (key chosen by kid, alg and key type), alg against the allow-list again,
+        // iss, aud (one of the list), exp and nbf with the tolerance, presence of the required claims.
+        const { payload } = await jwtVerify(token, getKey, {
+          issuer: options.issuer,
+          audience,
+          algorithms,
+          clockTolerance: tolerance,
+          requiredClaims: required,
+          currentDate: new Date(now),
+        });
+        const nowSeconds = Math.floor(now / 1000);
+        // jose checks iat only together with maxTokenAge; a token issued in the future is not valid yet.
+        if (typeof payload.iat === "number" && payload.iat > nowSeconds + tolerance) {
+          return fail(new TokenError("token_not_yet_valid", "the token's iat is in the future"));
+        }
+        const exp = payload.exp as number; // required and checked as a NumericDate by jose
+        return {
+          valid: true,
+          claims: payload,
+          expiresIn: Math.max(0, Math.floor(exp - now / 1000)),
+          alg,
+          ...(kid !== undefined ? { kid } : {}),
+        };
+      } catch (error) {
+        const mapped = mapJoseError(error);
+        if (mapped) return fail(mapped);
+        throw error; // unexpected: the handler answers 500 (fail closed)
+      }
+    },
+  };
+}

@@ -1,0 +1,178 @@
+import { createLogger, VALIDATION_ERROR_CODES } from "@static-sso/shared";
+import type { FakeIssuer } from "@static-sso/testing";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createHandler, type ValidateHandler } from "../src/handler.js";
+import { JwksCache } from "../src/jwks.js";
+import { CONTRACT_CASES } from "./contract-cases.js";
+import {
+  AUDIENCE,
+  apiEvent,
+  createKeys,
+  goodToken,
+  type Keys,
+  logLines,
+  NOW_MS,
+  NOW_S,
+  startIssuerWith,
+} from "./fixtures.js";
+
+let keys: Keys;
+let idp: FakeIssuer;
+let handler: ValidateHandler;
+const logs = logLines();
+
+beforeAll(async () => {
+  keys = await createKeys();
+  idp = await startIssuerWith([keys.rs, keys.ps, keys.es]);
+  handler = createHandler({
+    issuer: idp.issuer,
+    audience: AUDIENCE,
+    jwksUri: idp.jwksUri,
+    jwksCache: new JwksCache(),
+    clock: () => NOW_MS,
+    logger: createLogger({ service: "validate-api" }, { sink: logs.sink }),
+  });
+});
+afterAll(() => idp.close());
+
+const body = (result: { body?: string }) => JSON.parse(result.body ?? "null");
+
+describe("the Lambda handler, POST /validate", () => {
+  for (const c of CONTRACT_CASES) {
+    it(c.name, async () => {
+      const request = await c.request({ issuer: idp.issuer, keys });
+      const result = await handler(apiEvent(request));
+      expect(result.statusCode).toBe(c.status);
+      if (c.error)
+        expect(body(result)).toMatchObject({ valid: false, error: c.error, message: expect.any(String) });
+      else
+        expect(body(result)).toMatchObject({
+          valid: true,
+          claims: { sub: "alice" },
+          expiresIn: expect.any(Number),
+        });
+    });
+  }
+
+  it("answers a valid token with its claims and the seconds until exp", async () => {
+    const token = await goodToken(keys.rs, idp.issuer, {
+      exp: NOW_S + 120,
+      realm_access: { roles: ["staff"] },
+    });
+    const result = await handler(apiEvent({ headers: { authorization: `Bearer ${token}` } }));
+    expect(body(result)).toEqual({
+      valid: true,
+      claims: expect.objectContaining({ iss: idp.issuer, aud: AUDIENCE, realm_access: { roles: ["staff"] } }),
+      expiresIn: 120,
+    });
+    expect(result.headers).toMatchObject({ "content-type": "application/json", "cache-control": "no-store" });
+  });
+
+  it("reads a base64-encoded body (isBase64Encoded)", async () => {
+    const token = await goodToken(keys.es, idp.issuer);
+    const encoded = Buffer.from(JSON.stringify({ token })).toString("base64");
+    const result = await handler(apiEvent({ body: encoded, isBase64Encoded: true }));
+    expect(result.statusCode).toBe(200);
+  });
+
+  it("accepts the Bearer scheme in any letter case", async () => {
+    const token = await goodToken(keys.rs, idp.issuer);
+    const result = await handler(apiEvent({ headers: { authorization: `bearer ${token}` } }));
+    expect(result.statusCode).toBe(200);
+  });
+
+  it("answers another Authorization scheme with bad_request", async () => {
+    const result = await handler(apiEvent({ headers: { authorization: "Basic YWxpY2U6cGFzc3dvcmQ=" } }));
+    expect(result.statusCode).toBe(400);
+    expect(body(result).error).toBe("bad_request");
+  });
+
+  it("answers two different tokens (header and body) with bad_request", async () => {
+    const a = await goodToken(keys.rs, idp.issuer);
+    const b = await goodToken(keys.es, idp.issuer);
+    const result = await handler(
+      apiEvent({ headers: { authorization: `Bearer ${a}` }, body: JSON.stringify({ token: b }) }),
+    );
+    expect(body(result).error).toBe("bad_request");
+  });
+
+  it("answers a JSON body that is not an object with bad_request", async () => {
+    const result = await handler(apiEvent({ body: '["a.b.c"]' }));
+    expect(result.statusCode).toBe(400);
+    expect(body(result).error).toBe("bad_request");
+  });
+
+  it("routes a named stage's path (/prod/validate) like /validate", async () => {
+    const token = await goodToken(keys.rs, idp.issuer);
+    const event = apiEvent({ path: "/prod/validate", headers: { authorization: `Bearer ${token}` } });
+    event.requestContext.stage = "prod";
+    expect((await handler(event)).statusCode).toBe(200);
+  });
+
+  it("answers GET /validate with 405 and an Allow header", async () => {
+    const result = await handler(apiEvent({ method: "GET" }));
+    expect(result.statusCode).toBe(405);
+    expect(result.headers).toMatchObject({ allow: "POST" });
+  });
+
+  it("answers an unknown path with 404", async () => {
+    expect((await handler(apiEvent({ method: "GET", path: "/nope" }))).statusCode).toBe(404);
+  });
+});
+
+describe("the Lambda handler, GET /health", () => {
+  it('answers 200 {"ok": true}', async () => {
+    const result = await handler(apiEvent({ method: "GET", path: "/health" }));
+    expect(result.statusCode).toBe(200);
+    expect(body(result)).toEqual({ ok: true });
+  });
+});
+
+describe("the Lambda handler's logs", () => {
+  it("writes one JSON line per request with the request id, outcome and error code, never the token", async () => {
+    const token = await goodToken(keys.rs, idp.issuer, { aud: "other-client" });
+    const event = apiEvent({ headers: { authorization: `Bearer ${token}` } });
+    logs.lines.length = 0;
+    await handler(event);
+    expect(logs.parsed()).toEqual([
+      expect.objectContaining({
+        requestId: event.requestContext.requestId,
+        outcome: "invalid",
+        error: "audience_invalid",
+        status: 401,
+      }),
+    ]);
+    const signature = token.split(".")[2] as string;
+    expect(logs.lines.join("\n")).not.toContain(signature);
+    expect(logs.lines.join("\n")).not.toContain(token.split(".")[1]);
+  });
+});
+
+describe("the Lambda handler with the IdP down and no keys cached", () => {
+  it("answers 503 jwks_unavailable", async () => {
+    const down = await startIssuerWith([keys.rs]);
+    down.setMode("down");
+    const cold = createHandler({
+      issuer: down.issuer,
+      audience: AUDIENCE,
+      jwksCache: new JwksCache(),
+      clock: () => NOW_MS,
+      logger: createLogger({}, { sink: () => {} }),
+    });
+    try {
+      const token = await goodToken(keys.rs, down.issuer);
+      const result = await cold(apiEvent({ headers: { authorization: `Bearer ${token}` } }));
+      expect(result.statusCode).toBe(503);
+      expect(body(result)).toMatchObject({ valid: false, error: "jwks_unavailable" });
+    } finally {
+      await down.close();
+    }
+  });
+});
+
+describe("the contract's error codes", () => {
+  it("are each reached by at least one case (jwks_unavailable by the IdP-down case)", () => {
+    const reached = new Set<string | undefined>([...CONTRACT_CASES.map((c) => c.error), "jwks_unavailable"]);
+    expect(VALIDATION_ERROR_CODES.filter((code) => !reached.has(code))).toEqual([]);
+  });
+});
