@@ -1,0 +1,98 @@
+import type { BenchResults } from "./bench-results.js";
+import { TARGETS } from "./bench-results.js";
+import type { LoopResult } from "./children/measure-loop.mjs";
+
+export function formatMs(ms: number): string {
+  if (!Number.isFinite(ms)) return String(ms);
+  if (ms < 1) return `${(ms * 1000).toFixed(0)} µs`;
+  if (ms < 10) return `${ms.toFixed(2)} ms`;
+  return `${ms.toFixed(1)} ms`;
+}
+
+export function formatRate(perSecond: number): string {
+  return `${Math.round(perSecond).toLocaleString("en-US")}/s`;
+}
+
+export function formatBytes(bytes: number): string {
+  return `${(bytes / 1024).toFixed(1)} KiB (${bytes.toLocaleString("en-US")} B)`;
+}
+
+function loop(r: LoopResult): string {
+  return `p50 ${formatMs(r.p50Ms)}, p99 ${formatMs(r.p99Ms)}, ${formatRate(r.perSecond)}`;
+}
+
+function mark(ok: boolean): string {
+  return ok ? "✓" : "✗";
+}
+
+type Row = [measure: string, result: string, target: string];
+
+export function tableRows(r: BenchResults): Row[] {
+  const cold = r.edgeColdStart;
+  const coldRow = (label: string, f: typeof cold.redirect): Row => [
+    label,
+    `+${formatMs(f.beyondNodeMs)} (first response ${formatMs(f.firstResponseMs)} after process start; ` +
+      `require ${formatMs(f.requireMs)}; wall +${formatMs(f.wallBeyondNodeMs)} over \`node -e 0\`)`,
+    `≤ ${TARGETS.coldStartBeyondNodeMs} ms ${mark(f.beyondNodeMs <= TARGETS.coldStartBeyondNodeMs)}`,
+  ];
+  const w = r.edgeWarm;
+  const v = r.validateApi;
+  return [
+    ["edge-auth bundle (dist/index.js)", formatBytes(r.sizes["edge-auth"].bundleBytes), "—"],
+    [
+      "edge-auth zip",
+      formatBytes(r.sizes["edge-auth"].zipBytes),
+      `≤ 1 MiB ${mark(r.sizes["edge-auth"].zipBytes <= TARGETS.edgeZipMaxBytes)}`,
+    ],
+    ["validate-api bundle (dist/index.js)", formatBytes(r.sizes["validate-api"].bundleBytes), "—"],
+    ["validate-api zip", formatBytes(r.sizes["validate-api"].zipBytes), "—"],
+    [
+      "Node start-up alone",
+      `${formatMs(cold.nodeBootMs)} to first line, \`node -e 0\` wall ${formatMs(cold.nodeWallMs)}`,
+      "—",
+    ],
+    coldRow(`Edge cold start, no session → 302 (median of ${cold.runs})`, cold.redirect),
+    coldRow(`Edge cold start, valid session → origin (median of ${cold.runs})`, cold.validSession),
+    ["Edge warm, valid session, validation cached", loop(w.cached), "—"],
+    ["Edge warm, valid session, validation API on loopback", loop(w.validateApi), "—"],
+    ["Edge warm, no session → 302", loop(w.redirect), "—"],
+    ["Peer: cognito-at-edge, valid token, JWKS preloaded", loop(r.peer.valid), "—"],
+    [
+      "Ours (cached) vs cognito-at-edge",
+      `${r.peer.speedup.toFixed(1)}× the requests/s (p50 ${r.peer.p50Ratio.toFixed(1)}× lower)`,
+      `≥ ${TARGETS.peerSpeedup}× ${mark(r.peer.speedup >= TARGETS.peerSpeedup)}`,
+    ],
+    [
+      "Edge peak RSS under the warm loops",
+      `${w.maxRssMb.toFixed(1)} MB (cognito-at-edge: ${r.peer.maxRssMb.toFixed(1)} MB)`,
+      `≤ ${TARGETS.edgeMaxRssMb} MB ${mark(w.maxRssMb <= TARGETS.edgeMaxRssMb)} (limit ${TARGETS.edgeRssLimitMb})`,
+    ],
+    ["Bare jose.jwtVerify (the ceiling)", loop(v.bareJose), "—"],
+    [
+      "Validator in-process (createValidator)",
+      `${loop(v.inProcess)} = ${(v.inProcessVsBare * 100).toFixed(0)}% of bare`,
+      `≥ ${TARGETS.inProcessVsBare * 100}% ${mark(v.inProcessVsBare >= TARGETS.inProcessVsBare)}`,
+    ],
+    [
+      `Validation API over HTTP (autocannon, ${v.http.connections} connections)`,
+      `p50 ${formatMs(v.http.p50Ms)}, p99 ${formatMs(v.http.p99Ms)}, ${formatRate(v.http.perSecond)}`,
+      "—",
+    ],
+  ];
+}
+
+/** A Markdown table: readable on a terminal and pasted as is into the README. */
+export function formatTable(r: BenchResults): string {
+  const rows = tableRows(r);
+  const header: Row = ["Measure", "Result", "Target"];
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((row) => row[i]?.length ?? 0)));
+  const line = (cells: readonly string[]) =>
+    `| ${cells.map((c, i) => c.padEnd(widths[i] ?? 0)).join(" | ")} |`;
+  return [
+    line(header),
+    `|${widths.map((w) => "-".repeat(w + 2)).join("|")}|`,
+    ...rows.map((row) => line(row)),
+    "",
+    `${r.date} · ${r.machine.cpu} (${r.machine.cores} cores) · Node ${r.machine.node} · ${r.machine.platform}/${r.machine.arch} · scale ${r.scale} · ${r.durationSeconds.toFixed(0)} s`,
+  ].join("\n");
+}

@@ -1,0 +1,116 @@
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { startValidateServer } from "@static-sso/validate-api";
+import { startBenchIdentity } from "./bench-identity.js";
+import type { BenchResults } from "./bench-results.js";
+import { prepareEdgeBundle, sessionCookieHeader } from "./edge-bundle.js";
+import { machineInfo } from "./machine-info.js";
+import { measureBareJose } from "./measure-bare-jose.js";
+import { measureEdgeColdStart } from "./measure-edge-cold-start.js";
+import { measureEdgeWarm } from "./measure-edge-warm.js";
+import { measureSizes } from "./measure-sizes.js";
+import { measureValidatorHttp, measureValidatorInProcess, validatorOptions } from "./measure-validate-api.js";
+import { measurePeer } from "./peer-cognito.js";
+import { type Scale, scaleFor } from "./scale.js";
+import { viewerRequestEvent } from "./viewer-request-event.js";
+
+export interface RunBenchOptions {
+  scale?: Scale["name"];
+  /** Progress lines (default: stderr, so stdout carries only the table). */
+  progress?: (line: string) => void;
+}
+
+const PAGE = "/docs/index.html";
+
+/** Signs `count` distinct tokens, a few at a time (signing runs on libuv's thread pool). */
+async function signMany(sign: (n: number) => Promise<string>, count: number): Promise<string[]> {
+  const out: string[] = [];
+  for (let i = 0; i < count; i += 64) {
+    const batch = Array.from({ length: Math.min(64, count - i) }, (_, j) => sign(1 + i + j));
+    out.push(...(await Promise.all(batch)));
+  }
+  return out;
+}
+
+/** Every measure, one after the other in one run, so their ratios hold on a noisy machine. */
+export async function runBench(options: RunBenchOptions = {}): Promise<BenchResults> {
+  const scale = scaleFor(options.scale);
+  const progress = options.progress ?? ((line: string) => process.stderr.write(`${line}\n`));
+  const started = performance.now();
+  const workDir = mkdtempSync(join(tmpdir(), "static-sso-bench-"));
+  const identity = await startBenchIdentity();
+  // The validation API the edge calls, for the cold starts and the uncached warm loop.
+  const validateServer = await startValidateServer({
+    ...validatorOptions(identity),
+    port: 0,
+    host: "127.0.0.1",
+  });
+  try {
+    progress("· sizes");
+    const sizes = measureSizes();
+
+    const bundleDir = prepareEdgeBundle(workDir, {
+      issuer: identity.issuer.issuer,
+      clientId: identity.clientId,
+      validateUrl: validateServer.validateUrl,
+      publicPaths: ["/public/*"],
+      requiredRoles: { "/staff/*": ["staff"] },
+    });
+    const token = await identity.signUserToken(0);
+    const idToken = await identity.signUserToken(-1);
+    const validEvent = viewerRequestEvent({ uri: PAGE, cookie: sessionCookieHeader(token, idToken) });
+    const redirectEvent = viewerRequestEvent({ uri: PAGE });
+
+    progress(`· edge cold start (${scale.coldStartRuns} processes of each kind)`);
+    const edgeColdStart = await measureEdgeColdStart(
+      bundleDir,
+      { redirect: redirectEvent, validSession: validEvent },
+      scale,
+      workDir,
+    );
+
+    progress(`· edge warm loops (signing ${scale.uncachedTokens} distinct tokens first)`);
+    const uncachedTokens = await signMany(identity.signUserToken, scale.uncachedTokens);
+    const edgeWarm = await measureEdgeWarm(
+      bundleDir,
+      {
+        cached: validEvent,
+        redirect: redirectEvent,
+        uncached: uncachedTokens.map((t) =>
+          viewerRequestEvent({ uri: PAGE, cookie: sessionCookieHeader(t, idToken) }),
+        ),
+      },
+      scale,
+      workDir,
+    );
+
+    progress("· cognito-at-edge warm loop");
+    const peer = await measurePeer(scale, workDir);
+
+    progress("· validation: bare jose.jwtVerify, createValidator, HTTP");
+    const bareJose = await measureBareJose(identity, token, scale);
+    const inProcess = await measureValidatorInProcess(identity, token, scale);
+    const http = await measureValidatorHttp(identity, token, scale, workDir);
+
+    return {
+      date: new Date().toISOString(),
+      scale: scale.name,
+      durationSeconds: (performance.now() - started) / 1000,
+      machine: machineInfo(),
+      sizes,
+      edgeColdStart,
+      edgeWarm,
+      peer: {
+        ...peer,
+        speedup: edgeWarm.cached.perSecond / peer.valid.perSecond,
+        p50Ratio: peer.valid.p50Ms / edgeWarm.cached.p50Ms,
+      },
+      validateApi: { bareJose, inProcess, http, inProcessVsBare: inProcess.perSecond / bareJose.perSecond },
+    };
+  } finally {
+    await validateServer.close();
+    await identity.close();
+    rmSync(workDir, { recursive: true, force: true });
+  }
+}
