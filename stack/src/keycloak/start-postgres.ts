@@ -1,0 +1,158 @@
+import { spawn, spawnSync } from "node:child_process";
+import { chownSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { assertPortFree, freePort } from "./free-port.js";
+import { KeycloakError } from "./keycloak-error.js";
+
+export const postgresBinDir = process.env.PG_BIN_DIR ?? "/usr/lib/postgresql/15/bin";
+
+export interface StartPostgresOptions {
+  /** Data folder, kept between runs; a fresh temp folder (removed on stop) when absent. */
+  dataDir?: string;
+  /** TCP port on 127.0.0.1; a free one when absent. */
+  port?: number;
+}
+
+export interface RunningPostgres {
+  readonly port: number;
+  readonly database: string;
+  readonly user: string;
+  readonly password: string;
+  readonly jdbcUrl: string;
+  stop(): Promise<void>;
+}
+
+const database = "keycloak";
+const user = "keycloak";
+const password = "keycloak-local";
+
+/**
+ * A private PostgreSQL for Keycloak (the seed's second container): its own data folder, listening
+ * only on 127.0.0.1 at a free port, its unix socket in its own folder. initdb refuses to run as
+ * root, so as root the server runs as the `postgres` user Debian's package creates.
+ */
+export async function startPostgres(options: StartPostgresOptions = {}): Promise<RunningPostgres> {
+  if (!existsSync(join(postgresBinDir, "pg_ctl"))) {
+    throw new KeycloakError(
+      "postgres_start_failed",
+      `PostgreSQL 15 is not installed (no ${postgresBinDir}/pg_ctl): run node stack/scripts/ensure-keycloak.mjs, or start with --db dev-file`,
+    );
+  }
+  const temporary = options.dataDir === undefined;
+  const base = options.dataDir ?? mkdtempSync(join(tmpdir(), "static-sso-pg-"));
+  const dataDir = join(base, "data");
+  const socketDir = join(base, "socket");
+  const port = options.port ?? (await freePort());
+  await assertPortFree(port, "PostgreSQL", "Stop what uses it or pick another port.");
+
+  const owner = runAsOwner();
+  mkdirSync(socketDir, { recursive: true, mode: 0o700 });
+  if (owner) chownTree(base, owner);
+  const pg = (tool: string, args: string[]) => {
+    const r = spawnSync(join(postgresBinDir, tool), args, { encoding: "utf8", ...(owner ?? {}) });
+    if (r.status !== 0) {
+      throw new KeycloakError("postgres_start_failed", `${tool} failed: ${(r.stderr || r.stdout).trim()}`);
+    }
+    return r.stdout;
+  };
+
+  const fresh = !existsSync(join(dataDir, "PG_VERSION"));
+  if (fresh) {
+    const pwfile = join(base, "pwfile");
+    writeFileSync(pwfile, `${password}\n`, { mode: 0o600 });
+    if (owner) chownSync(pwfile, owner.uid, owner.gid);
+    pg("initdb", [
+      "-D",
+      dataDir,
+      "-U",
+      user,
+      `--pwfile=${pwfile}`,
+      "--auth=scram-sha-256",
+      "-E",
+      "UTF8",
+      "--no-sync",
+    ]);
+    rmSync(pwfile);
+  }
+  const serverOptions = `-c listen_addresses=127.0.0.1 -p ${port} -c unix_socket_directories=${socketDir} -c fsync=off`;
+  pg("pg_ctl", [
+    "start",
+    "-w",
+    "-t",
+    "60",
+    "-D",
+    dataDir,
+    "-l",
+    join(base, "postgres.log"),
+    "-o",
+    serverOptions,
+  ]);
+
+  const stopServer = (mode: "fast" | "immediate") =>
+    spawnSync(join(postgresBinDir, "pg_ctl"), ["stop", "-w", "-m", mode, "-D", dataDir], {
+      stdio: "ignore",
+      ...(owner ?? {}),
+    });
+  // A crashed parent must not leave the server running.
+  const onExit = () => stopServer("immediate");
+  process.once("exit", onExit);
+
+  try {
+    if (fresh) {
+      const env = { ...process.env, PGPASSWORD: password };
+      const r = spawnSync(
+        join(postgresBinDir, "createdb"),
+        ["-h", "127.0.0.1", "-p", String(port), "-U", user, database],
+        { encoding: "utf8", env },
+      );
+      if (r.status !== 0)
+        throw new KeycloakError("postgres_start_failed", `createdb failed: ${r.stderr.trim()}`);
+    }
+  } catch (error) {
+    stopServer("immediate");
+    throw error;
+  }
+
+  let stopped = false;
+  return {
+    port,
+    database,
+    user,
+    password,
+    jdbcUrl: `jdbc:postgresql://127.0.0.1:${port}/${database}`,
+    async stop() {
+      if (stopped) return;
+      stopped = true;
+      process.off("exit", onExit);
+      await new Promise<void>((resolve) => {
+        const child = spawn(join(postgresBinDir, "pg_ctl"), ["stop", "-w", "-m", "fast", "-D", dataDir], {
+          stdio: "ignore",
+          ...(owner ?? {}),
+        });
+        child.once("exit", () => resolve());
+        child.once("error", () => resolve());
+      });
+      if (temporary) rmSync(base, { recursive: true, force: true });
+    },
+  };
+}
+
+function runAsOwner(): { uid: number; gid: number } | undefined {
+  if (process.getuid?.() !== 0) return undefined;
+  const passwd = readFileSync("/etc/passwd", "utf8")
+    .split("\n")
+    .find((line) => line.startsWith("postgres:"));
+  const [, , uid, gid] = passwd?.split(":") ?? [];
+  if (!uid || !gid) {
+    throw new KeycloakError(
+      "postgres_start_failed",
+      "running as root, and there is no 'postgres' user to run PostgreSQL as (initdb refuses root)",
+    );
+  }
+  return { uid: Number(uid), gid: Number(gid) };
+}
+
+function chownTree(path: string, owner: { uid: number; gid: number }): void {
+  spawnSync("chown", ["-R", `${owner.uid}:${owner.gid}`, path]);
+}
