@@ -1,0 +1,340 @@
+import type { CloudFrontRequest } from "aws-lambda";
+import { decodeJwt } from "jose";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createHandler, type HandlerDeps } from "../src/index.js";
+import { Browser, locationOf, type Page, setCookiesOf } from "./fixtures/browser.js";
+import { expectGenerated } from "./fixtures/expect-generated.js";
+import { type LoginStack, SITE, startLoginStack, testClock } from "./fixtures/login-stack.js";
+import { viewerRequestEvent } from "./fixtures/viewer-request-event.js";
+
+let stack: LoginStack;
+beforeAll(async () => {
+  stack = await startLoginStack();
+});
+afterAll(() => stack?.stop());
+
+function setup(extra: Record<string, unknown> = {}, deps: HandlerDeps = {}) {
+  const logs: Array<Record<string, unknown>> = [];
+  const clock = testClock();
+  let validateCalls = 0;
+  const countingFetch: typeof fetch = (input, init) => {
+    if (String(input) === stack.validate.validateUrl) validateCalls++;
+    return fetch(input, init);
+  };
+  const handler = createHandler(
+    { ...stack.config, ...extra },
+    { now: clock.now, fetch: countingFetch, logSink: (l) => logs.push(JSON.parse(l)), ...deps },
+  );
+  const browser = new Browser(handler, SITE);
+  return { handler, browser, logs, clock, validateCalls: () => validateCalls };
+}
+
+function origin(page: Page): CloudFrontRequest {
+  if (page.at !== "origin") throw new Error(`expected the origin, got ${JSON.stringify(page).slice(0, 500)}`);
+  return page.request;
+}
+
+const sessionNames = (cookies: Map<string, string>) =>
+  [...cookies.keys()].filter((n) => !n.includes("-st-")).sort();
+
+describe("without a session", () => {
+  it("redirects a page load to the authorization endpoint with state, nonce and PKCE S256", async () => {
+    const { browser } = setup();
+    const res = expectGenerated(await browser.request(`${SITE}/docs/?page=2`), "302");
+    const location = new URL(locationOf(res) ?? "");
+    expect(`${location.origin}${location.pathname}`).toBe(`${stack.idp.issuer}/protocol/openid-connect/auth`);
+    const q = location.searchParams;
+    expect(q.get("response_type")).toBe("code");
+    expect(q.get("client_id")).toBe(stack.idp.clientId);
+    expect(q.get("redirect_uri")).toBe(`${SITE}/_auth/callback`);
+    expect(q.get("scope")).toBe("openid profile email");
+    expect(q.get("state")).toMatch(/^[A-Za-z0-9_-]{22}$/);
+    expect(q.get("nonce")).toMatch(/^[A-Za-z0-9_-]{22}$/);
+    expect(q.get("code_challenge")).toMatch(/^[A-Za-z0-9_-]{43}$/);
+    expect(q.get("code_challenge_method")).toBe("S256");
+    const [stateCookie] = setCookiesOf(res);
+    expect(stateCookie).toMatch(new RegExp(`^__Host-sso-st-${q.get("state")}=`));
+    expect(stateCookie).toMatch(/HttpOnly/);
+    expect(stateCookie).toMatch(/Secure/);
+    expect(stateCookie).toMatch(/SameSite=Lax/);
+    expect(stateCookie).toMatch(/Path=\//);
+    expect(stateCookie).toMatch(/Max-Age=600/);
+  });
+
+  it("answers a fetch request (Sec-Fetch-Mode: cors) with 401 JSON instead of a redirect", async () => {
+    const { browser } = setup();
+    const res = expectGenerated(
+      await browser.request(`${SITE}/data.json`, { headers: { "sec-fetch-mode": "cors" } }),
+      "401",
+    );
+    expect(res.headers?.["content-type"]?.[0]?.value).toBe("application/json");
+    expect(JSON.parse(res.body ?? "")).toMatchObject({ error: "login_required" });
+  });
+
+  it("answers a request that accepts only application/json with 401 JSON", async () => {
+    const { handler } = setup();
+    const event = viewerRequestEvent({ uri: "/api.json", headers: { accept: "application/json" } });
+    delete event.Records[0]?.cf.request.headers["sec-fetch-mode"];
+    const res = await handler(event);
+    expect(res).toMatchObject({ status: "401" });
+  });
+
+  it("lets public paths through without a session", async () => {
+    const { browser } = setup();
+    expect(origin(await browser.request(`${SITE}/public/index.html`)).uri).toBe("/public/index.html");
+  });
+
+  it("does not treat an encoded way out of a public path as public", async () => {
+    const { browser } = setup();
+    const page = await browser.request(`${SITE}/public/..%2Fstaff/index.html`);
+    expect(page.at).toBe("edge");
+  });
+});
+
+describe("signing in", () => {
+  it("brings the browser back to the original path and query with HttpOnly Secure SameSite=Lax __Host- session cookies", async () => {
+    const { browser } = setup();
+    const form = await browser.visit(`${SITE}/staff/report.html?year=2026`);
+    const callback = await browser.submitLogin(form, "alice", "alice-password", { stopAt: `${SITE}/staff/` });
+    const res = expectGenerated(callback, "302");
+    expect(locationOf(res)).toBe("/staff/report.html?year=2026");
+    const session = setCookiesOf(res).filter((c) => !c.includes("-st-"));
+    expect(session.map((c) => c.split("=")[0]).sort()).toEqual([
+      "__Host-sso-at",
+      "__Host-sso-id",
+      "__Host-sso-rt",
+    ]);
+    for (const c of session) expect(c).toMatch(/; Path=\/; HttpOnly; Secure; SameSite=Lax$/);
+    expect(setCookiesOf(res).find((c) => c.includes("-st-"))).toMatch(/Max-Age=0/);
+    const page = await browser.visit(`${SITE}/staff/report.html?year=2026`);
+    expect(origin(page)).toMatchObject({ uri: "/staff/report.html", querystring: "year=2026" });
+  });
+
+  it("lets two tabs log in at once, each back to its own page", async () => {
+    const { browser } = setup();
+    const formA = await browser.visit(`${SITE}/a.html`);
+    const formB = await browser.visit(`${SITE}/b.html`);
+    const endB = await browser.submitLogin(formB, "bob", "bob-password");
+    expect(origin(endB).uri).toBe("/b.html");
+    const endA = await browser.submitLogin(formA, "bob", "bob-password");
+    expect(origin(endA).uri).toBe("/a.html");
+    expect([...browser.siteCookies.keys()].filter((n) => n.includes("-st-"))).toEqual([]);
+  });
+
+  it("refuses a callback whose state cookie is missing (a login started elsewhere)", async () => {
+    const { browser } = setup();
+    const form = await browser.visit(`${SITE}/`);
+    const atCallback = await browser.submitLogin(form, "bob", "bob-password", {
+      stopAt: `${SITE}/_auth/callback`,
+    });
+    const callbackUrl = atCallback.at === "idp" ? atCallback.body : "";
+    const other = setup().browser;
+    const res = expectGenerated(await other.request(callbackUrl), "400");
+    expect(res.body).toContain("state_mismatch");
+    expect(sessionNames(other.siteCookies)).toEqual([]);
+  });
+
+  it("refuses an ID token whose nonce is not the one sent", async () => {
+    const { browser } = setup();
+    const form = await browser.visit(`${SITE}/`);
+    const atCallback = await browser.submitLogin(form, "bob", "bob-password", {
+      stopAt: `${SITE}/_auth/callback`,
+    });
+    const callbackUrl = atCallback.at === "idp" ? atCallback.body : "";
+    for (const [name, value] of browser.siteCookies) {
+      if (!name.includes("-st-")) continue;
+      const s = JSON.parse(Buffer.from(value, "base64url").toString());
+      browser.setSiteCookie(
+        name,
+        Buffer.from(JSON.stringify({ ...s, n: "another-nonce" })).toString("base64url"),
+      );
+    }
+    const res = expectGenerated(await browser.request(callbackUrl), "400");
+    expect(res.body).toContain("nonce_mismatch");
+    expect(sessionNames(browser.siteCookies)).toEqual([]);
+  });
+
+  it("answers a code the token endpoint rejects with a clear page, not a crash", async () => {
+    const { browser } = setup();
+    const form = await browser.visit(`${SITE}/`);
+    const atCallback = await browser.submitLogin(form, "bob", "bob-password", {
+      stopAt: `${SITE}/_auth/callback`,
+    });
+    const callbackUrl = atCallback.at === "idp" ? atCallback.body : "";
+    const saved = new Map(browser.siteCookies);
+    await browser.request(callbackUrl);
+    for (const [k, v] of saved) browser.setSiteCookie(k, v); // replay: same state cookie, used code
+    const res = expectGenerated(await browser.request(callbackUrl), "400");
+    expect(res.body).toContain("code_rejected_invalid_grant");
+  });
+
+  it("answers an IdP error callback with a clear page", async () => {
+    const { browser } = setup();
+    const res = expectGenerated(
+      await browser.request(`${SITE}/_auth/callback?error=access_denied&state=AAAAAAAAAAAAAAAAAAAAAA`),
+      "400",
+    );
+    expect(res.body).toContain("idp_access_denied");
+  });
+
+  it("never sends the browser to another site after login", async () => {
+    const { browser } = setup();
+    const end = await browser.login(`${SITE}//evil.example/x`, "bob", "bob-password");
+    expect(origin(end).uri).toBe("/");
+  });
+});
+
+describe("with a session", () => {
+  async function signedIn(user: "alice" | "bob", extra: Record<string, unknown> = {}) {
+    const s = setup(extra);
+    await s.browser.login(`${SITE}/`, user, `${user}-password`);
+    return s;
+  }
+
+  it("passes the request to the origin with the session cookies removed and other cookies kept", async () => {
+    const { browser, handler } = await signedIn("bob");
+    const session = [...browser.siteCookies].map(([k, v]) => `${k}=${v}`).join("; ");
+    const res = await handler(
+      viewerRequestEvent({ uri: "/page.html", cookieHeaders: ["theme=dark", `${session}; lang=en`] }),
+    );
+    expect((res as CloudFrontRequest).headers.cookie).toEqual([
+      { key: "Cookie", value: "theme=dark" },
+      { key: "Cookie", value: "lang=en" },
+    ]);
+  });
+
+  it("drops the cookie header when only session cookies were sent", async () => {
+    const { browser } = await signedIn("bob");
+    const req = origin(await browser.request(`${SITE}/page.html`));
+    expect(req.headers.cookie).toBeUndefined();
+  });
+
+  it("asks the validation API once per token in a warm container", async () => {
+    const { browser, validateCalls } = await signedIn("bob");
+    expect(validateCalls()).toBe(2); // the ID token at the callback, the access token on the first page
+    await browser.request(`${SITE}/one.html`);
+    await browser.request(`${SITE}/two.html`);
+    await browser.request(`${SITE}/three.html`);
+    expect(validateCalls()).toBe(2);
+  });
+
+  it("gives 403 on a path that needs a role the user does not have", async () => {
+    const { browser } = await signedIn("bob");
+    expectGenerated(await browser.request(`${SITE}/staff/`), "403");
+  });
+
+  it("lets a user with the realm role in", async () => {
+    const { browser } = await signedIn("alice");
+    expect(origin(await browser.request(`${SITE}/staff/`)).uri).toBe("/staff/");
+  });
+
+  it("applies a plain requiredRoles list to every protected path", async () => {
+    const { browser } = await signedIn("bob", { requiredRoles: ["staff"] });
+    expectGenerated(await browser.request(`${SITE}/anything.html`), "403");
+  });
+
+  it("refreshes an access token that has expired locally and redirects to the same URL with new cookies", async () => {
+    const { browser, clock } = await signedIn("bob");
+    const oldAccess = browser.siteCookies.get("__Host-sso-at");
+    clock.advance(10 * 60 * 1000);
+    const res = expectGenerated(await browser.request(`${SITE}/x.html?y=1`), "302");
+    expect(locationOf(res)).toBe("/x.html?y=1");
+    const newAccess = browser.siteCookies.get("__Host-sso-at");
+    expect(newAccess).toBeDefined();
+    expect(newAccess).not.toBe(oldAccess);
+    clock.reset();
+    expect(origin(await browser.request(`${SITE}/x.html?y=1`)).uri).toBe("/x.html");
+  });
+
+  it("refreshes when the validation API says token_expired", async () => {
+    const first = await signedIn("bob");
+    const { browser } = setup(); // a cold container: nothing cached
+    for (const [k, v] of first.browser.siteCookies) browser.setSiteCookie(k, v);
+    const oldAccess = browser.siteCookies.get("__Host-sso-at");
+    stack.validateClock.advance(10 * 60 * 1000);
+    try {
+      expectGenerated(await browser.request(`${SITE}/y.html`), "302");
+    } finally {
+      stack.validateClock.reset();
+    }
+    expect(browser.siteCookies.get("__Host-sso-at")).not.toBe(oldAccess);
+    expect(origin(await browser.request(`${SITE}/y.html`)).uri).toBe("/y.html");
+  });
+
+  it("goes back to login when the refresh fails", async () => {
+    const { browser, clock } = await signedIn("bob");
+    browser.setSiteCookie("__Host-sso-rt", "not-a-refresh-token");
+    clock.advance(10 * 60 * 1000);
+    const res = expectGenerated(await browser.request(`${SITE}/z.html`), "302");
+    expect(locationOf(res)).toContain(`${stack.idp.issuer}/protocol/openid-connect/auth`);
+    expect(sessionNames(browser.siteCookies)).toEqual([]);
+  });
+
+  it("sends a bad session cookie to login", async () => {
+    const { browser } = setup();
+    browser.setSiteCookie("__Host-sso-at", "garbage");
+    const res = expectGenerated(await browser.request(`${SITE}/`), "302");
+    expect(locationOf(res)).toContain("/protocol/openid-connect/auth");
+  });
+
+  it("logs out: clears every session cookie and redirects to the end-session endpoint", async () => {
+    const { browser } = await signedIn("bob");
+    const idToken = browser.siteCookies.get("__Host-sso-id");
+    const res = expectGenerated(await browser.request(`${SITE}/_auth/logout`), "302");
+    const location = new URL(locationOf(res) ?? "");
+    expect(`${location.origin}${location.pathname}`).toBe(
+      `${stack.idp.issuer}/protocol/openid-connect/logout`,
+    );
+    expect(location.searchParams.get("id_token_hint")).toBe(idToken);
+    expect(location.searchParams.get("client_id")).toBe(stack.idp.clientId);
+    expect(location.searchParams.get("post_logout_redirect_uri")).toBe(`${SITE}/`);
+    expect(browser.siteCookies.size).toBe(0);
+    const after = await browser.visit(location.href);
+    // Back on the site with no session, and the IdP asks for the password again.
+    expect(after).toMatchObject({ at: "idp", status: 200 });
+    expect(after.at === "idp" && after.body).toContain('name="password"');
+  });
+});
+
+describe("failing closed", () => {
+  async function sessionCookies() {
+    const s = setup();
+    await s.browser.login(`${SITE}/`, "bob", "bob-password");
+    return [...s.browser.siteCookies].map(([k, v]) => `${k}=${v}`).join("; ");
+  }
+
+  it.each([["down", "http://127.0.0.1:9/validate"]])(
+    "answers 503 with Retry-After when the validation API is %s",
+    async (_what, validateUrl) => {
+      const cookie = await sessionCookies();
+      const { handler } = setup({ validateUrl });
+      const res = await handler(viewerRequestEvent({ uri: "/", cookieHeaders: [cookie] }));
+      expect(res).toMatchObject({ status: "503" });
+      const r = res as { headers: Record<string, Array<{ value: string }>> };
+      expect(r.headers["retry-after"]?.[0]?.value).toBe("5");
+      expect(r.headers["cache-control"]?.[0]?.value).toBe("no-store");
+    },
+  );
+
+  it("answers 503 when the IdP cannot be reached to start a login", async () => {
+    const { browser } = setup({ issuer: "http://127.0.0.1:9/realms/demo" });
+    expectGenerated(await browser.request(`${SITE}/`), "503");
+  });
+
+  it("writes one JSON log line per request with the request id, and never a token, code or cookie", async () => {
+    const { browser, logs } = setup();
+    await browser.login(`${SITE}/`, "bob", "bob-password");
+    const secrets = [...browser.siteCookies.values()];
+    const text = JSON.stringify(logs);
+    for (const s of secrets) expect(text).not.toContain(s);
+    expect(text).not.toMatch(/code=|eyJ/);
+    const requests = logs.filter((l) => l.message === "request");
+    expect(requests.length).toBe(3); // login redirect, callback, the page
+    for (const l of requests) {
+      expect(l.requestId).toBe("4TyzHTaYWb1GX1qTfsHhEqV6HUDd_BzoBZnwfnvQc_1oF26ClkoUSEQ==");
+      expect(typeof l.durationMs).toBe("number");
+    }
+    expect(requests.map((l) => l.decision)).toEqual(["login", "callback", "allow"]);
+    expect(decodeJwt(secrets.find((s) => s.startsWith("eyJ")) ?? "").iss).toBe(stack.idp.issuer);
+  });
+});
