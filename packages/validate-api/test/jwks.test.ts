@@ -1,0 +1,220 @@
+import { createTestKey, type FakeIssuer, type TestKey } from "@static-sso/testing";
+import { afterEach, beforeAll, describe, expect, it } from "vitest";
+import { JwksCache } from "../src/jwks.js";
+import { createValidator, type ValidatorOptions } from "../src/validator.js";
+import { AUDIENCE, createKeys, goodToken, NOW_MS, NOW_S, startIssuerWith } from "./fixtures.js";
+
+const MINUTE = 60_000;
+const issuers: FakeIssuer[] = [];
+// Real keys, generated once for the file (RSA generation is the slow part); every test has its own IdP.
+let rs: TestKey;
+let ps: TestKey;
+let es: TestKey;
+let rotated: TestKey;
+let other: TestKey;
+beforeAll(async () => {
+  ({ rs, ps, es } = await createKeys());
+  [rotated, other] = await Promise.all([createTestKey("RS256"), createTestKey("RS256")]);
+});
+afterEach(async () => {
+  await Promise.all(issuers.splice(0).map((i) => i.close()));
+});
+
+/** A fake IdP, a validator on its own cache, and a clock the test moves by hand. */
+async function setup(
+  publish: Parameters<typeof startIssuerWith>[0],
+  options: Partial<ValidatorOptions> = {},
+) {
+  const idp = await startIssuerWith(publish);
+  issuers.push(idp);
+  const cache = new JwksCache();
+  const clock = { now: NOW_MS };
+  const validator = createValidator({
+    issuer: idp.issuer,
+    audience: AUDIENCE,
+    jwksUri: idp.jwksUri,
+    jwksCache: cache,
+    clock: () => clock.now,
+    ...options,
+  });
+  /** A token valid at the clock's current time. */
+  const token = (key: Parameters<typeof goodToken>[0], header?: Record<string, unknown>) =>
+    goodToken(key, idp.issuer, {}, { now: Math.floor(clock.now / 1000), ...(header ? { header } : {}) });
+  const code = async (t: string) => {
+    const r = await validator.validate(t);
+    return r.valid ? "valid" : r.error.code;
+  };
+  return { idp, cache, clock, validator, token, code };
+}
+
+describe("JWKS caching", () => {
+  it("fetches the key set once and verifies later tokens from the cache", async () => {
+    const { idp, token, code } = await setup([rs, es]);
+    expect(await code(await token(rs))).toBe("valid");
+    expect(await code(await token(es))).toBe("valid");
+    expect(await code(await token(rs))).toBe("valid");
+    expect(idp.jwksHits).toBe(1);
+  });
+
+  it("finds the JWKS through the issuer's discovery document when no jwksUri is given", async () => {
+    const { idp, token, code } = await setup([rs], { jwksUri: undefined });
+    expect(await code(await token(rs))).toBe("valid");
+    expect(idp.jwksHits).toBe(1);
+  });
+
+  it("fetches the key set again once its TTL has passed", async () => {
+    const { idp, clock, token, code } = await setup([rs], { jwks: { ttlMs: 10 * MINUTE } });
+    await code(await token(rs));
+    clock.now += 10 * MINUTE;
+    expect(await code(await token(rs))).toBe("valid");
+    expect(idp.jwksHits).toBe(2);
+  });
+
+  it("keeps no more key sets than its size, evicting the least recently used", () => {
+    const cache = new JwksCache(2);
+    cache.entry("a");
+    cache.entry("b");
+    cache.entry("a");
+    cache.entry("c");
+    expect(cache.size).toBe(2);
+    expect(cache.fetchCount("b")).toBe(0);
+  });
+});
+
+describe("unknown kid and key rotation", () => {
+  it("re-fetches once for an unknown kid after the cool-down and accepts the IdP's rotated key", async () => {
+    const { idp, clock, token, code } = await setup([rs], { jwks: { cooldownMs: 30_000 } });
+    expect(await code(await token(rs))).toBe("valid");
+    idp.setKeys([rs.publicJwk, rotated.publicJwk]);
+    clock.now += 31_000;
+    expect(await code(await token(rotated))).toBe("valid");
+    expect(idp.jwksHits).toBe(2);
+  });
+
+  it("does not re-fetch for unknown kids within the cool-down: a flood costs the IdP nothing", async () => {
+    const { idp, clock, token, code } = await setup([rs], { jwks: { cooldownMs: 30_000 } });
+    await code(await token(rs));
+    idp.setKeys([rs.publicJwk, rotated.publicJwk]);
+    clock.now += 10_000;
+    const flood = await Promise.all(Array.from({ length: 20 }, async () => code(await token(rotated))));
+    expect(new Set(flood)).toEqual(new Set(["key_not_found"]));
+    expect(idp.jwksHits).toBe(1);
+  });
+
+  it("lets one re-fetch through when the cool-down has passed, however many unknown kids arrive at once", async () => {
+    const { idp, clock, token, code } = await setup([rs], { jwks: { cooldownMs: 30_000 } });
+    await code(await token(rs));
+    clock.now += 31_000;
+    const tokens = await Promise.all(Array.from({ length: 20 }, () => token(other)));
+    const flood = await Promise.all(tokens.map(code));
+    expect(new Set(flood)).toEqual(new Set(["key_not_found"]));
+    expect(idp.jwksHits).toBe(2);
+  });
+});
+
+describe("keys without a kid", () => {
+  it("verifies a token without kid when exactly one published key fits its alg", async () => {
+    const { token, code } = await setup([rs, ps, es]);
+    expect(await code(await token(rs, { kid: undefined }))).toBe("valid");
+  });
+
+  it("refuses a token without kid with key_not_found when several keys could fit", async () => {
+    const { token, code } = await setup([rs, other]);
+    expect(await code(await token(rs, { kid: undefined }))).toBe("key_not_found");
+  });
+
+  it("never uses a key published for encryption (use: enc)", async () => {
+    const { idp, token, code } = await setup([rs]);
+    idp.setKeys([{ ...rs.publicJwk, use: "enc" }]);
+    expect(await code(await token(rs))).toBe("key_not_found");
+  });
+});
+
+describe("when the IdP is down", () => {
+  it("keeps verifying with the cached keys once their TTL has passed", async () => {
+    const { idp, cache, clock, token, code } = await setup([rs], { jwks: { ttlMs: 10 * MINUTE } });
+    expect(await code(await token(rs))).toBe("valid");
+    idp.setMode("down");
+    clock.now += 60 * MINUTE;
+    expect(await code(await token(rs))).toBe("valid");
+    expect(cache.fetchCount(idp.jwksUri)).toBe(2);
+  });
+
+  it("tries the IdP again only after the retry delay, serving the cached keys meanwhile", async () => {
+    const { idp, cache, clock, token, code } = await setup([rs], {
+      jwks: { ttlMs: 10 * MINUTE, retryAfterFailureMs: 5_000 },
+    });
+    await code(await token(rs));
+    idp.setMode("down");
+    clock.now += 11 * MINUTE;
+    await code(await token(rs));
+    clock.now += 4_000;
+    expect(await code(await token(rs))).toBe("valid");
+    expect(cache.fetchCount(idp.jwksUri)).toBe(2);
+    clock.now += 1_000;
+    await code(await token(rs));
+    expect(cache.fetchCount(idp.jwksUri)).toBe(3);
+  });
+
+  it("stops using cached keys that are older than the TTL plus the longest allowed staleness", async () => {
+    const { idp, clock, token, code } = await setup([rs], {
+      jwks: { ttlMs: 10 * MINUTE, maxStaleMs: 60 * MINUTE },
+    });
+    await code(await token(rs));
+    idp.setMode("down");
+    clock.now += 71 * MINUTE;
+    expect(await code(await token(rs))).toBe("jwks_unavailable");
+  });
+
+  it("answers jwks_unavailable when no keys were ever fetched", async () => {
+    const { idp, token, code } = await setup([rs]);
+    idp.setMode("down");
+    expect(await code(await token(rs))).toBe("jwks_unavailable");
+  });
+
+  it("answers jwks_unavailable, without asking again, for requests within the retry delay of a failure", async () => {
+    const { idp, cache, clock, token, code } = await setup([rs], { jwks: { retryAfterFailureMs: 5_000 } });
+    idp.setMode("down");
+    await code(await token(rs));
+    clock.now += 1_000;
+    expect(await code(await token(rs))).toBe("jwks_unavailable");
+    expect(cache.fetchCount(idp.jwksUri)).toBe(1);
+  });
+
+  it("recovers once the IdP is back and the retry delay has passed", async () => {
+    const { idp, clock, token, code } = await setup([rs], { jwks: { retryAfterFailureMs: 5_000 } });
+    idp.setMode("down");
+    await code(await token(rs));
+    idp.setMode("up");
+    clock.now += 5_000;
+    expect(await code(await token(rs))).toBe("valid");
+  });
+
+  it("answers jwks_unavailable when the IdP does not answer within the fetch deadline", async () => {
+    const { idp, token, code } = await setup([rs], { jwks: { timeoutMs: 150 } });
+    idp.setMode("slow");
+    expect(await code(await token(rs))).toBe("jwks_unavailable");
+  });
+
+  it("answers jwks_unavailable when the IdP answers something that is not a key set", async () => {
+    const { idp, token, code } = await setup([rs]);
+    idp.setMode("garbage");
+    expect(await code(await token(rs))).toBe("jwks_unavailable");
+  });
+
+  it("answers jwks_unavailable for an unknown kid when the re-fetch fails", async () => {
+    const { idp, clock, token, code } = await setup([rs]);
+    await code(await token(rs));
+    idp.setMode("down");
+    clock.now += 31_000;
+    expect(await code(await token(other))).toBe("jwks_unavailable");
+  });
+});
+
+describe("tokens at the fixed test time", () => {
+  it("are signed with NOW_S as iat (the fixture's clock is the validator's clock)", async () => {
+    const { validator, token } = await setup([rs]);
+    const result = await validator.validate(await token(rs));
+    expect(result.valid && result.claims.iat).toBe(NOW_S);
+  });
+});

@@ -1,0 +1,132 @@
+import { execFileSync } from "node:child_process";
+import { existsSync, statSync } from "node:fs";
+import { createRequire } from "node:module";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { createTestKey, type FakeIssuer, signToken, type TestKey } from "@static-sso/testing";
+import type { APIGatewayProxyStructuredResultV2 } from "aws-lambda";
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
+import { AUDIENCE, apiEvent, startIssuerWith } from "./fixtures.js";
+
+// The shipped artefact: dist/index.js as esbuild bundles it, loaded the way the Lambda runtime does
+// (CommonJS require, configuration from environment variables).
+const pkgDir = join(dirname(fileURLToPath(import.meta.url)), "..");
+const bundle = join(pkgDir, "dist", "index.js");
+const require = createRequire(import.meta.url);
+
+type Handler = (event: unknown) => Promise<APIGatewayProxyStructuredResultV2>;
+
+const ENV_NAMES = ["ISSUER", "AUDIENCE", "JWKS_URI", "ALLOWED_ALGS", "CLOCK_TOLERANCE_S", "MAX_TOKEN_BYTES"];
+const savedEnv = Object.fromEntries(ENV_NAMES.map((n) => [n, process.env[n]]));
+
+/** Loads a fresh copy of the bundle (a cold start) with exactly these variables set. */
+function coldStart(env: Record<string, string>): { handler: Handler } {
+  for (const name of ENV_NAMES) delete process.env[name];
+  Object.assign(process.env, env);
+  delete require.cache[bundle];
+  return require(bundle) as { handler: Handler };
+}
+
+let key: TestKey;
+let idp: FakeIssuer;
+
+beforeAll(async () => {
+  execFileSync(
+    process.execPath,
+    ["../../scripts/build-lambda.mjs", "--name", "validate-api", "--entry", "src/lambda.ts"],
+    {
+      cwd: pkgDir,
+      stdio: "pipe",
+    },
+  );
+  key = await createTestKey("ES256");
+  idp = await startIssuerWith([key]);
+});
+afterEach(() => {
+  vi.restoreAllMocks();
+  for (const [name, value] of Object.entries(savedEnv)) {
+    if (value === undefined) delete process.env[name];
+    else process.env[name] = value;
+  }
+  delete require.cache[bundle];
+});
+afterAll(() => idp.close());
+
+describe("the bundled Lambda (dist/index.js)", () => {
+  it("is built with its zip", () => {
+    expect(existsSync(bundle)).toBe(true);
+    expect(statSync(join(pkgDir, "dist", "validate-api.zip")).size).toBeGreaterThan(0);
+  });
+
+  it("exports a handler that verifies a token with keys found through the issuer's discovery document", async () => {
+    vi.spyOn(process.stdout, "write").mockImplementation(() => true);
+    const { handler } = coldStart({ ISSUER: idp.issuer, AUDIENCE: `other,${AUDIENCE}` });
+    const token = await signToken(key, { iss: idp.issuer, aud: AUDIENCE, sub: "alice" });
+    const result = await handler(apiEvent({ headers: { authorization: `Bearer ${token}` } }));
+    expect(result.statusCode).toBe(200);
+    expect(JSON.parse(result.body ?? "")).toMatchObject({ valid: true, claims: { sub: "alice" } });
+  });
+
+  it("answers an invalid token with the contract's 401 and error code", async () => {
+    vi.spyOn(process.stdout, "write").mockImplementation(() => true);
+    const { handler } = coldStart({ ISSUER: idp.issuer, AUDIENCE, JWKS_URI: idp.jwksUri });
+    const token = await signToken(key, { iss: idp.issuer, aud: "someone-else", sub: "alice" });
+    const result = await handler(apiEvent({ body: JSON.stringify({ token }) }));
+    expect(result.statusCode).toBe(401);
+    expect(JSON.parse(result.body ?? "")).toMatchObject({ valid: false, error: "audience_invalid" });
+  });
+
+  it("writes its request log as JSON lines on stdout", async () => {
+    const lines: string[] = [];
+    vi.spyOn(process.stdout, "write").mockImplementation((chunk) => {
+      lines.push(String(chunk));
+      return true;
+    });
+    const { handler } = coldStart({ ISSUER: idp.issuer, AUDIENCE });
+    const event = apiEvent({ method: "GET", path: "/health" });
+    await handler(event);
+    expect(lines.map((l) => JSON.parse(l))).toEqual([
+      expect.objectContaining({ requestId: event.requestContext.requestId, outcome: "health", status: 200 }),
+    ]);
+  });
+
+  it("fails at cold start when ISSUER is missing, naming the variable in the error and the log", () => {
+    const lines: string[] = [];
+    vi.spyOn(process.stdout, "write").mockImplementation((chunk) => {
+      lines.push(String(chunk));
+      return true;
+    });
+    let thrown: unknown;
+    try {
+      coldStart({ AUDIENCE });
+    } catch (error) {
+      thrown = error;
+    }
+    expect(thrown).toMatchObject({ code: "config_invalid", field: "ISSUER" });
+    expect(JSON.parse(lines[0] ?? "{}")).toMatchObject({ level: "error", variable: "ISSUER" });
+  });
+
+  it("fails at cold start when ALLOWED_ALGS lets in HS256", () => {
+    vi.spyOn(process.stdout, "write").mockImplementation(() => true);
+    expect(() => coldStart({ ISSUER: idp.issuer, AUDIENCE, ALLOWED_ALGS: "RS256,HS256" })).toThrow(
+      expect.objectContaining({ code: "config_invalid", field: "ALLOWED_ALGS" }),
+    );
+  });
+});
+
+// Keep the bundle honest about its other key types too.
+describe("the bundled Lambda with an RSA key", () => {
+  it("verifies RS256 tokens", async () => {
+    vi.spyOn(process.stdout, "write").mockImplementation(() => true);
+    const rsa = await createTestKey("RS256");
+    const rsaIdp = await startIssuerWith([rsa]);
+    try {
+      const { handler } = coldStart({ ISSUER: rsaIdp.issuer, AUDIENCE, JWKS_URI: rsaIdp.jwksUri });
+      const token = await signToken(rsa, { iss: rsaIdp.issuer, aud: AUDIENCE, sub: "alice" });
+      const result = await handler(apiEvent({ headers: { authorization: `Bearer ${token}` } }));
+      expect(result.statusCode).toBe(200);
+    } finally {
+      await rsaIdp.close();
+    }
+  });
+});
