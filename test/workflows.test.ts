@@ -425,6 +425,18 @@ describe("deploy.yml", () => {
     for (const pass of passes) expect(pass).toContain('"$SITE_DIR" "s3://$BUCKET" --delete');
   });
 
+  it("stops after a targeted apply (the first step of a first deploy) before reading outputs", () => {
+    expect(Object.keys((deploy.on.workflow_dispatch as { inputs: object }).inputs)).toEqual(["target"]);
+    const plan = (deployJob.steps ?? []).find((s) => s.run?.includes(" plan "));
+    expect(plan?.env?.TARGET).toBe(`\${{ inputs.target }}`);
+    expect(plan?.run).toContain(`\${TARGET:+-target="$TARGET"}`);
+    const after = (deployJob.steps ?? []).filter((s) =>
+      /output -raw|aws s3 sync|create-invalidation/.test(s.run ?? ""),
+    );
+    expect(after).toHaveLength(3);
+    for (const s of after) expect(s.if, s.name).toBe(`\${{ !inputs.target }}`);
+  });
+
   it("invalidates every path on the distribution Terraform reports", () => {
     const shell = shellText(deploy);
     expect(shell).toContain(

@@ -7,7 +7,7 @@
 # (hashicorp/terraform#28490). For the run, such a module gets a file with an empty `provider` block per
 # alias, which is what a caller would pass in; the file is removed afterwards.
 set -uo pipefail
-cd "$(dirname "$0")/../.."
+cd "$(dirname "$0")/../.." || exit 1
 
 status=0
 for dir in terraform/modules/*/ terraform/examples/*/; do
