@@ -15,6 +15,7 @@ import {
   NOW_S,
   startIssuerWith,
 } from "./fixtures.js";
+import { rotationScenario } from "./rotation-scenario.js";
 
 let keys: Keys;
 let idp: FakeIssuer;
@@ -167,6 +168,22 @@ describe("the Lambda handler with the IdP down and no keys cached", () => {
     } finally {
       await down.close();
     }
+  });
+});
+
+describe("the Lambda handler across key rotation and an IdP outage", () => {
+  it("re-fetches once after the cool-down for a rotated key and keeps verifying with cached keys while the IdP is down", async () => {
+    await rotationScenario(async (options) => {
+      const h = createHandler({ ...options, logger: createLogger({}, { sink: () => {} }) });
+      return {
+        send: async (token) => {
+          const result = await h(apiEvent({ headers: { authorization: `Bearer ${token}` } }));
+          const error = body(result).error;
+          return { status: result.statusCode ?? 0, ...(error ? { error } : {}) };
+        },
+        close: async () => {},
+      };
+    });
   });
 });
 

@@ -5,6 +5,7 @@ import { JwksCache } from "../src/jwks.js";
 import { startValidateServer, type ValidateServer } from "../src/server.js";
 import { CONTRACT_CASES, type ContractRequest } from "./contract-cases.js";
 import { AUDIENCE, createKeys, goodToken, type Keys, logLines, NOW_MS, startIssuerWith } from "./fixtures.js";
+import { rotationScenario } from "./rotation-scenario.js";
 
 let keys: Keys;
 let idp: FakeIssuer;
@@ -101,5 +102,21 @@ describe("the local HTTP server with the IdP down and no keys cached", () => {
       await cold.close();
       await down.close();
     }
+  });
+});
+
+describe("the local HTTP server across key rotation and an IdP outage", () => {
+  it("re-fetches once after the cool-down for a rotated key and keeps verifying with cached keys while the IdP is down", async () => {
+    await rotationScenario(async (options) => {
+      const s = await startValidateServer({ ...options, logger: createLogger({}, { sink: () => {} }) });
+      return {
+        send: async (token) => {
+          const res = await post(s.validateUrl, { headers: { authorization: `Bearer ${token}` } });
+          const error = ((await res.json()) as { error?: string }).error;
+          return { status: res.status, ...(error ? { error } : {}) };
+        },
+        close: () => s.close(),
+      };
+    });
   });
 });
