@@ -65,9 +65,11 @@ function stepUsing(job: Job, action: string): Step {
 
 /** The shell scripts of every `run:` step, plus the scripts those steps call from .github/scripts. */
 function shellText(workflow: Workflow): string {
-  return steps(workflow)
-    .map((s) => s.run ?? "")
-    .join("\n");
+  const runs = steps(workflow).map((s) => s.run ?? "");
+  const called = runs.flatMap((r) =>
+    [...r.matchAll(/(\.github\/scripts\/[\w.-]+)/g)].map((m) => m[1] as string),
+  );
+  return [...runs, ...called.map((path) => read(path))].join("\n");
 }
 
 /** `pnpm x` / `npm x` / `pnpm run x` invocations in the workflows' shell steps. */
