@@ -1,0 +1,75 @@
+# One site behind Keycloak, all of it: Keycloak on ECS -> its realm -> the validation API -> the edge
+# function -> CloudFront + S3.
+
+module "keycloak" {
+  source = "../../modules/keycloak-ecs"
+
+  name               = "${var.name}-kc"
+  vpc_id             = var.vpc_id
+  public_subnet_ids  = var.public_subnet_ids
+  private_subnet_ids = var.private_subnet_ids
+  domain             = var.keycloak_domain
+  certificate_arn    = var.keycloak_certificate_arn
+  route53_zone_id    = var.route53_zone_id
+  admin_cidr_blocks  = var.keycloak_admin_cidr_blocks
+}
+
+module "realm" {
+  source = "../../modules/keycloak-realm"
+
+  keycloak_url = module.keycloak.url
+  domain       = var.site_domain
+  realm        = "demo"
+  client_id    = "static-site"
+  roles        = ["staff"]
+}
+
+module "validate_api" {
+  source = "../../modules/validate-api"
+
+  name     = "${var.name}-validate"
+  zip_path = "${path.root}/../../../packages/validate-api/dist/validate-api.zip"
+  issuer   = module.realm.issuer_url
+  audience = [module.realm.client_id]
+}
+
+module "edge_auth" {
+  source = "../../modules/edge-auth"
+
+  providers = {
+    aws.us_east_1 = aws.us_east_1
+  }
+
+  function_name = "${var.name}-edge-auth"
+  zip_path      = "${path.root}/../../../packages/edge-auth/dist/edge-auth.zip"
+  issuer        = module.realm.issuer_url
+  client_id     = module.realm.client_id
+  # Straight from the realm into the SecureString parameter; never a variable or an output.
+  client_secret = module.realm.client_secret
+  validate_url  = module.validate_api.validate_url
+  public_paths  = ["/public/*"]
+  path_roles    = { "/staff/*" = ["staff"] }
+}
+
+module "site" {
+  source = "../../modules/static-site"
+
+  name                        = var.name
+  edge_function_qualified_arn = module.edge_auth.qualified_arn
+  aliases                     = [var.site_domain]
+  acm_certificate_arn         = var.site_certificate_arn
+}
+
+resource "aws_route53_record" "site" {
+  for_each = var.route53_zone_id == null ? toset([]) : toset(["A", "AAAA"])
+
+  zone_id = var.route53_zone_id
+  name    = var.site_domain
+  type    = each.key
+
+  alias {
+    name                   = module.site.distribution_domain_name
+    zone_id                = module.site.distribution_hosted_zone_id
+    evaluate_target_health = false
+  }
+}

@@ -1,0 +1,64 @@
+variable "name" {
+  description = "Name prefix of every resource."
+  type        = string
+  default     = "static-sso"
+}
+
+variable "region" {
+  description = "Region of the validation API, Keycloak and the content bucket."
+  type        = string
+  default     = "eu-west-1"
+}
+
+variable "vpc_id" {
+  description = "VPC for Keycloak."
+  type        = string
+}
+
+variable "public_subnet_ids" {
+  description = "Public subnets for Keycloak's load balancer."
+  type        = list(string)
+}
+
+variable "private_subnet_ids" {
+  description = "Private subnets for the Keycloak tasks and database."
+  type        = list(string)
+}
+
+variable "keycloak_domain" {
+  description = "Host name of Keycloak, e.g. sso.example.com."
+  type        = string
+}
+
+variable "keycloak_certificate_arn" {
+  description = "ACM certificate for keycloak_domain, in var.region."
+  type        = string
+}
+
+variable "site_domain" {
+  description = "Host name of the site, e.g. www.example.com."
+  type        = string
+}
+
+variable "site_certificate_arn" {
+  description = "ACM certificate for site_domain, in us-east-1."
+  type        = string
+}
+
+variable "route53_zone_id" {
+  description = "Hosted zone for the Keycloak record and the site's alias. Null creates no records."
+  type        = string
+  default     = null
+}
+
+variable "keycloak_admin_cidr_blocks" {
+  description = "IPv4 ranges allowed to reach Keycloak's admin console (include the machine running Terraform). Null leaves it open."
+  type        = list(string)
+  default     = null
+}
+
+variable "tags" {
+  description = "Tags for every resource."
+  type        = map(string)
+  default     = {}
+}

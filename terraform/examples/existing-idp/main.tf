@@ -1,0 +1,37 @@
+# The site modules against an IdP that already exists (Keycloak elsewhere, or any OpenID Connect provider
+# whose access tokens are JWTs): the validation API -> the edge function -> CloudFront + S3.
+
+module "validate_api" {
+  source = "../../modules/validate-api"
+
+  name     = "${var.name}-validate"
+  zip_path = "${path.root}/../../../packages/validate-api/dist/validate-api.zip"
+  issuer   = var.issuer
+  audience = coalesce(var.audience, [var.client_id])
+}
+
+module "edge_auth" {
+  source = "../../modules/edge-auth"
+
+  providers = {
+    aws.us_east_1 = aws.us_east_1
+  }
+
+  function_name = "${var.name}-edge-auth"
+  zip_path      = "${path.root}/../../../packages/edge-auth/dist/edge-auth.zip"
+  issuer        = var.issuer
+  client_id     = var.client_id
+  client_secret = var.client_secret
+  validate_url  = module.validate_api.validate_url
+  public_paths  = var.public_paths
+  path_roles    = var.path_roles
+}
+
+module "site" {
+  source = "../../modules/static-site"
+
+  name                        = var.name
+  edge_function_qualified_arn = module.edge_auth.qualified_arn
+  aliases                     = var.site_domain == null ? [] : [var.site_domain]
+  acm_certificate_arn         = var.site_certificate_arn
+}

@@ -1,0 +1,34 @@
+output "site_url" {
+  description = "URL of the site."
+  value       = module.site.site_url
+}
+
+output "callback_url" {
+  description = "Redirect URI to register for the client at the IdP."
+  value       = "${trimsuffix(module.site.site_url, "/")}/_auth/callback"
+}
+
+output "bucket_id" {
+  description = "Content bucket: `aws s3 sync <dir> s3://<bucket_id>/ --delete`."
+  value       = module.site.bucket_id
+}
+
+output "distribution_id" {
+  description = "CloudFront distribution: `aws cloudfront create-invalidation --distribution-id <id> --paths '/*'`."
+  value       = module.site.distribution_id
+}
+
+output "validate_url" {
+  description = "The validation API's POST /validate URL."
+  value       = module.validate_api.validate_url
+}
+
+output "edge_function_qualified_arn" {
+  description = "Published version of the edge function."
+  value       = module.edge_auth.qualified_arn
+}
+
+output "edge_config_parameter_name" {
+  description = "SSM parameter with the edge function's config."
+  value       = module.edge_auth.parameter_name
+}

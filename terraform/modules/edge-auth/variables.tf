@@ -1,0 +1,239 @@
+variable "function_name" {
+  description = "Name of the Lambda@Edge function. At the edge the function sees itself as `us-east-1.<function_name>`; the handler strips that prefix and reads its config from `/static-sso/edge-auth/<function_name>/config`."
+  type        = string
+
+  validation {
+    condition     = can(regex("^[A-Za-z0-9_-]{1,54}$", var.function_name))
+    error_message = "function_name must be 1-54 characters of letters, digits, '-' or '_' (Lambda's limit of 64 less the `us-east-1.` prefix replicas get)."
+  }
+}
+
+variable "zip_path" {
+  description = "Path to the built function zip (`pnpm build` writes packages/edge-auth/dist/edge-auth.zip)."
+  type        = string
+
+  validation {
+    condition     = endswith(var.zip_path, ".zip")
+    error_message = "zip_path must point to a .zip file."
+  }
+}
+
+variable "runtime" {
+  description = "Lambda runtime. Only Node.js runtimes that Lambda@Edge supports and Lambda does not deprecate; nodejs20.x is deprecated and blocks new functions."
+  type        = string
+  default     = "nodejs22.x"
+
+  validation {
+    condition     = contains(["nodejs22.x", "nodejs24.x"], var.runtime)
+    error_message = "runtime must be nodejs22.x or nodejs24.x (Lambda@Edge-supported and not deprecated)."
+  }
+}
+
+variable "memory_size" {
+  description = "Memory in MB. A viewer-request Lambda@Edge function may use at most 128 MB."
+  type        = number
+  default     = 128
+
+  validation {
+    condition     = var.memory_size >= 128 && var.memory_size <= 128
+    error_message = "memory_size must be 128: Lambda's minimum is 128 MB and viewer-request functions may use at most 128 MB."
+  }
+}
+
+variable "timeout" {
+  description = "Timeout in seconds. A viewer-request Lambda@Edge function may run at most 5 seconds."
+  type        = number
+  default     = 5
+
+  validation {
+    condition     = var.timeout >= 1 && var.timeout <= 5 && floor(var.timeout) == var.timeout
+    error_message = "timeout must be a whole number of seconds from 1 to 5 (the viewer-request limit)."
+  }
+}
+
+variable "issuer" {
+  description = "OpenID Connect issuer URL, e.g. https://sso.example.com/realms/demo (the discovery document is read from <issuer>/.well-known/openid-configuration)."
+  type        = string
+
+  validation {
+    condition     = startswith(var.issuer, "https://")
+    error_message = "issuer must start with https://."
+  }
+}
+
+variable "client_id" {
+  description = "OpenID Connect client id of the site."
+  type        = string
+
+  validation {
+    condition     = length(var.client_id) > 0
+    error_message = "client_id must not be empty."
+  }
+}
+
+variable "client_secret" {
+  description = "Client secret of a confidential client. Null for a public client (PKCE alone). Stored only in the SecureString parameter."
+  type        = string
+  default     = null
+  sensitive   = true
+}
+
+variable "validate_url" {
+  description = "URL of the validation API's POST /validate route (the validate-api module's `validate_url` output)."
+  type        = string
+
+  validation {
+    condition     = startswith(var.validate_url, "https://")
+    error_message = "validate_url must start with https://."
+  }
+}
+
+variable "scopes" {
+  description = "Scopes requested at login."
+  type        = list(string)
+  default     = ["openid", "profile", "email"]
+
+  validation {
+    condition     = contains(var.scopes, "openid")
+    error_message = "scopes must include openid."
+  }
+}
+
+variable "callback_path" {
+  description = "Path of the login callback; the IdP client must allow https://<domain><callback_path> as a redirect URI."
+  type        = string
+  default     = "/_auth/callback"
+
+  validation {
+    condition     = startswith(var.callback_path, "/")
+    error_message = "callback_path must start with /."
+  }
+}
+
+variable "logout_path" {
+  description = "Path that clears the session and redirects to the IdP's end-session endpoint."
+  type        = string
+  default     = "/_auth/logout"
+
+  validation {
+    condition     = startswith(var.logout_path, "/")
+    error_message = "logout_path must start with /."
+  }
+}
+
+variable "public_paths" {
+  description = "Path globs served without login, e.g. [\"/public/*\"]."
+  type        = list(string)
+  default     = []
+
+  validation {
+    condition     = alltrue([for p in var.public_paths : startswith(p, "/")])
+    error_message = "Every public path must start with /."
+  }
+}
+
+variable "cookie_prefix" {
+  description = "Prefix of the session cookie names. Null keeps the handler's default (sso)."
+  type        = string
+  default     = null
+
+  validation {
+    condition     = var.cookie_prefix == null || can(regex("^[A-Za-z0-9_-]{1,20}$", var.cookie_prefix))
+    error_message = "cookie_prefix must be 1-20 characters of A-Z a-z 0-9 _ -."
+  }
+}
+
+variable "post_logout_redirect_uri" {
+  description = "Where the IdP sends the browser after logout: a path on the site or an https URL on the same host. Null keeps the handler's default (the site's root)."
+  type        = string
+  default     = null
+
+  validation {
+    condition     = var.post_logout_redirect_uri == null || can(regex("^(/|https://)", var.post_logout_redirect_uri))
+    error_message = "post_logout_redirect_uri must be a path starting with / or a URL starting with https://."
+  }
+}
+
+variable "site_origin" {
+  description = "The site's origin (https://host) used for redirect URIs instead of the request's Host. Null derives it from the request."
+  type        = string
+  default     = null
+
+  validation {
+    condition     = var.site_origin == null || can(regex("^https://[^/?#]+$", var.site_origin))
+    error_message = "site_origin must be an origin such as https://www.example.com (no path, no trailing slash)."
+  }
+}
+
+variable "validate_timeout_ms" {
+  description = "Deadline of one call to the validation API, in milliseconds. Null keeps the handler's default (2000)."
+  type        = number
+  default     = null
+
+  validation {
+    condition     = var.validate_timeout_ms == null || (coalesce(var.validate_timeout_ms, 2000) >= 50 && coalesce(var.validate_timeout_ms, 2000) <= 4500)
+    error_message = "validate_timeout_ms must be from 50 to 4500 (the function stops at 5 s)."
+  }
+}
+
+variable "idp_timeout_ms" {
+  description = "Deadline of one call to the IdP (discovery, token endpoint), in milliseconds. Null keeps the handler's default (2500)."
+  type        = number
+  default     = null
+
+  validation {
+    condition     = var.idp_timeout_ms == null || (coalesce(var.idp_timeout_ms, 2500) >= 50 && coalesce(var.idp_timeout_ms, 2500) <= 4500)
+    error_message = "idp_timeout_ms must be from 50 to 4500 (the function stops at 5 s)."
+  }
+}
+
+variable "required_roles" {
+  description = "Roles every protected path needs (realm_access.roles or resource_access.<client_id>.roles). Ignored when path_roles is set."
+  type        = list(string)
+  default     = []
+}
+
+variable "path_roles" {
+  description = "Roles per path glob, e.g. { \"/staff/*\" = [\"staff\"] }. Takes precedence over required_roles."
+  type        = map(list(string))
+  default     = {}
+}
+
+variable "kms_key_arn" {
+  description = "ARN of a customer managed KMS key in us-east-1 for the SecureString parameter. Null uses the AWS managed key alias/aws/ssm."
+  type        = string
+  default     = null
+
+  validation {
+    condition     = var.kms_key_arn == null || can(regex("^arn:aws[a-z-]*:kms:us-east-1:[0-9]{12}:key/", var.kms_key_arn))
+    error_message = "kms_key_arn must be the ARN of a KMS key in us-east-1."
+  }
+}
+
+variable "log_retention_in_days" {
+  description = "Retention of the function's log groups. One of the values CloudWatch Logs allows."
+  type        = number
+  default     = 30
+
+  validation {
+    condition     = contains([1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653], var.log_retention_in_days)
+    error_message = "log_retention_in_days must be one of 1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653."
+  }
+}
+
+variable "replica_log_regions" {
+  description = "Regions (besides us-east-1) in which to pre-create the replica log group `/aws/lambda/us-east-1.<function_name>` with retention. Lambda@Edge writes logs in the region of the edge location that served the request; groups it creates itself never expire."
+  type        = list(string)
+  default     = []
+
+  validation {
+    condition     = alltrue([for r in var.replica_log_regions : can(regex("^[a-z]{2}(-[a-z]+)+-[0-9]$", r)) && r != "us-east-1"])
+    error_message = "replica_log_regions must be AWS region names other than us-east-1 (us-east-1 is always created)."
+  }
+}
+
+variable "tags" {
+  description = "Tags for every resource."
+  type        = map(string)
+  default     = {}
+}

@@ -1,0 +1,63 @@
+output "url" {
+  description = "Base URL of Keycloak (https://<domain>); realms are under /realms/<name>."
+  value       = "https://${var.domain}"
+}
+
+output "admin_console_url" {
+  description = "URL of the admin console."
+  value       = "https://${var.domain}/admin/"
+}
+
+output "admin_username" {
+  description = "User name of the bootstrap admin."
+  value       = var.admin_username
+}
+
+output "admin_password_secret_arn" {
+  description = "ARN of the Secrets Manager secret with the bootstrap admin's password (the ARN, never the value)."
+  value       = aws_secretsmanager_secret.admin_password.arn
+}
+
+output "db_password_secret_arn" {
+  description = "ARN of the Secrets Manager secret with the database password (the ARN, never the value)."
+  value       = aws_secretsmanager_secret.db_password.arn
+}
+
+output "alb_dns_name" {
+  description = "DNS name of the load balancer (point the domain at it when route53_zone_id is not set)."
+  value       = aws_lb.this.dns_name
+}
+
+output "alb_zone_id" {
+  description = "Route 53 zone ID of the load balancer, for alias records."
+  value       = aws_lb.this.zone_id
+}
+
+output "cluster_name" {
+  description = "Name of the ECS cluster."
+  value       = aws_ecs_cluster.this.name
+}
+
+output "service_name" {
+  description = "Name of the ECS service."
+  value       = aws_ecs_service.this.name
+}
+
+output "log_group_name" {
+  description = "CloudWatch log group of the containers."
+  value       = aws_cloudwatch_log_group.this.name
+}
+
+output "db_endpoint" {
+  description = "Endpoint of the RDS database (null in sidecar mode)."
+  value       = local.use_rds ? aws_db_instance.this[0].endpoint : null
+}
+
+output "security_group_ids" {
+  description = "Security groups of the load balancer, the tasks and the database."
+  value = {
+    alb      = aws_security_group.alb.id
+    keycloak = aws_security_group.keycloak.id
+    db       = local.use_rds ? aws_security_group.db[0].id : null
+  }
+}

@@ -1,0 +1,231 @@
+variable "name" {
+  description = "Name of the cluster, service, load balancer and database, and prefix of the secrets."
+  type        = string
+
+  validation {
+    condition     = can(regex("^[a-z][a-z0-9-]{1,26}[a-z0-9]$", var.name))
+    error_message = "name must be 3-28 characters of lowercase letters, digits and '-', starting with a letter (load balancer and target group names are limited to 32)."
+  }
+}
+
+variable "vpc_id" {
+  description = "ID of the VPC."
+  type        = string
+}
+
+variable "public_subnet_ids" {
+  description = "Public subnets (at least two AZs) for the load balancer."
+  type        = list(string)
+
+  validation {
+    condition     = length(var.public_subnet_ids) >= 2
+    error_message = "public_subnet_ids needs at least two subnets in different availability zones."
+  }
+}
+
+variable "private_subnet_ids" {
+  description = "Private subnets (at least two AZs, with a NAT gateway or VPC endpoints for ECR, Secrets Manager and CloudWatch Logs) for the tasks and the database."
+  type        = list(string)
+
+  validation {
+    condition     = length(var.private_subnet_ids) >= 2
+    error_message = "private_subnet_ids needs at least two subnets in different availability zones."
+  }
+}
+
+variable "domain" {
+  description = "Public host name of Keycloak, e.g. sso.example.com (KC_HOSTNAME is https://<domain>)."
+  type        = string
+
+  validation {
+    condition     = can(regex("^[a-z0-9]([a-z0-9-]*[a-z0-9])?(\\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)+$", var.domain))
+    error_message = "domain must be a host name such as sso.example.com, without scheme or path."
+  }
+}
+
+variable "certificate_arn" {
+  description = "ARN of an ACM certificate for the domain, in the load balancer's region."
+  type        = string
+
+  validation {
+    condition     = can(regex("^arn:aws[a-z-]*:acm:[a-z0-9-]+:[0-9]{12}:certificate/", var.certificate_arn))
+    error_message = "certificate_arn must be an ACM certificate ARN."
+  }
+}
+
+variable "route53_zone_id" {
+  description = "Route 53 hosted zone in which to create an alias record for the domain. Null creates none."
+  type        = string
+  default     = null
+}
+
+variable "ingress_cidr_blocks" {
+  description = "IPv4 ranges allowed to reach the load balancer (HTTPS, and HTTP for the redirect)."
+  type        = list(string)
+  default     = ["0.0.0.0/0"]
+}
+
+variable "admin_cidr_blocks" {
+  description = "IPv4 ranges allowed to reach the admin console and the master realm (/admin, /realms/master). Null allows the same ranges as everything else; Keycloak recommends not exposing them publicly."
+  type        = list(string)
+  default     = null
+}
+
+variable "ssl_policy" {
+  description = "TLS policy of the HTTPS listener."
+  type        = string
+  default     = "ELBSecurityPolicy-TLS13-1-2-2021-06"
+}
+
+variable "keycloak_image" {
+  description = "Keycloak container image, pinned to a 26.x tag (or a digest)."
+  type        = string
+  default     = "quay.io/keycloak/keycloak:26.4.2"
+
+  validation {
+    condition     = can(regex(":26\\.[0-9]+\\.[0-9]+(@sha256:[0-9a-f]{64})?$", var.keycloak_image)) || can(regex("@sha256:[0-9a-f]{64}$", var.keycloak_image))
+    error_message = "keycloak_image must be pinned: a 26.x.y tag or a sha256 digest, never latest."
+  }
+}
+
+variable "cpu" {
+  description = "Task CPU units (Fargate sizes: 256, 512, 1024, 2048, 4096, ...)."
+  type        = number
+  default     = 1024
+
+  validation {
+    condition     = contains([256, 512, 1024, 2048, 4096, 8192, 16384], var.cpu)
+    error_message = "cpu must be a Fargate CPU size: 256, 512, 1024, 2048, 4096, 8192 or 16384."
+  }
+}
+
+variable "memory" {
+  description = "Task memory in MiB (must be valid for the CPU size; Keycloak wants at least 1024, 2048 for comfort)."
+  type        = number
+  default     = 2048
+
+  validation {
+    condition     = var.memory >= 1024
+    error_message = "memory must be at least 1024 MiB for Keycloak."
+  }
+}
+
+variable "desired_count" {
+  description = "Number of Keycloak tasks. More than one forms a cluster (JDBC_PING discovery through the database); needs the RDS database."
+  type        = number
+  default     = 1
+
+  validation {
+    condition     = var.desired_count >= 1
+    error_message = "desired_count must be at least 1."
+  }
+}
+
+variable "admin_username" {
+  description = "User name of the bootstrap admin (KC_BOOTSTRAP_ADMIN_USERNAME); its generated password is kept in Secrets Manager."
+  type        = string
+  default     = "admin"
+}
+
+variable "database_mode" {
+  description = "\"rds\" (default): PostgreSQL on RDS. \"sidecar\": a postgres container in the task, as the 2020 set-up ran it; its data is lost with the task, so only for non-prod and only with desired_count = 1."
+  type        = string
+  default     = "rds"
+
+  validation {
+    condition     = contains(["rds", "sidecar"], var.database_mode)
+    error_message = "database_mode must be rds or sidecar."
+  }
+}
+
+variable "db_instance_class" {
+  description = "RDS instance class."
+  type        = string
+  default     = "db.t4g.micro"
+
+  validation {
+    condition     = startswith(var.db_instance_class, "db.")
+    error_message = "db_instance_class must be an RDS instance class such as db.t4g.micro."
+  }
+}
+
+variable "db_engine_version" {
+  description = "PostgreSQL major version on RDS."
+  type        = string
+  default     = "17"
+}
+
+variable "db_allocated_storage" {
+  description = "Initial storage of the database in GiB."
+  type        = number
+  default     = 20
+}
+
+variable "db_max_allocated_storage" {
+  description = "Upper limit for storage autoscaling in GiB."
+  type        = number
+  default     = 100
+}
+
+variable "db_multi_az" {
+  description = "Run the RDS database in two availability zones."
+  type        = bool
+  default     = false
+}
+
+variable "db_backup_retention_days" {
+  description = "Days of automated RDS backups."
+  type        = number
+  default     = 7
+
+  validation {
+    condition     = var.db_backup_retention_days >= 1 && var.db_backup_retention_days <= 35
+    error_message = "db_backup_retention_days must be from 1 to 35."
+  }
+}
+
+variable "deletion_protection" {
+  description = "Protect the load balancer and the RDS database from deletion."
+  type        = bool
+  default     = true
+}
+
+variable "sidecar_postgres_image" {
+  description = "Image of the postgres container in sidecar mode."
+  type        = string
+  default     = "public.ecr.aws/docker/library/postgres:17.6"
+}
+
+variable "secrets_kms_key_arn" {
+  description = "KMS key for the Secrets Manager secrets. Null uses the AWS managed key."
+  type        = string
+  default     = null
+}
+
+variable "secret_recovery_window_in_days" {
+  description = "Days Secrets Manager keeps a deleted secret recoverable (0 deletes at once)."
+  type        = number
+  default     = 7
+
+  validation {
+    condition     = var.secret_recovery_window_in_days == 0 || (var.secret_recovery_window_in_days >= 7 && var.secret_recovery_window_in_days <= 30)
+    error_message = "secret_recovery_window_in_days must be 0 or from 7 to 30."
+  }
+}
+
+variable "log_retention_in_days" {
+  description = "Retention of the container log group. One of the values CloudWatch Logs allows."
+  type        = number
+  default     = 30
+
+  validation {
+    condition     = contains([1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653], var.log_retention_in_days)
+    error_message = "log_retention_in_days must be one of 1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653."
+  }
+}
+
+variable "tags" {
+  description = "Tags for every resource."
+  type        = map(string)
+  default     = {}
+}

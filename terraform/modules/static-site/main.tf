@@ -1,0 +1,259 @@
+# Private S3 bucket behind a CloudFront distribution. Only the distribution can read the bucket (origin
+# access control); every viewer request passes the Lambda@Edge login check before the cache.
+
+locals {
+  origin_id     = "s3-${var.name}"
+  custom_domain = var.acm_certificate_arn != null
+  use_kms       = var.kms_key_arn != null
+}
+
+################################################################################
+# Bucket
+################################################################################
+
+resource "aws_s3_bucket" "this" {
+  bucket        = var.bucket_name
+  bucket_prefix = var.bucket_name == null ? "${var.name}-" : null
+  force_destroy = var.force_destroy
+
+  tags = var.tags
+}
+
+resource "aws_s3_bucket_public_access_block" "this" {
+  bucket = aws_s3_bucket.this.id
+
+  block_public_acls       = true
+  block_public_policy     = true
+  ignore_public_acls      = true
+  restrict_public_buckets = true
+}
+
+resource "aws_s3_bucket_ownership_controls" "this" {
+  bucket = aws_s3_bucket.this.id
+
+  rule {
+    object_ownership = "BucketOwnerEnforced"
+  }
+}
+
+resource "aws_s3_bucket_server_side_encryption_configuration" "this" {
+  bucket = aws_s3_bucket.this.id
+
+  rule {
+    apply_server_side_encryption_by_default {
+      sse_algorithm     = local.use_kms ? "aws:kms" : "AES256"
+      kms_master_key_id = var.kms_key_arn
+    }
+    bucket_key_enabled = local.use_kms
+  }
+}
+
+resource "aws_s3_bucket_versioning" "this" {
+  count = var.versioning_enabled ? 1 : 0
+
+  bucket = aws_s3_bucket.this.id
+
+  versioning_configuration {
+    status = "Enabled"
+  }
+}
+
+data "aws_iam_policy_document" "bucket" {
+  statement {
+    sid       = "CloudFrontOriginAccessControlRead"
+    actions   = ["s3:GetObject"]
+    resources = ["${aws_s3_bucket.this.arn}/*"]
+
+    principals {
+      type        = "Service"
+      identifiers = ["cloudfront.amazonaws.com"]
+    }
+
+    condition {
+      test     = "StringEquals"
+      variable = "AWS:SourceArn"
+      values   = [aws_cloudfront_distribution.this.arn]
+    }
+  }
+
+  statement {
+    sid       = "DenyInsecureTransport"
+    effect    = "Deny"
+    actions   = ["s3:*"]
+    resources = [aws_s3_bucket.this.arn, "${aws_s3_bucket.this.arn}/*"]
+
+    principals {
+      type        = "*"
+      identifiers = ["*"]
+    }
+
+    condition {
+      test     = "Bool"
+      variable = "aws:SecureTransport"
+      values   = ["false"]
+    }
+  }
+}
+
+resource "aws_s3_bucket_policy" "this" {
+  bucket = aws_s3_bucket.this.id
+  policy = data.aws_iam_policy_document.bucket.json
+
+  depends_on = [aws_s3_bucket_public_access_block.this]
+}
+
+################################################################################
+# CloudFront
+################################################################################
+
+resource "aws_cloudfront_origin_access_control" "this" {
+  name                              = var.name
+  description                       = "Read access of ${var.name} to its content bucket."
+  origin_access_control_origin_type = "s3"
+  signing_behavior                  = "always"
+  signing_protocol                  = "sigv4"
+}
+
+# The cache key is path only: no cookies, no headers, no query strings. Session cookies therefore never
+# become part of the cache key (no per-user cache entries, no cache busting by cookie) and are not
+# forwarded to S3. The login check is not affected: viewer-request runs before the cache on every request.
+resource "aws_cloudfront_cache_policy" "this" {
+  name        = "${var.name}-static"
+  comment     = "Static content behind edge login: path-only cache key."
+  default_ttl = var.default_ttl
+  max_ttl     = var.max_ttl
+  min_ttl     = 0
+
+  parameters_in_cache_key_and_forwarded_to_origin {
+    enable_accept_encoding_brotli = true
+    enable_accept_encoding_gzip   = true
+
+    cookies_config {
+      cookie_behavior = "none"
+    }
+
+    headers_config {
+      header_behavior = "none"
+    }
+
+    query_strings_config {
+      query_string_behavior = "none"
+    }
+  }
+}
+
+resource "aws_cloudfront_response_headers_policy" "this" {
+  name    = "${var.name}-security-headers"
+  comment = "Security headers for ${var.name}."
+
+  security_headers_config {
+    strict_transport_security {
+      access_control_max_age_sec = var.hsts_max_age_seconds
+      include_subdomains         = true
+      preload                    = false
+      override                   = true
+    }
+
+    content_type_options {
+      override = true
+    }
+
+    frame_options {
+      frame_option = "DENY"
+      override     = true
+    }
+
+    referrer_policy {
+      referrer_policy = "strict-origin-when-cross-origin"
+      override        = true
+    }
+
+    dynamic "content_security_policy" {
+      for_each = var.content_security_policy == null ? [] : [var.content_security_policy]
+
+      content {
+        content_security_policy = content_security_policy.value
+        override                = true
+      }
+    }
+  }
+}
+
+resource "aws_cloudfront_distribution" "this" {
+  enabled             = true
+  comment             = "${var.name}: static site behind OpenID Connect login"
+  is_ipv6_enabled     = true
+  http_version        = "http2and3"
+  price_class         = var.price_class
+  default_root_object = var.default_root_object
+  aliases             = var.aliases
+  web_acl_id          = var.web_acl_id
+  wait_for_deployment = var.wait_for_deployment
+
+  origin {
+    origin_id                = local.origin_id
+    domain_name              = aws_s3_bucket.this.bucket_regional_domain_name
+    origin_access_control_id = aws_cloudfront_origin_access_control.this.id
+  }
+
+  default_cache_behavior {
+    target_origin_id           = local.origin_id
+    viewer_protocol_policy     = "redirect-to-https"
+    allowed_methods            = ["GET", "HEAD", "OPTIONS"]
+    cached_methods             = ["GET", "HEAD"]
+    compress                   = true
+    cache_policy_id            = aws_cloudfront_cache_policy.this.id
+    response_headers_policy_id = aws_cloudfront_response_headers_policy.this.id
+
+    lambda_function_association {
+      event_type   = "viewer-request"
+      lambda_arn   = var.edge_function_qualified_arn
+      include_body = false
+    }
+  }
+
+  dynamic "custom_error_response" {
+    for_each = var.custom_error_responses
+
+    content {
+      error_code            = custom_error_response.value.error_code
+      response_code         = custom_error_response.value.response_code
+      response_page_path    = custom_error_response.value.response_page_path
+      error_caching_min_ttl = custom_error_response.value.error_caching_min_ttl
+    }
+  }
+
+  dynamic "logging_config" {
+    for_each = var.logging_bucket_domain_name == null ? [] : [var.logging_bucket_domain_name]
+
+    content {
+      bucket = logging_config.value
+      prefix = var.logging_prefix
+      # Cookies hold the session: never write them to the logs.
+      include_cookies = false
+    }
+  }
+
+  restrictions {
+    geo_restriction {
+      restriction_type = var.geo_restriction_type
+      locations        = var.geo_restriction_locations
+    }
+  }
+
+  viewer_certificate {
+    cloudfront_default_certificate = !local.custom_domain
+    acm_certificate_arn            = var.acm_certificate_arn
+    ssl_support_method             = local.custom_domain ? "sni-only" : null
+    minimum_protocol_version       = local.custom_domain ? var.minimum_protocol_version : "TLSv1"
+  }
+
+  tags = var.tags
+
+  lifecycle {
+    precondition {
+      condition     = length(var.aliases) == 0 || var.acm_certificate_arn != null
+      error_message = "aliases need acm_certificate_arn: CloudFront serves custom domains only with a certificate that covers them."
+    }
+  }
+}

@@ -1,0 +1,180 @@
+variable "name" {
+  description = "Name used for the CloudFront policies, the origin access control and as the bucket name prefix."
+  type        = string
+
+  validation {
+    condition     = can(regex("^[a-z0-9][a-z0-9-]{1,40}[a-z0-9]$", var.name))
+    error_message = "name must be 3-42 characters of lowercase letters, digits and '-' (it prefixes the bucket name)."
+  }
+}
+
+variable "bucket_name" {
+  description = "Name of the content bucket. Null lets AWS generate a unique name starting with `<name>-`."
+  type        = string
+  default     = null
+
+  validation {
+    condition     = var.bucket_name == null || can(regex("^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$", var.bucket_name))
+    error_message = "bucket_name must be a valid S3 bucket name."
+  }
+}
+
+variable "force_destroy" {
+  description = "Allow `terraform destroy` to delete the bucket with its objects."
+  type        = bool
+  default     = false
+}
+
+variable "versioning_enabled" {
+  description = "Keep previous versions of the site's objects."
+  type        = bool
+  default     = true
+}
+
+variable "kms_key_arn" {
+  description = "Customer managed KMS key for the bucket (SSE-KMS). Null uses SSE-S3. With a key, its key policy must allow cloudfront.amazonaws.com to decrypt for this distribution."
+  type        = string
+  default     = null
+}
+
+variable "edge_function_qualified_arn" {
+  description = "Version-qualified ARN of the Lambda@Edge function (the edge-auth module's `qualified_arn` output), attached to viewer-request."
+  type        = string
+
+  validation {
+    condition     = can(regex("^arn:aws[a-z-]*:lambda:us-east-1:[0-9]{12}:function:[A-Za-z0-9_-]+:[0-9]+$", var.edge_function_qualified_arn))
+    error_message = "edge_function_qualified_arn must be a numbered version of a function in us-east-1 (…:function:<name>:<version>); CloudFront refuses $LATEST and aliases."
+  }
+}
+
+variable "default_root_object" {
+  description = "Object returned for requests to /."
+  type        = string
+  default     = "index.html"
+}
+
+variable "aliases" {
+  description = "Alternate domain names (CNAMEs) of the distribution. Needs acm_certificate_arn."
+  type        = list(string)
+  default     = []
+}
+
+variable "acm_certificate_arn" {
+  description = "ARN of an ACM certificate in us-east-1 covering the aliases. Null uses the *.cloudfront.net certificate."
+  type        = string
+  default     = null
+
+  validation {
+    condition     = var.acm_certificate_arn == null || can(regex("^arn:aws[a-z-]*:acm:us-east-1:[0-9]{12}:certificate/", var.acm_certificate_arn))
+    error_message = "acm_certificate_arn must be an ACM certificate in us-east-1 (CloudFront only uses certificates from there)."
+  }
+}
+
+variable "minimum_protocol_version" {
+  description = "Minimum TLS version for viewers when a custom certificate is used."
+  type        = string
+  default     = "TLSv1.2_2021"
+
+  validation {
+    condition     = contains(["TLSv1.2_2019", "TLSv1.2_2021", "TLSv1.2_2025", "TLSv1.3_2025"], var.minimum_protocol_version)
+    error_message = "minimum_protocol_version must be TLSv1.2_2019, TLSv1.2_2021, TLSv1.2_2025 or TLSv1.3_2025."
+  }
+}
+
+variable "price_class" {
+  description = "CloudFront price class."
+  type        = string
+  default     = "PriceClass_100"
+
+  validation {
+    condition     = contains(["PriceClass_100", "PriceClass_200", "PriceClass_All"], var.price_class)
+    error_message = "price_class must be PriceClass_100, PriceClass_200 or PriceClass_All."
+  }
+}
+
+variable "default_ttl" {
+  description = "Default time objects stay in the edge cache, in seconds. The edge function runs on every request before the cache, so caching never skips the login check."
+  type        = number
+  default     = 3600
+}
+
+variable "max_ttl" {
+  description = "Maximum time objects stay in the edge cache, in seconds."
+  type        = number
+  default     = 86400
+}
+
+variable "content_security_policy" {
+  description = "Content-Security-Policy header value added to every response. Null adds none."
+  type        = string
+  default     = null
+}
+
+variable "hsts_max_age_seconds" {
+  description = "max-age of the Strict-Transport-Security header."
+  type        = number
+  default     = 63072000
+
+  validation {
+    condition     = var.hsts_max_age_seconds >= 31536000
+    error_message = "hsts_max_age_seconds must be at least one year (31536000)."
+  }
+}
+
+variable "custom_error_responses" {
+  description = "Custom error responses, e.g. [{ error_code = 404, response_code = 404, response_page_path = \"/404.html\" }]."
+  type = list(object({
+    error_code            = number
+    response_code         = optional(number)
+    response_page_path    = optional(string)
+    error_caching_min_ttl = optional(number, 10)
+  }))
+  default = []
+}
+
+variable "logging_bucket_domain_name" {
+  description = "Domain name of the S3 bucket for CloudFront standard logs (e.g. my-logs.s3.amazonaws.com; the bucket needs ACLs enabled). Null disables logging."
+  type        = string
+  default     = null
+}
+
+variable "logging_prefix" {
+  description = "Prefix of the CloudFront log objects."
+  type        = string
+  default     = "cloudfront/"
+}
+
+variable "web_acl_id" {
+  description = "ARN of a WAFv2 web ACL (scope CLOUDFRONT) to associate. Null associates none."
+  type        = string
+  default     = null
+}
+
+variable "geo_restriction_type" {
+  description = "Geo restriction type: none, whitelist or blacklist."
+  type        = string
+  default     = "none"
+
+  validation {
+    condition     = contains(["none", "whitelist", "blacklist"], var.geo_restriction_type)
+    error_message = "geo_restriction_type must be none, whitelist or blacklist."
+  }
+}
+
+variable "geo_restriction_locations" {
+  description = "ISO 3166-1 alpha-2 country codes for the geo restriction."
+  type        = list(string)
+  default     = []
+}
+
+variable "wait_for_deployment" {
+  description = "Wait until the distribution is deployed."
+  type        = bool
+  default     = true
+}
+
+variable "tags" {
+  description = "Tags for every resource."
+  type        = map(string)
+  default     = {}
+}
