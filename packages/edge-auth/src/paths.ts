@@ -28,8 +28,9 @@ export function normalizePath(uri: string): string | undefined {
   for (let i = 0; i < 4; i++) {
     let next: string;
     try {
-      const resolved = new URL(current.startsWith("/") ? current : `/${current}`, "https://edge.invalid")
-        .pathname;
+      // Leading slashes collapsed first: `//staff/x` must not parse as a host named "staff".
+      const rooted = `/${current.replace(/^[/\\]+/, "")}`;
+      const resolved = new URL(rooted, "https://edge.invalid").pathname;
       next = decodeURIComponent(resolved)
         .replace(/\\/g, "/")
         .replace(/\/{2,}/g, "/");

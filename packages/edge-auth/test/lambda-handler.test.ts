@@ -1,0 +1,114 @@
+import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
+import { loadConfig } from "../src/config/load-config.js";
+import { CONFIG_RETRY_MS, createLambdaHandler } from "../src/lambda-handler.js";
+import { type SsmEndpoint, startSsmEndpoint } from "./fixtures/ssm-endpoint.js";
+import { viewerRequestEvent } from "./fixtures/viewer-request-event.js";
+
+const PARAM = "/static-sso/edge-auth/site-auth/config";
+const CONFIG = {
+  issuer: "https://idp.example.com/realms/demo",
+  clientId: "static-site",
+  validateUrl: "https://validate.example.com/validate",
+  publicPaths: ["/public/*"],
+};
+const context = { functionName: "us-east-1.site-auth" };
+const publicPage = () => viewerRequestEvent({ uri: "/public/index.html" });
+
+let ssm: SsmEndpoint;
+let dir: string;
+beforeAll(async () => {
+  ssm = await startSsmEndpoint();
+});
+afterAll(() => ssm?.close());
+beforeEach(async () => {
+  dir = await mkdtemp(join(tmpdir(), "edge-auth-"));
+  ssm.calls.length = 0;
+  ssm.setMode("up");
+  ssm.setParameter(PARAM, JSON.stringify(CONFIG));
+  vi.stubEnv("AWS_ENDPOINT_URL_SSM", ssm.url);
+  vi.stubEnv("AWS_ACCESS_KEY_ID", "AKIDEXAMPLE");
+  vi.stubEnv("AWS_SECRET_ACCESS_KEY", "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY");
+  vi.stubEnv("AWS_SESSION_TOKEN", "");
+});
+afterEach(async () => {
+  vi.unstubAllEnvs();
+  await rm(dir, { recursive: true, force: true });
+});
+
+function lambda(logs: Array<Record<string, unknown>> = [], now: () => number = Date.now) {
+  return createLambdaHandler({
+    load: (fn) => loadConfig(dir, fn),
+    now,
+    logSink: (l) => logs.push(JSON.parse(l)),
+  });
+}
+
+describe("config from SSM Parameter Store", () => {
+  it("reads the SecureString named after the function, decrypted, with the real SDK client", async () => {
+    const res = await lambda()(publicPage(), context);
+    expect(res).toMatchObject({ uri: "/public/index.html" });
+    expect(ssm.calls).toEqual([
+      { target: "AmazonSSM.GetParameter", body: { Name: PARAM, WithDecryption: true } },
+    ]);
+  });
+
+  it("loads the config once per container", async () => {
+    const handler = lambda();
+    await handler(publicPage(), context);
+    await handler(publicPage(), context);
+    await handler(publicPage(), context);
+    expect(ssm.calls.length).toBe(1);
+  });
+
+  it("answers 503 and logs when SSM is down, then retries after a back-off instead of crash-looping", async () => {
+    let clock = 1_000_000;
+    const logs: Array<Record<string, unknown>> = [];
+    const handler = lambda(logs, () => clock);
+    ssm.setMode("down");
+    expect(await handler(publicPage(), context)).toMatchObject({ status: "503" });
+    expect(logs.at(-1)).toMatchObject({
+      level: "error",
+      reason: "config_unavailable",
+      errorCode: "upstream_unavailable",
+    });
+    const callsWhileDown = ssm.calls.length;
+    ssm.setMode("up");
+    expect(await handler(publicPage(), context)).toMatchObject({ status: "503" });
+    expect(ssm.calls.length).toBe(callsWhileDown); // inside the back-off: SSM is not hammered
+    clock += CONFIG_RETRY_MS + 1;
+    expect(await handler(publicPage(), context)).toMatchObject({ uri: "/public/index.html" });
+  });
+
+  it("answers 503 and names the field when the parameter holds an invalid config", async () => {
+    const logs: Array<Record<string, unknown>> = [];
+    ssm.setParameter(PARAM, JSON.stringify({ ...CONFIG, validateUrl: "ftp://nope" }));
+    expect(await lambda(logs)(publicPage(), context)).toMatchObject({ status: "503" });
+    expect(logs.at(-1)).toMatchObject({ errorCode: "config_invalid", field: "validateUrl" });
+  });
+
+  it("answers 503 when the parameter does not exist", async () => {
+    const logs: Array<Record<string, unknown>> = [];
+    const res = await lambda(logs)(publicPage(), { functionName: "us-east-1.other-site" });
+    expect(res).toMatchObject({ status: "503" });
+    expect(logs.at(-1)).toMatchObject({ errorCode: "config_invalid", field: "(ssm)" });
+  });
+});
+
+describe("config.json beside the bundle", () => {
+  it("is used when present, and SSM is never asked", async () => {
+    await writeFile(join(dir, "config.json"), JSON.stringify(CONFIG));
+    const res = await lambda()(publicPage(), context);
+    expect(res).toMatchObject({ uri: "/public/index.html" });
+    expect(ssm.calls).toEqual([]);
+  });
+
+  it("that is not valid JSON gives a 503, not a crash", async () => {
+    await writeFile(join(dir, "config.json"), "{ nope");
+    const logs: Array<Record<string, unknown>> = [];
+    expect(await lambda(logs)(publicPage(), context)).toMatchObject({ status: "503" });
+    expect(logs.at(-1)).toMatchObject({ errorCode: "config_invalid" });
+  });
+});
