@@ -3,7 +3,6 @@ import type { ColdStartResults } from "./measure-edge-cold-start.js";
 import type { EdgeWarmResults } from "./measure-edge-warm.js";
 import type { HttpLoadResult } from "./measure-http-load.js";
 import type { SizeResults } from "./measure-sizes.js";
-import type { PeerResults } from "./peer-cognito.js";
 
 export interface MachineInfo {
   node: string;
@@ -23,19 +22,27 @@ export interface BenchResults {
   sizes: SizeResults;
   edgeColdStart: ColdStartResults;
   edgeWarm: EdgeWarmResults;
-  peer: PeerResults & {
-    /** Our cached path's requests/s over the peer's: how many times faster ours is. */
+  /** Ours (cached valid session) and cognito-at-edge (valid token, JWKS preloaded), in alternating rounds. */
+  peer: {
+    /** cognito-at-edge's loop and ours, from the round with the median ratio. */
+    valid: LoopResult;
+    ours: LoopResult;
+    /** Peak RSS of the peer's process (the highest of its rounds). */
+    maxRssMb: number;
+    /** Our requests/s over the peer's: the median of the rounds' ratios, and each round's. */
     speedup: number;
-    /** The peer's p50 over ours. */
+    speedups: number[];
+    /** The peer's p50 over ours, in the median round. */
     p50Ratio: number;
   };
   validateApi: {
     /** jose.jwtVerify alone, same key and token: the ceiling. */
     bareJose: LoopResult;
     inProcess: LoopResult;
-    http: HttpLoadResult;
-    /** inProcess.perSecond / bareJose.perSecond. */
+    /** inProcess.perSecond / bareJose.perSecond: the median of alternating rounds, and each round's. */
     inProcessVsBare: number;
+    inProcessVsBareRounds: number[];
+    http: HttpLoadResult;
   };
 }
 

@@ -1,24 +1,23 @@
 import { jwtVerify } from "jose";
 import type { BenchIdentity } from "./bench-identity.js";
-import { type LoopResult, measureLoop } from "./children/measure-loop.mjs";
-import type { Scale } from "./scale.js";
+import { type LoopOptions, type LoopResult, measureLoop } from "./children/measure-loop.mjs";
 
 /**
  * The limit for any verifier: jose's `jwtVerify` with the public key already imported and the same checks
  * (algorithm, issuer, audience, expiry) our validator makes, on the same token, nothing else.
  */
-export async function measureBareJose(
+export function bareJoseLoop(
   identity: BenchIdentity,
   token: string,
-  scale: Scale,
-): Promise<LoopResult> {
+): (loop: LoopOptions) => Promise<LoopResult> {
   const options = {
     issuer: identity.issuer.issuer,
     audience: identity.clientId,
     algorithms: ["RS256"],
     clockTolerance: 30,
   };
-  return measureLoop(async () => {
-    await jwtVerify(token, identity.key.publicKey, options);
-  }, scale);
+  return (loop) =>
+    measureLoop(async () => {
+      await jwtVerify(token, identity.key.publicKey, options);
+    }, loop);
 }

@@ -1,16 +1,9 @@
 import { createValidator, startValidateServer } from "@static-sso/validate-api";
 import type { BenchIdentity } from "./bench-identity.js";
-import { type LoopResult, measureLoop } from "./children/measure-loop.mjs";
+import { type LoopOptions, type LoopResult, measureLoop } from "./children/measure-loop.mjs";
 import { type HttpLoadResult, measureHttpLoad } from "./measure-http-load.js";
 import { quietLogger } from "./quiet-logger.js";
 import type { Scale } from "./scale.js";
-
-export interface ValidateApiResults {
-  /** createValidator().validate() in this process, keys already cached: what one Lambda invocation does. */
-  inProcess: LoopResult;
-  /** The real HTTP server (startValidateServer) on loopback, loaded by autocannon from another process. */
-  http: HttpLoadResult;
-}
 
 export function validatorOptions(identity: BenchIdentity) {
   return {
@@ -21,18 +14,19 @@ export function validatorOptions(identity: BenchIdentity) {
   };
 }
 
-export async function measureValidatorInProcess(
+/** createValidator().validate() in this process, its keys fetched once beforehand as a warm container has them. */
+export async function validatorLoop(
   identity: BenchIdentity,
   token: string,
-  scale: Scale,
-): Promise<LoopResult> {
+): Promise<(loop: LoopOptions) => Promise<LoopResult>> {
   const validator = createValidator(validatorOptions(identity));
-  const first = await validator.validate(token); // fetches the JWKS once, as a warm container has it
+  const first = await validator.validate(token);
   if (!first.valid) throw new Error(`the validator refused the bench token: ${first.error.code}`);
-  return measureLoop(async () => {
-    const result = await validator.validate(token);
-    if (!result.valid) throw new Error(`the validator refused the bench token: ${result.error.code}`);
-  }, scale);
+  return (loop) =>
+    measureLoop(async () => {
+      const result = await validator.validate(token);
+      if (!result.valid) throw new Error(`the validator refused the bench token: ${result.error.code}`);
+    }, loop);
 }
 
 export async function measureValidatorHttp(

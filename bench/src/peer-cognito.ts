@@ -1,16 +1,21 @@
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { createTestKey, signToken } from "@static-sso/testing";
-import type { LoopResult } from "./children/measure-loop.mjs";
+import type { LoopOptions, LoopResult } from "./children/measure-loop.mjs";
+import { lambdaNodeFlags } from "./lambda-node-flags.js";
 import { CHILDREN_DIR } from "./paths.js";
 import { runChild } from "./run-child.js";
-import type { Scale } from "./scale.js";
 import { viewerRequestEvent } from "./viewer-request-event.js";
 
-export interface PeerResults {
+export interface PeerRun {
   /** cognito-at-edge, valid ID token, JWKS preloaded: the peer's best case. */
   valid: LoopResult;
   maxRssMb: number;
+}
+
+export interface PeerRunner {
+  /** One fresh child process, one warm loop. */
+  run(loop: LoopOptions): Promise<PeerRun>;
 }
 
 const REGION = "us-east-1";
@@ -19,11 +24,13 @@ const CLIENT_ID = "4benchclientid0000000000aa";
 const USERNAME = "alice";
 
 /**
- * cognito-at-edge reads the ID token from `CognitoIdentityServiceProvider.<clientId>.<user>.idToken` (as
- * Amplify sets it) and verifies it with aws-jwt-verify against the user pool's issuer. The token here is
- * what Cognito would issue for that pool, signed with a key generated now whose JWK the peer gets up front.
+ * The peer, awslabs' cognito-at-edge, set up as its README shows. It reads the ID token from
+ * `CognitoIdentityServiceProvider.<clientId>.<user>.idToken` (as Amplify sets it) and verifies it with
+ * aws-jwt-verify against the user pool's issuer, `https://cognito-idp.<region>.amazonaws.com/<poolId>`.
+ * The token is what Cognito would issue for that pool, signed with a key generated now whose JWK the
+ * peer gets up front (aws-jwt-verify's `cacheJwks`), so it never touches the network.
  */
-export async function measurePeer(scale: Scale, workDir: string): Promise<PeerResults> {
+export async function preparePeer(workDir: string): Promise<PeerRunner> {
   const key = await createTestKey("RS256");
   const issuer = `https://cognito-idp.${REGION}.amazonaws.com/${USER_POOL_ID}`;
   const idToken = await signToken(
@@ -35,6 +42,7 @@ export async function measurePeer(scale: Scale, workDir: string): Promise<PeerRe
       token_use: "id",
       auth_time: Math.floor(Date.now() / 1000),
       "cognito:username": USERNAME,
+      "cognito:groups": ["staff"],
       email: "alice@example.com",
       email_verified: true,
     },
@@ -46,20 +54,25 @@ export async function measurePeer(scale: Scale, workDir: string): Promise<PeerRe
     `${base}.${USERNAME}.idToken=${idToken}`,
     `${base}.${USERNAME}.tokenScopesString=openid%20email%20profile`,
   ].join("; ");
+  const job = {
+    region: REGION,
+    userPoolId: USER_POOL_ID,
+    clientId: CLIENT_ID,
+    userPoolDomain: `bench.auth.${REGION}.amazoncognito.com`,
+    jwks: { keys: [key.publicJwk] },
+    event: viewerRequestEvent({ uri: "/docs/index.html", cookie }),
+  };
   const jobFile = join(workDir, "peer-job.json");
-  writeFileSync(
-    jobFile,
-    JSON.stringify({
-      region: REGION,
-      userPoolId: USER_POOL_ID,
-      clientId: CLIENT_ID,
-      userPoolDomain: `bench.auth.${REGION}.amazoncognito.com`,
-      jwks: { keys: [key.publicJwk] },
-      event: viewerRequestEvent({ uri: "/docs/index.html", cookie }),
-      loop: { warmupMs: scale.warmupMs, loopMs: scale.loopMs, maxIterations: scale.maxIterations },
-    }),
-  );
-  const { result } = await runChild<PeerResults>([join(CHILDREN_DIR, "peer-child.mjs"), jobFile]);
-  if (!result) throw new Error("the peer's child wrote no result");
-  return result;
+  return {
+    async run(loop) {
+      writeFileSync(jobFile, JSON.stringify({ ...job, loop }));
+      const { result } = await runChild<PeerRun>([
+        ...lambdaNodeFlags(),
+        join(CHILDREN_DIR, "peer-child.mjs"),
+        jobFile,
+      ]);
+      if (!result) throw new Error("the peer's child wrote no result");
+      return result;
+    },
+  };
 }

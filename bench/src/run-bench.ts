@@ -6,12 +6,13 @@ import { startBenchIdentity } from "./bench-identity.js";
 import type { BenchResults } from "./bench-results.js";
 import { prepareEdgeBundle, sessionCookieHeader } from "./edge-bundle.js";
 import { machineInfo } from "./machine-info.js";
-import { measureBareJose } from "./measure-bare-jose.js";
+import { bareJoseLoop } from "./measure-bare-jose.js";
 import { measureEdgeColdStart } from "./measure-edge-cold-start.js";
-import { measureEdgeWarm } from "./measure-edge-warm.js";
+import { measureEdgeCached, measureEdgeWarm } from "./measure-edge-warm.js";
+import { measurePaired } from "./measure-paired.js";
 import { measureSizes } from "./measure-sizes.js";
-import { measureValidatorHttp, measureValidatorInProcess, validatorOptions } from "./measure-validate-api.js";
-import { measurePeer } from "./peer-cognito.js";
+import { measureValidatorHttp, validatorLoop, validatorOptions } from "./measure-validate-api.js";
+import { preparePeer } from "./peer-cognito.js";
 import { type Scale, scaleFor } from "./scale.js";
 import { viewerRequestEvent } from "./viewer-request-event.js";
 
@@ -77,20 +78,43 @@ export async function runBench(options: RunBenchOptions = {}): Promise<BenchResu
       {
         cached: validEvent,
         redirect: redirectEvent,
-        uncached: uncachedTokens.map((t) =>
-          viewerRequestEvent({ uri: PAGE, cookie: sessionCookieHeader(t, idToken) }),
-        ),
+        uncached: {
+          event: viewerRequestEvent({ uri: PAGE, cookie: sessionCookieHeader("{token}", idToken) }),
+          tokens: uncachedTokens,
+        },
       },
       scale,
       workDir,
     );
 
-    progress("· cognito-at-edge warm loop");
-    const peer = await measurePeer(scale, workDir);
+    const pairLoop = {
+      warmupMs: scale.warmupMs,
+      loopMs: scale.pairLoopMs,
+      maxIterations: scale.maxIterations,
+    };
+    progress(`· ours (cached) vs cognito-at-edge, ${scale.pairRounds} alternating rounds`);
+    const peer = await preparePeer(workDir);
+    let peerMaxRssMb = 0;
+    const vsPeer = await measurePaired(
+      () => measureEdgeCached(bundleDir, validEvent, pairLoop, workDir),
+      async () => {
+        const run = await peer.run(pairLoop);
+        peerMaxRssMb = Math.max(peerMaxRssMb, run.maxRssMb);
+        return run.valid;
+      },
+      scale.pairRounds,
+    );
 
-    progress("· validation: bare jose.jwtVerify, createValidator, HTTP");
-    const bareJose = await measureBareJose(identity, token, scale);
-    const inProcess = await measureValidatorInProcess(identity, token, scale);
+    progress(
+      `· validation: createValidator vs bare jose.jwtVerify, ${scale.pairRounds} alternating rounds; HTTP`,
+    );
+    const validate = await validatorLoop(identity, token);
+    const bare = bareJoseLoop(identity, token);
+    const vsBare = await measurePaired(
+      () => validate(pairLoop),
+      () => bare(pairLoop),
+      scale.pairRounds,
+    );
     const http = await measureValidatorHttp(identity, token, scale, workDir);
 
     return {
@@ -102,11 +126,20 @@ export async function runBench(options: RunBenchOptions = {}): Promise<BenchResu
       edgeColdStart,
       edgeWarm,
       peer: {
-        ...peer,
-        speedup: edgeWarm.cached.perSecond / peer.valid.perSecond,
-        p50Ratio: peer.valid.p50Ms / edgeWarm.cached.p50Ms,
+        valid: vsPeer.baseline,
+        ours: vsPeer.ours,
+        maxRssMb: peerMaxRssMb,
+        speedup: vsPeer.ratio,
+        speedups: vsPeer.ratios,
+        p50Ratio: vsPeer.baseline.p50Ms / vsPeer.ours.p50Ms,
       },
-      validateApi: { bareJose, inProcess, http, inProcessVsBare: inProcess.perSecond / bareJose.perSecond },
+      validateApi: {
+        bareJose: vsBare.baseline,
+        inProcess: vsBare.ours,
+        inProcessVsBare: vsBare.ratio,
+        inProcessVsBareRounds: vsBare.ratios,
+        http,
+      },
     };
   } finally {
     await validateServer.close();

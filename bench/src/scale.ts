@@ -11,6 +11,9 @@ export interface Scale {
   coldStartRuns: number;
   /** Distinct tokens for the edge path that calls the validation API on every request. */
   uncachedTokens: number;
+  /** Rounds, and each loop's measured time in a round, where two loops are compared (ours vs a baseline). */
+  pairRounds: number;
+  pairLoopMs: number;
   /** autocannon's run against the validation API over HTTP. */
   httpSeconds: number;
   httpConnections: number;
@@ -23,6 +26,8 @@ const SCALES: Record<Scale["name"], Scale> = {
     loopMs: 3000,
     maxIterations: 200_000,
     coldStartRuns: 9,
+    pairRounds: 5,
+    pairLoopMs: 1000,
     uncachedTokens: 3000,
     httpSeconds: 5,
     httpConnections: 10,
@@ -33,6 +38,8 @@ const SCALES: Record<Scale["name"], Scale> = {
     loopMs: 60,
     maxIterations: 2_000,
     coldStartRuns: 1,
+    pairRounds: 1,
+    pairLoopMs: 60,
     uncachedTokens: 40,
     httpSeconds: 1,
     httpConnections: 2,

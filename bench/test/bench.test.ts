@@ -1,0 +1,87 @@
+import { describe, expect, it } from "vitest";
+import type { BenchResults } from "../src/bench-results.js";
+import { formatTable } from "../src/format-table.js";
+import { runBench } from "../src/run-bench.js";
+
+// Every figure the README's table shows; a tiny run must produce each of them as a finite number.
+const FIGURES = [
+  "durationSeconds",
+  "machine.cores",
+  "sizes.edge-auth.bundleBytes",
+  "sizes.edge-auth.zipBytes",
+  "sizes.validate-api.bundleBytes",
+  "sizes.validate-api.zipBytes",
+  "edgeColdStart.nodeBootMs",
+  "edgeColdStart.nodeWallMs",
+  ...["redirect", "validSession"].flatMap((k) =>
+    ["firstResponseMs", "beyondNodeMs", "requireMs", "wallMs", "wallBeyondNodeMs"].map(
+      (f) => `edgeColdStart.${k}.${f}`,
+    ),
+  ),
+  ...["cached", "validateApi", "redirect"].flatMap((k) =>
+    ["p50Ms", "p99Ms", "perSecond"].map((f) => `edgeWarm.${k}.${f}`),
+  ),
+  "edgeWarm.maxRssMb",
+  "edgeWarm.baselineRssMb",
+  "peer.valid.p50Ms",
+  "peer.valid.p99Ms",
+  "peer.valid.perSecond",
+  "peer.ours.perSecond",
+  "peer.maxRssMb",
+  "peer.speedup",
+  "peer.p50Ratio",
+  "validateApi.bareJose.perSecond",
+  "validateApi.inProcess.perSecond",
+  "validateApi.inProcess.p50Ms",
+  "validateApi.inProcessVsBare",
+  "validateApi.http.perSecond",
+  "validateApi.http.p50Ms",
+  "validateApi.http.p99Ms",
+];
+
+function at(value: unknown, path: string): unknown {
+  let v = value;
+  for (const key of path.split(".")) v = (v as Record<string, unknown> | undefined)?.[key];
+  return v;
+}
+
+describe("pnpm bench", () => {
+  let results: BenchResults;
+
+  it("completes a tiny run against the built bundles", { timeout: 90_000 }, async () => {
+    results = await runBench({ scale: "tiny", progress: () => {} });
+    expect(results.scale).toBe("tiny");
+  });
+
+  it.each(FIGURES)("reports %s as a finite number", (path) => {
+    const value = at(results, path);
+    expect(typeof value).toBe("number");
+    expect(Number.isFinite(value)).toBe(true);
+  });
+
+  it("records when and where it ran", () => {
+    expect(Number.isNaN(Date.parse(results.date))).toBe(false);
+    expect(results.machine.node).toBe(process.version);
+    expect(results.machine.cpu).not.toBe("");
+  });
+
+  it("sees the first cold request redirected and the valid session forwarded", () => {
+    expect(results.edgeColdStart.redirect.outcome).toBe("302");
+    expect(results.edgeColdStart.validSession.outcome).toBe("forward");
+  });
+
+  it("prints a table with a row per measure and the machine line", () => {
+    const table = formatTable(results);
+    for (const row of [
+      "edge-auth zip",
+      "Edge cold start",
+      "validation cached",
+      "cognito-at-edge",
+      "peak RSS",
+      "HTTP",
+    ]) {
+      expect(table).toContain(row);
+    }
+    expect(table).toContain(results.machine.cpu);
+  });
+});
