@@ -7,10 +7,9 @@ import { configFromEnv } from "./config.js";
 import { createHandler } from "./handler.js";
 import type { ValidatorOptions } from "./validator.js";
 
-const logger = createLogger(
-  { service: "validate-api" },
-  { level: (process.env.LOG_LEVEL as LogLevel | undefined) ?? "info" },
-);
+const LEVELS: readonly LogLevel[] = ["debug", "info", "warn", "error"];
+const level = LEVELS.find((l) => l === process.env.LOG_LEVEL) ?? "info";
+const logger = createLogger({ service: "validate-api" }, { level });
 
 function loadOptions(): ValidatorOptions {
   try {

@@ -1,17 +1,22 @@
 import { execFileSync } from "node:child_process";
-import { existsSync, statSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
+import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { createTestKey, type FakeIssuer, signToken, type TestKey } from "@static-sso/testing";
 import type { APIGatewayProxyStructuredResultV2 } from "aws-lambda";
+import { unzipSync } from "fflate";
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
 import { AUDIENCE, apiEvent, startIssuerWith } from "./fixtures.js";
 
-// The shipped artefact: dist/index.js as esbuild bundles it, loaded the way the Lambda runtime does
-// (CommonJS require, configuration from environment variables).
+// The shipped artefact: the package's build, then index.js taken out of dist/validate-api.zip (into a
+// directory of its own, so a parallel build rewriting dist/ cannot change it under us), loaded the way
+// the Lambda runtime does (CommonJS require, configuration from environment variables).
 const pkgDir = join(dirname(fileURLToPath(import.meta.url)), "..");
-const bundle = join(pkgDir, "dist", "index.js");
+const zipPath = join(pkgDir, "dist", "validate-api.zip");
+const unpacked = mkdtempSync(join(tmpdir(), "validate-api-zip-"));
+const bundle = join(unpacked, "index.js");
 const require = createRequire(import.meta.url);
 
 type Handler = (event: unknown) => Promise<APIGatewayProxyStructuredResultV2>;
@@ -39,6 +44,9 @@ beforeAll(async () => {
       stdio: "pipe",
     },
   );
+  const files = unzipSync(readFileSync(zipPath));
+  writeFileSync(join(unpacked, "package.json"), '{ "type": "commonjs" }\n');
+  writeFileSync(bundle, files["index.js"] ?? new Uint8Array());
   key = await createTestKey("ES256");
   idp = await startIssuerWith([key]);
 });
@@ -50,12 +58,14 @@ afterEach(() => {
   }
   delete require.cache[bundle];
 });
-afterAll(() => idp.close());
+afterAll(async () => {
+  await idp.close();
+  rmSync(unpacked, { recursive: true, force: true });
+});
 
 describe("the bundled Lambda (dist/index.js)", () => {
-  it("is built with its zip", () => {
-    expect(existsSync(bundle)).toBe(true);
-    expect(statSync(join(pkgDir, "dist", "validate-api.zip")).size).toBeGreaterThan(0);
+  it("is the only file in the zip, at its root", () => {
+    expect(Object.keys(unzipSync(readFileSync(zipPath)))).toEqual(["index.js"]);
   });
 
   it("exports a handler that verifies a token with keys found through the issuer's discovery document", async () => {
