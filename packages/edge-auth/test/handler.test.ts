@@ -1,3 +1,4 @@
+import type { ServerResponse } from "node:http";
 import type { CloudFrontRequest } from "aws-lambda";
 import { decodeJwt } from "jose";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -5,6 +6,7 @@ import { createHandler, type HandlerDeps } from "../src/index.js";
 import { Browser, locationOf, type Page, setCookiesOf } from "./fixtures/browser.js";
 import { expectGenerated } from "./fixtures/expect-generated.js";
 import { type LoginStack, SITE, startLoginStack, testClock } from "./fixtures/login-stack.js";
+import { type StubServer, startStubServer } from "./fixtures/stub-server.js";
 import { viewerRequestEvent } from "./fixtures/viewer-request-event.js";
 
 let stack: LoginStack;
@@ -297,17 +299,30 @@ describe("with a session", () => {
 });
 
 describe("failing closed", () => {
+  const stubs: Array<StubServer | undefined> = [];
+  afterAll(async () => {
+    for (const s of stubs) await s?.close();
+  });
+
   async function sessionCookies() {
     const s = setup();
     await s.browser.login(`${SITE}/`, "bob", "bob-password");
     return [...s.browser.siteCookies].map(([k, v]) => `${k}=${v}`).join("; ");
   }
 
-  it.each([["down", "http://127.0.0.1:9/validate"]])(
-    "answers 503 with Retry-After when the validation API is %s",
-    async (_what, validateUrl) => {
+  it.each<[string, ((res: ServerResponse) => void) | undefined]>([
+    ["down", undefined],
+    ["slow", () => {}],
+    ["answering garbage", (res) => res.writeHead(200, { "content-type": "text/html" }).end("<html>")],
+    ["answering 500", (res) => res.writeHead(500).end("{}")],
+  ])(
+    "answers 503 with Retry-After, never the content, when the validation API is %s",
+    async (_what, answer) => {
       const cookie = await sessionCookies();
-      const { handler } = setup({ validateUrl });
+      const stub = answer ? await startStubServer((_req, _body, res) => answer(res)) : undefined;
+      stubs.push(stub);
+      const validateUrl = stub ? `${stub.url}/validate` : "http://127.0.0.1:9/validate";
+      const { handler } = setup({ validateUrl, validateTimeoutMs: 200 });
       const res = await handler(viewerRequestEvent({ uri: "/", cookieHeaders: [cookie] }));
       expect(res).toMatchObject({ status: "503" });
       const r = res as { headers: Record<string, Array<{ value: string }>> };
@@ -315,6 +330,31 @@ describe("failing closed", () => {
       expect(r.headers["cache-control"]?.[0]?.value).toBe("no-store");
     },
   );
+
+  it("answers 503 when the token endpoint fails during the callback", async () => {
+    const idp = await startStubServer((req, _body, res) => {
+      const issuer = `http://127.0.0.1:${req.socket.localPort}/realms/demo`;
+      if (req.url?.endsWith("/.well-known/openid-configuration"))
+        return res.writeHead(200, { "content-type": "application/json" }).end(
+          JSON.stringify({
+            issuer,
+            authorization_endpoint: `${issuer}/auth`,
+            token_endpoint: `${issuer}/token`,
+            jwks_uri: `${issuer}/certs`,
+          }),
+        );
+      res.writeHead(502).end("bad gateway");
+    });
+    stubs.push(idp);
+    const { browser } = setup({ issuer: `${idp.url}/realms/demo` });
+    const login = expectGenerated(await browser.request(`${SITE}/`), "302");
+    const state = new URL(locationOf(login) ?? "").searchParams.get("state");
+    const res = expectGenerated(
+      await browser.request(`${SITE}/_auth/callback?code=abc&state=${state}`),
+      "503",
+    );
+    expect(res.headers?.["retry-after"]?.[0]?.value).toBe("5");
+  });
 
   it("answers 503 when the IdP cannot be reached to start a login", async () => {
     const { browser } = setup({ issuer: "http://127.0.0.1:9/realms/demo" });
