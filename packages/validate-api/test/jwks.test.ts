@@ -56,6 +56,13 @@ describe("JWKS caching", () => {
     expect(idp.jwksHits).toBe(1);
   });
 
+  it("makes one fetch for many requests arriving at once on a cold container", async () => {
+    const { idp, token, code } = await setup([rs]);
+    const tokens = await Promise.all(Array.from({ length: 10 }, () => token(rs)));
+    expect(new Set(await Promise.all(tokens.map(code)))).toEqual(new Set(["valid"]));
+    expect(idp.jwksHits).toBe(1);
+  });
+
   it("finds the JWKS through the issuer's discovery document when no jwksUri is given", async () => {
     const { idp, token, code } = await setup([rs], { jwksUri: undefined });
     expect(await code(await token(rs))).toBe("valid");
