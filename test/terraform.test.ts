@@ -1,0 +1,700 @@
+// Static checks of terraform/: the AWS and Keycloak providers cannot be downloaded here, so `terraform
+// validate` and `plan` cannot run. Instead every .tf file is parsed with @cdktf/hcl2json and checked for
+// what validate would catch across modules (undeclared variables, module inputs, outputs) and for the
+// rules of this repo (edge limits, secrets, zip paths, the SSM naming the handler uses). Where the
+// Terraform CLI is present, `terraform fmt -check` runs, and `terraform console` (which needs no
+// provider) evaluates the validation blocks and the config the modules build.
+import { spawnSync } from "node:child_process";
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+import { pathToFileURL } from "node:url";
+import { describe, expect, it } from "vitest";
+import {
+  type Body,
+  expressionOf,
+  loadTerraformDir,
+  stringsIn,
+  type TerraformDir,
+} from "../terraform/tools/load-terraform-dir.js";
+import { renderDocs, replaceDocs } from "../terraform/tools/render-docs.js";
+
+const root = join(import.meta.dirname, "..");
+const tfRoot = join(root, "terraform");
+const MODULES = ["static-site", "edge-auth", "validate-api", "keycloak-ecs", "keycloak-realm"] as const;
+const EXAMPLES = ["complete", "existing-idp"] as const;
+const DIRS = [...MODULES.map((m) => `modules/${m}`), ...EXAMPLES.map((e) => `examples/${e}`)];
+/** Module → the workspace package whose zip it deploys. */
+const LAMBDA_PACKAGES: Record<string, string> = { "edge-auth": "edge-auth", "validate-api": "validate-api" };
+/** Arguments of a module block that are not inputs of the module. */
+const META_ARGUMENTS = new Set(["source", "version", "providers", "count", "for_each", "depends_on"]);
+/** Names that look like secrets, and suffixes that mark a name as being about a secret, not one. */
+const SECRET_NAME = /(^|_)(password|passwords|secret|secrets|token|tokens)(_|$)/;
+const NOT_A_SECRET = /_(arn|id|ids|name|lifespan|ttl|seconds|ms|path|length|days)$/;
+/** The edge config keys of shared/CONTRACTS.md plus the optional ones packages/edge-auth reads. */
+const EDGE_CONFIG_KEYS = new Set([
+  "issuer",
+  "clientId",
+  "clientSecret",
+  "validateUrl",
+  "scopes",
+  "callbackPath",
+  "logoutPath",
+  "publicPaths",
+  "cookiePrefix",
+  "requiredRoles",
+  "postLogoutRedirectUri",
+  "siteOrigin",
+  "validateTimeoutMs",
+  "idpTimeoutMs",
+]);
+/** The validation API's environment variables (CONTRACTS.md, and the optional ones its config reads). */
+const VALIDATE_ENV = new Set([
+  "ISSUER",
+  "AUDIENCE",
+  "JWKS_URI",
+  "ALLOWED_ALGS",
+  "CLOCK_TOLERANCE_S",
+  "REQUIRED_CLAIMS",
+  "JWKS_CACHE_TTL_S",
+  "JWKS_COOLDOWN_S",
+  "JWKS_TIMEOUT_MS",
+  "MAX_TOKEN_BYTES",
+]);
+
+const tfEnv = { ...process.env, CHECKPOINT_DISABLE: "1", TF_IN_AUTOMATION: "1" };
+const terraformBin =
+  spawnSync("terraform", ["version"], { encoding: "utf8", env: tfEnv }).status === 0 ? "terraform" : undefined;
+const NO_CLI = terraformBin ? "" : " (skipped: no terraform CLI on PATH)";
+if (!terraformBin) console.warn("terraform CLI not found: skipping `terraform fmt` and `terraform console` checks");
+
+const tf: Record<string, TerraformDir> = {};
+for (const d of DIRS) tf[d] = await loadTerraformDir(join(tfRoot, d));
+
+function dirOf(name: string): TerraformDir {
+  const d = tf[name];
+  if (!d) throw new Error(`no parsed directory ${name}`);
+  return d;
+}
+
+function block(map: Record<string, Body>, key: string): Body {
+  const b = map[key];
+  if (!b) throw new Error(`missing block ${key}`);
+  return b;
+}
+
+/** Nested blocks come back as lists of bodies. */
+function nested(body: Body, name: string): Body {
+  const v = body[name];
+  const b = Array.isArray(v) ? v[0] : v;
+  if (b === undefined || b === null || typeof b !== "object") throw new Error(`missing nested block ${name}`);
+  return b as Body;
+}
+
+/** Expression strings of a parsed value (strings that contain an interpolation). */
+function expressions(value: unknown): string[] {
+  return stringsIn(value).filter((s) => s.includes("${"));
+}
+
+function matchesIn(value: unknown, re: RegExp): string[][] {
+  return expressions(value).flatMap((s) => [...s.matchAll(re)].map((m) => m.slice(1)));
+}
+
+const VAR_REF = /\bvar\.([A-Za-z_][A-Za-z0-9_-]*)/g;
+const MODULE_REF = /\bmodule\.([A-Za-z_][A-Za-z0-9_-]*)\.([A-Za-z_][A-Za-z0-9_-]*)/g;
+
+function allBodies(d: TerraformDir): unknown[] {
+  return [
+    d.variables,
+    d.outputs,
+    d.modules,
+    d.resources,
+    d.data,
+    d.locals,
+    d.providers,
+    d.terraform,
+  ] as unknown[];
+}
+
+/** The module directory a module block's source points to (relative to its caller). */
+function sourceOf(caller: TerraformDir, call: Body): string {
+  const source = String(call.source);
+  return resolve(caller.dir, source);
+}
+
+function calledModule(caller: TerraformDir, call: Body): TerraformDir {
+  const path = sourceOf(caller, call);
+  const name = Object.keys(tf).find((k) => resolve(tfRoot, k) === path);
+  if (!name) throw new Error(`module source ${String(call.source)} is not one of terraform/modules`);
+  return dirOf(name);
+}
+
+function requiredProviders(d: TerraformDir): Record<string, Body> {
+  const out: Record<string, Body> = {};
+  for (const t of d.terraform)
+    for (const rp of (t.required_providers ?? []) as Body[]) Object.assign(out, rp as Record<string, Body>);
+  return out;
+}
+
+/** The runtime the README states for the Lambdas ("The Lambdas target **`nodejs22.x`**"). */
+function readmeRuntime(): string {
+  const m = /The Lambdas target \*\*`(nodejs\d+\.x)`\*\*/.exec(readFileSync(join(root, "README.md"), "utf8"));
+  if (!m?.[1]) throw new Error("README.md does not state the Lambda runtime");
+  return m[1];
+}
+
+/** `--name X` of a package's build script: the zip is dist/X.zip. */
+function builtZip(pkg: string): string {
+  const script: string = JSON.parse(readFileSync(join(root, "packages", pkg, "package.json"), "utf8")).scripts
+    .build;
+  const name = /--name\s+(\S+)/.exec(script)?.[1];
+  if (!name) throw new Error(`packages/${pkg} build script has no --name`);
+  return join(root, "packages", pkg, "dist", `${name}.zip`);
+}
+
+/** A source file of a workspace package exporting `name`, imported when present. */
+async function importExport(pkg: string, name: string): Promise<((...args: unknown[]) => unknown) | undefined> {
+  const src = join(root, "packages", pkg, "src");
+  if (!existsSync(src)) return undefined;
+  const files = readdirSync(src, { recursive: true, encoding: "utf8" }).filter((f) => f.endsWith(".ts"));
+  const exporting = new RegExp(`export\\s+(async\\s+)?(function|const)\\s+${name}\\b`);
+  const file = files.find((f) => exporting.test(readFileSync(join(src, f), "utf8")));
+  if (!file) return undefined;
+  const mod: Record<string, unknown> = await import(pathToFileURL(join(src, file)).href);
+  const fn = mod[name];
+  return typeof fn === "function" ? (fn as (...args: unknown[]) => unknown) : undefined;
+}
+
+/**
+ * Evaluates `expr` with `terraform console` in a scratch directory holding `files`. Needs no provider and
+ * no init. Returns the printed value and whether a variable's validation failed.
+ */
+function tfConsole(
+  files: Record<string, string>,
+  vars: Record<string, string>,
+  expr: string,
+): { value: string; invalid: boolean; output: string } {
+  const dir = mkdtempSync(join(tmpdir(), "tf-console-"));
+  try {
+    for (const [name, text] of Object.entries(files)) writeFileSync(join(dir, name), text);
+    const args = ["console", "-no-color", ...Object.entries(vars).flatMap(([k, v]) => ["-var", `${k}=${v}`])];
+    const r = spawnSync(terraformBin ?? "terraform", args, {
+      cwd: dir,
+      input: `${expr}\n`,
+      encoding: "utf8",
+      env: tfEnv,
+    });
+    const output = `${r.stdout}\n${r.stderr}`;
+    return {
+      value: r.stdout.trim(),
+      invalid: /Invalid value for variable/.test(output),
+      output,
+    };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/** A console-printed string ("…" with HCL escapes) as a JS string. */
+function consoleString(printed: string): string {
+  return JSON.parse(printed.replace(/\$\$\{/g, "${").replace(/%%\{/g, "%{")) as string;
+}
+
+/** A locals block re-serialised from parsed expressions, for `terraform console`. */
+function localsFile(d: TerraformDir, names: string[]): string {
+  const lines = names.map((n) => {
+    const v = d.locals[n];
+    if (Array.isArray(v)) return `  ${n} = [\n${v.map((e) => `    ${expressionOf(e)},`).join("\n")}\n  ]`;
+    return `  ${n} = ${expressionOf(v)}`;
+  });
+  return `locals {\n${lines.join("\n")}\n}\n`;
+}
+
+describe("terraform fmt", () => {
+  it.skipIf(!terraformBin)(`finds every .tf file formatted (terraform fmt -check -recursive)${NO_CLI}`, () => {
+    const r = spawnSync(terraformBin ?? "terraform", ["fmt", "-check", "-recursive", "-diff", tfRoot], {
+      encoding: "utf8",
+      env: tfEnv,
+    });
+    expect(r.stdout).toBe("");
+    expect(r.status).toBe(0);
+  });
+});
+
+describe.each(DIRS)("terraform/%s", (name) => {
+  const d = dirOf(name);
+
+  it("has main.tf, variables.tf, outputs.tf, versions.tf and README.md", () => {
+    for (const f of ["main.tf", "variables.tf", "outputs.tf", "versions.tf", "README.md"])
+      expect(existsSync(join(d.dir, f)), f).toBe(true);
+  });
+
+  it("declares every variable it references", () => {
+    const used = new Set(matchesIn(allBodies(d), VAR_REF).map(([v]) => v));
+    const undeclared = [...used].filter((v) => v !== undefined && !(v in d.variables));
+    expect(undeclared).toEqual([]);
+  });
+
+  it("gives every variable a type and a description", () => {
+    for (const [v, body] of Object.entries(d.variables)) {
+      expect(body.type, `variable ${v} type`).toBeTypeOf("string");
+      expect(String(body.description ?? "").length, `variable ${v} description`).toBeGreaterThan(10);
+    }
+  });
+
+  it("describes every output", () => {
+    for (const [o, body] of Object.entries(d.outputs))
+      expect(String(body.description ?? "").length, `output ${o} description`).toBeGreaterThan(10);
+  });
+
+  it("marks every secret-looking variable sensitive", () => {
+    const secrets = Object.keys(d.variables).filter((v) => SECRET_NAME.test(v) && !NOT_A_SECRET.test(v));
+    for (const v of secrets) expect(block(d.variables, v).sensitive, `variable ${v}`).toBe(true);
+  });
+
+  it("exposes no sensitive variable in an output", () => {
+    for (const [o, body] of Object.entries(d.outputs)) {
+      const leaked = matchesIn(body.value, VAR_REF)
+        .map(([v]) => v ?? "")
+        .filter((v) => d.variables[v]?.sensitive === true);
+      expect(leaked, `output ${o}`).toEqual([]);
+    }
+  });
+
+  it("pins every provider it uses in versions.tf", () => {
+    expect(d.files["versions.tf"]).toMatch(/required_providers/);
+    const pinned = requiredProviders(d);
+    const used = new Set(
+      [...Object.keys(d.resources), ...Object.keys(d.data)]
+        .map((k) => k.split("_")[0] ?? "")
+        .filter((p) => p !== "terraform"),
+    );
+    for (const p of used) {
+      expect(pinned[p], `provider ${p}`).toBeDefined();
+      expect(String(pinned[p]?.version), `provider ${p} version`).toMatch(/^~> \d+\.\d+$/);
+    }
+  });
+
+  it("has README inputs and outputs tables that match its variables and outputs", () => {
+    const readme = readFileSync(join(d.dir, "README.md"), "utf8");
+    // Regenerate with: pnpm tsx terraform/tools/update-readmes.ts
+    expect(replaceDocs(readme, renderDocs(d))).toBe(readme);
+    expect(readme).toMatch(/## Usage|## Apply/);
+  });
+});
+
+describe("provider versions", () => {
+  it("pins the same version of each provider in every module and example", () => {
+    const seen: Record<string, Set<string>> = {};
+    for (const d of Object.values(tf))
+      for (const [p, spec] of Object.entries(requiredProviders(d)))
+        (seen[p] ??= new Set()).add(`${String(spec.source)} ${String(spec.version)}`);
+    for (const [p, specs] of Object.entries(seen)) expect([...specs], p).toHaveLength(1);
+    expect([...(seen.aws ?? [])]).toEqual(["hashicorp/aws ~> 6.0"]);
+    expect([...(seen.keycloak ?? [])][0]).toMatch(/^keycloak\/keycloak ~> 5\./);
+  });
+});
+
+describe.each(EXAMPLES)("the %s example's module calls", (example) => {
+  const d = dirOf(`examples/${example}`);
+
+  it("set every required input of each module and no unknown one", () => {
+    for (const [call, body] of Object.entries(d.modules)) {
+      const m = calledModule(d, body);
+      const given = Object.keys(body).filter((k) => !META_ARGUMENTS.has(k));
+      const required = Object.entries(m.variables)
+        .filter(([, v]) => !("default" in v))
+        .map(([k]) => k);
+      expect(
+        required.filter((r) => !given.includes(r)),
+        `module.${call}: missing inputs`,
+      ).toEqual([]);
+      expect(
+        given.filter((g) => !(g in m.variables)),
+        `module.${call}: unknown inputs`,
+      ).toEqual([]);
+    }
+  });
+
+  it("refer only to outputs the called modules declare", () => {
+    const refs = matchesIn(allBodies(d), MODULE_REF);
+    expect(refs.length).toBeGreaterThan(0);
+    for (const [call = "", output = ""] of refs) {
+      const body = d.modules[call];
+      expect(body, `module.${call}`).toBeDefined();
+      if (body) expect(calledModule(d, body).outputs, `module.${call}.${output}`).toHaveProperty(output);
+    }
+  });
+
+  it("pass the us_east_1 provider alias to the edge function", () => {
+    const edge = Object.values(d.modules).find((b) => sourceOf(d, b).endsWith("modules/edge-auth"));
+    expect(edge?.providers).toEqual({ "aws.us_east_1": "${aws.us_east_1}" });
+  });
+
+  it("read the Lambda zips where pnpm build writes them", () => {
+    let checked = 0;
+    for (const body of Object.values(d.modules)) {
+      const moduleName = sourceOf(d, body).split("/").pop() ?? "";
+      const pkg = LAMBDA_PACKAGES[moduleName];
+      if (!pkg) continue;
+      const zip = String(body.zip_path)
+        .replace("${path.root}", d.dir)
+        .replace("${path.module}", d.dir);
+      expect(resolve(zip), `module ${moduleName}`).toBe(builtZip(pkg));
+      checked++;
+    }
+    expect(checked).toBe(2);
+  });
+
+  it("output nothing a module marks sensitive", () => {
+    for (const [o, body] of Object.entries(d.outputs)) {
+      for (const [call = "", output = ""] of matchesIn(body.value, MODULE_REF)) {
+        const callBody = d.modules[call];
+        if (!callBody) continue;
+        expect(calledModule(d, callBody).outputs[output]?.sensitive, `output ${o}`).not.toBe(true);
+      }
+    }
+  });
+});
+
+describe("the edge function (modules/edge-auth)", () => {
+  const d = dirOf("modules/edge-auth");
+  const fn = block(d.resources, "aws_lambda_function.this");
+
+  it("has no environment block (Lambda@Edge refuses environment variables)", () => {
+    expect(fn).not.toHaveProperty("environment");
+  });
+
+  it("runs on the README's runtime by default, one Lambda@Edge supports (nodejs22.x or newer)", () => {
+    expect(fn.runtime).toBe("${var.runtime}");
+    const runtime = String(block(d.variables, "runtime").default);
+    expect(runtime).toBe(readmeRuntime());
+    expect(Number(/^nodejs(\d+)\.x$/.exec(runtime)?.[1])).toBeGreaterThanOrEqual(22);
+    const condition = String(nested(block(d.variables, "runtime"), "validation").condition);
+    expect(condition).not.toContain("nodejs20.x");
+  });
+
+  it("defaults to at most 128 MB and 5 s, and its validation blocks say so", () => {
+    expect(fn.memory_size).toBe("${var.memory_size}");
+    expect(fn.timeout).toBe("${var.timeout}");
+    expect(Number(block(d.variables, "memory_size").default)).toBeLessThanOrEqual(128);
+    expect(Number(block(d.variables, "timeout").default)).toBeLessThanOrEqual(5);
+    expect(String(nested(block(d.variables, "memory_size"), "validation").condition)).toContain(
+      "var.memory_size <= 128",
+    );
+    expect(String(nested(block(d.variables, "timeout"), "validation").condition)).toContain("var.timeout <= 5");
+  });
+
+  describe.skipIf(!terraformBin)(`its validation blocks, evaluated by terraform console${NO_CLI}`, () => {
+    const files = { "variables.tf": d.files["variables.tf"] ?? "" };
+    const valid = {
+      function_name: "site-auth",
+      zip_path: "edge-auth.zip",
+      issuer: "https://sso.example.com/realms/demo",
+      client_id: "static-site",
+      validate_url: "https://api.example.com/validate",
+    };
+
+    it("accept the defaults", () => {
+      expect(tfConsole(files, valid, "var.memory_size").invalid).toBe(false);
+    });
+
+    it.each([
+      ["memory_size", "129"],
+      ["timeout", "6"],
+      ["runtime", "nodejs20.x"],
+      ["validate_url", "http://api.example.com/validate"],
+      ["issuer", "http://sso.example.com/realms/demo"],
+      ["log_retention_in_days", "45"],
+    ])("refuse %s = %s", (variable, value) => {
+      expect(tfConsole(files, { ...valid, [variable]: value }, "var.memory_size").invalid).toBe(true);
+    });
+  });
+
+  it("publishes a version and creates everything in us-east-1 through the passed-in alias", () => {
+    expect(fn.publish).toBe(true);
+    expect(fn.architectures).toEqual(["x86_64"]);
+    for (const [k, body] of [...Object.entries(d.resources), ...Object.entries(d.data)])
+      expect(body.provider, k).toBe("${aws.us_east_1}");
+    const aws = requiredProviders(d).aws;
+    expect(aws?.configuration_aliases).toEqual(["${aws.us_east_1}"]);
+  });
+
+  it("has a role that lambda.amazonaws.com and edgelambda.amazonaws.com may assume", () => {
+    const principals = nested(nested(block(d.data, "aws_iam_policy_document.assume"), "statement"), "principals");
+    expect(principals.identifiers).toEqual(["lambda.amazonaws.com", "edgelambda.amazonaws.com"]);
+  });
+
+  it("may read its own parameter and no other", () => {
+    const statements = block(d.data, "aws_iam_policy_document.this").statement as Body[];
+    const ssm = statements.filter((s) => stringsIn(s.actions).some((a) => a.startsWith("ssm:")));
+    expect(ssm).toHaveLength(1);
+    expect(ssm[0]?.actions).toEqual(["ssm:GetParameter"]);
+    expect(ssm[0]?.resources).toEqual(["${local.parameter_arn}"]);
+    expect(String(d.locals.parameter_arn)).toMatch(/:parameter\$\{local\.parameter_name\}$/);
+  });
+
+  it("keeps its config in a SecureString parameter named the way the handler derives it", async () => {
+    const param = block(d.resources, "aws_ssm_parameter.this");
+    expect(param.type).toBe("SecureString");
+    expect(param.name).toBe("${local.parameter_name}");
+    const rendered = String(d.locals.parameter_name).replace("${var.function_name}", "site-auth");
+    const ssmParameterName = await importExport("edge-auth", "ssmParameterName");
+    // Until packages/edge-auth exports ssmParameterName, compare with the convention it documents.
+    const expected = ssmParameterName
+      ? String(ssmParameterName("us-east-1.site-auth"))
+      : "/static-sso/edge-auth/site-auth/config";
+    expect(rendered).toBe(expected);
+  });
+
+  it("writes only config keys the handler knows", () => {
+    const keys = (d.locals.config_parts as string[]).flatMap((p) => [
+      ...p.matchAll(/\b([a-zA-Z]+)\s*=\s*var\./g),
+    ]);
+    expect(keys.length).toBeGreaterThan(5);
+    for (const [, key] of keys) expect(EDGE_CONFIG_KEYS, String(key)).toContain(key);
+  });
+
+  it.skipIf(!terraformBin)(`builds config JSON that the handler's parser accepts${NO_CLI}`, async () => {
+    const files = {
+      "variables.tf": d.files["variables.tf"] ?? "",
+      "locals.tf": localsFile(d, ["config_parts", "config_json"]),
+    };
+    const vars = {
+      function_name: "site-auth",
+      zip_path: "edge-auth.zip",
+      issuer: "https://sso.example.com/realms/demo",
+      client_id: "static-site",
+      client_secret: "not-a-real-secret",
+      validate_url: "https://api.example.com/validate",
+      public_paths: '["/public/*"]',
+      path_roles: '{"/staff/*" = ["staff"]}',
+    };
+    const r = tfConsole(files, vars, "nonsensitive(local.config_json)");
+    expect(r.invalid, r.output).toBe(false);
+    const config = JSON.parse(consoleString(r.value)) as Record<string, unknown>;
+    expect(config).toMatchObject({
+      issuer: vars.issuer,
+      clientId: "static-site",
+      clientSecret: "not-a-real-secret",
+      validateUrl: vars.validate_url,
+      publicPaths: ["/public/*"],
+      requiredRoles: { "/staff/*": ["staff"] },
+    });
+    const parseConfig = await importExport("edge-auth", "parseConfig");
+    if (parseConfig) expect(parseConfig(config)).toMatchObject({ clientId: "static-site" });
+  });
+});
+
+describe("the validation API (modules/validate-api)", () => {
+  const d = dirOf("modules/validate-api");
+  const fn = block(d.resources, "aws_lambda_function.this");
+
+  it("runs on the README's runtime by default", () => {
+    expect(fn.runtime).toBe("${var.runtime}");
+    expect(block(d.variables, "runtime").default).toBe(readmeRuntime());
+  });
+
+  it("routes POST /validate and GET /health to the function with payload format 2.0", () => {
+    expect(String(d.locals.routes)).toContain('"POST /validate"');
+    expect(String(d.locals.routes)).toContain('"GET /health"');
+    const integration = block(d.resources, "aws_apigatewayv2_integration.this");
+    expect(integration.integration_type).toBe("AWS_PROXY");
+    expect(integration.payload_format_version).toBe("2.0");
+    expect(block(d.outputs, "validate_url").value).toBe("${aws_apigatewayv2_api.this.api_endpoint}/validate");
+  });
+
+  it("throttles and writes access logs to a log group with retention", () => {
+    const stage = block(d.resources, "aws_apigatewayv2_stage.this");
+    expect(stage.name).toBe("$default");
+    expect(stage.auto_deploy).toBe(true);
+    expect(nested(stage, "default_route_settings")).toMatchObject({
+      throttling_burst_limit: "${var.throttling_burst_limit}",
+      throttling_rate_limit: "${var.throttling_rate_limit}",
+    });
+    expect(nested(stage, "access_log_settings").destination_arn).toBe("${aws_cloudwatch_log_group.access.arn}");
+    for (const g of ["aws_cloudwatch_log_group.access", "aws_cloudwatch_log_group.function"])
+      expect(block(d.resources, g).retention_in_days).toBe("${var.log_retention_in_days}");
+  });
+
+  it("sets only environment variables the function reads", () => {
+    const names = [...String(d.locals.environment).matchAll(/\b([A-Z][A-Z0-9_]+)\s*=/g)].map((m) => m[1]);
+    expect(names).toEqual(expect.arrayContaining(["ISSUER", "AUDIENCE", "ALLOWED_ALGS", "CLOCK_TOLERANCE_S"]));
+    for (const n of names) expect(VALIDATE_ENV, String(n)).toContain(n);
+  });
+
+  it.skipIf(!terraformBin)(`builds an environment the function's config reader accepts${NO_CLI}`, async () => {
+    const files = {
+      "variables.tf": d.files["variables.tf"] ?? "",
+      "locals.tf": localsFile(d, ["environment"]),
+    };
+    const vars = {
+      name: "validate",
+      zip_path: "validate-api.zip",
+      issuer: "https://sso.example.com/realms/demo",
+      audience: '["static-site","other"]',
+    };
+    const r = tfConsole(files, vars, "jsonencode(local.environment)");
+    expect(r.invalid, r.output).toBe(false);
+    const env = JSON.parse(consoleString(r.value)) as Record<string, string>;
+    expect(env).toMatchObject({ ISSUER: vars.issuer, AUDIENCE: "static-site,other" });
+    const configFromEnv = await importExport("validate-api", "configFromEnv");
+    if (configFromEnv)
+      expect(configFromEnv(env)).toMatchObject({ issuer: vars.issuer, audience: ["static-site", "other"] });
+  });
+});
+
+describe("the static site (modules/static-site)", () => {
+  const d = dirOf("modules/static-site");
+  const dist = block(d.resources, "aws_cloudfront_distribution.this");
+
+  it("runs the edge function on viewer-request without the body", () => {
+    const assoc = nested(nested(dist, "default_cache_behavior"), "lambda_function_association");
+    expect(assoc).toEqual({
+      event_type: "viewer-request",
+      lambda_arn: "${var.edge_function_qualified_arn}",
+      include_body: false,
+    });
+  });
+
+  it("neither forwards nor caches on cookies, so sessions never enter the cache key", () => {
+    const params = nested(
+      block(d.resources, "aws_cloudfront_cache_policy.this"),
+      "parameters_in_cache_key_and_forwarded_to_origin",
+    );
+    expect(nested(params, "cookies_config").cookie_behavior).toBe("none");
+    expect(nested(dist, "default_cache_behavior").cache_policy_id).toBe("${aws_cloudfront_cache_policy.this.id}");
+    expect(nested(dist, "default_cache_behavior")).not.toHaveProperty("forwarded_values");
+  });
+
+  it("keeps the bucket private and readable by the distribution only", () => {
+    expect(block(d.resources, "aws_s3_bucket_public_access_block.this")).toMatchObject({
+      block_public_acls: true,
+      block_public_policy: true,
+      ignore_public_acls: true,
+      restrict_public_buckets: true,
+    });
+    const read = (block(d.data, "aws_iam_policy_document.bucket").statement as Body[])[0] ?? {};
+    expect(nested(read, "principals").identifiers).toEqual(["cloudfront.amazonaws.com"]);
+    expect(nested(read, "condition")).toMatchObject({
+      variable: "AWS:SourceArn",
+      values: ["${aws_cloudfront_distribution.this.arn}"],
+    });
+    expect(nested(dist, "origin").origin_access_control_id).toBe(
+      "${aws_cloudfront_origin_access_control.this.id}",
+    );
+  });
+
+  it("adds HSTS, nosniff, frame options and a referrer policy to every response", () => {
+    const headers = nested(block(d.resources, "aws_cloudfront_response_headers_policy.this"), "security_headers_config");
+    for (const h of ["strict_transport_security", "content_type_options", "frame_options", "referrer_policy"])
+      expect(headers, h).toHaveProperty(h);
+    expect(nested(dist, "default_cache_behavior").response_headers_policy_id).toBe(
+      "${aws_cloudfront_response_headers_policy.this.id}",
+    );
+    expect(nested(dist, "default_cache_behavior").viewer_protocol_policy).toBe("redirect-to-https");
+  });
+});
+
+describe("Keycloak on ECS (modules/keycloak-ecs)", () => {
+  const d = dirOf("modules/keycloak-ecs");
+  const container = d.locals.keycloak_container as Body;
+  const env = container.environment as { name: string; value: string }[];
+  const secrets = container.secrets as { name: string; valueFrom: string }[];
+
+  it("hands generated passwords only to Secrets Manager and RDS", () => {
+    const allowed = new Set(["aws_secretsmanager_secret_version:secret_string", "aws_db_instance:password"]);
+    for (const [key, body] of Object.entries(d.resources)) {
+      const type = key.split(".")[0];
+      for (const [attr, value] of Object.entries(body))
+        if (expressions(value).some((s) => s.includes("random_password.")))
+          expect(allowed, `${key}.${attr}`).toContain(`${type}:${attr}`);
+    }
+    for (const part of [d.locals, d.outputs, d.modules])
+      expect(expressions(part).filter((s) => s.includes("random_password."))).toEqual([]);
+  });
+
+  it("gives the containers their passwords as ECS secrets, never as environment", () => {
+    expect(env.map((e) => e.name).filter((n) => /PASSWORD|SECRET/.test(n))).toEqual([]);
+    expect(Object.fromEntries(secrets.map((s) => [s.name, s.valueFrom]))).toEqual({
+      KC_DB_PASSWORD: "${aws_secretsmanager_secret.db_password.arn}",
+      KC_BOOTSTRAP_ADMIN_PASSWORD: "${aws_secretsmanager_secret.admin_password.arn}",
+    });
+  });
+
+  it("runs Keycloak behind the TLS-terminating load balancer with health checks enabled", () => {
+    const vars = Object.fromEntries(env.map((e) => [e.name, e.value]));
+    expect(vars).toMatchObject({
+      KC_DB: "postgres",
+      KC_PROXY_HEADERS: "xforwarded",
+      KC_HTTP_ENABLED: "true",
+      KC_HEALTH_ENABLED: "true",
+      KC_HOSTNAME: "https://${var.domain}",
+    });
+    expect(vars).toHaveProperty("KC_DB_URL");
+    expect(vars).toHaveProperty("KC_DB_USERNAME");
+  });
+
+  it("checks /health/ready on the management port 9000", () => {
+    const hc = nested(block(d.resources, "aws_lb_target_group.this"), "health_check");
+    expect(hc.path).toBe("/health/ready");
+    expect(hc.port).toBe("${tostring(local.management_port)}");
+    expect(d.locals.management_port).toBe(9000);
+  });
+
+  it("redirects HTTP to HTTPS", () => {
+    const action = nested(block(d.resources, "aws_lb_listener.http"), "default_action");
+    expect(action.type).toBe("redirect");
+    expect(nested(action, "redirect")).toMatchObject({ protocol: "HTTPS", status_code: "HTTP_301" });
+  });
+
+  it("lets only the load balancer reach Keycloak and only Keycloak reach the database", () => {
+    const fromAlb = block(d.resources, "aws_vpc_security_group_ingress_rule.keycloak_from_alb");
+    expect(fromAlb.referenced_security_group_id).toBe("${aws_security_group.alb.id}");
+    const toDb = block(d.resources, "aws_vpc_security_group_ingress_rule.db_from_keycloak");
+    expect(toDb.referenced_security_group_id).toBe("${aws_security_group.keycloak.id}");
+    const ingress = Object.entries(d.resources).filter(([k]) => k.startsWith("aws_vpc_security_group_ingress_rule."));
+    for (const [k, rule] of ingress)
+      if ("cidr_ipv4" in rule) expect(rule.security_group_id, k).toBe("${aws_security_group.alb.id}");
+  });
+
+  it("pins Keycloak to a 26.x image", () => {
+    expect(String(block(d.variables, "keycloak_image").default)).toMatch(/:26\.\d+\.\d+$/);
+  });
+});
+
+describe("the realm (modules/keycloak-realm)", () => {
+  const d = dirOf("modules/keycloak-realm");
+  const client = block(d.resources, "keycloak_openid_client.this");
+
+  it("makes the site a confidential client with the code flow and PKCE S256 only", () => {
+    expect(client).toMatchObject({
+      access_type: "CONFIDENTIAL",
+      standard_flow_enabled: true,
+      implicit_flow_enabled: false,
+      direct_access_grants_enabled: false,
+      service_accounts_enabled: false,
+      pkce_code_challenge_method: "${var.pkce_method}",
+    });
+    expect(block(d.variables, "pkce_method").default).toBe("S256");
+  });
+
+  it("redirects only to the callback and the root of the site's domain", () => {
+    expect(client.valid_redirect_uris).toEqual(["${local.redirect_uri}"]);
+    expect(d.locals.redirect_uri).toBe("${local.site_url}${var.callback_path}");
+    expect(d.locals.site_url).toBe("https://${var.domain}");
+    expect(client.valid_post_logout_redirect_uris).toEqual(["${local.site_url}/"]);
+  });
+
+  it("puts the client id into the access token's audience", () => {
+    expect(block(d.resources, "keycloak_openid_audience_protocol_mapper.this")).toMatchObject({
+      client_id: "${keycloak_openid_client.this.id}",
+      included_client_audience: "${keycloak_openid_client.this.client_id}",
+      add_to_access_token: true,
+    });
+  });
+
+  it("outputs the client secret only as a sensitive value", () => {
+    expect(block(d.outputs, "client_secret").sensitive).toBe(true);
+  });
+});
