@@ -1,0 +1,386 @@
+// The real-Keycloak tier: one Keycloak (with PostgreSQL, as deployed) for this file, the validation
+// API and the edge function in front of a small site, all on loopback with free ports.
+import { createHash, randomBytes } from "node:crypto";
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { createHandler } from "@static-sso/edge-auth";
+import { JwksCache, startValidateServer, type ValidateServer } from "@static-sso/validate-api";
+import type { CloudFrontRequest, CloudFrontRequestEvent } from "aws-lambda";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { type CloudFrontEmulator, startCloudFrontEmulator } from "../src/cloudfront-emulator.js";
+import { createBrowserLikeClient, type NavigationResult } from "../src/keycloak/browser-like-client.js";
+import { freePort } from "../src/keycloak/free-port.js";
+import { findKeycloakInstall } from "../src/keycloak/keycloak-install.js";
+import { noAudienceClientId, noAudienceClientSecret, readDemoRealm } from "../src/keycloak/realm-import.js";
+import { type RunningKeycloak, startKeycloak } from "../src/keycloak/start-keycloak.js";
+
+const tier = findKeycloakInstall("postgres");
+const skipReason = tier.available ? undefined : tier.reason;
+const demo = readDemoRealm();
+const alice = demo.users.find((u) => u.username === "alice") ?? { username: "alice", password: "" };
+
+/** A JWT's header or payload, read without verifying (jose is not a dependency of this package). */
+function jwtPart(token: string, part: 0 | 1): Record<string, unknown> {
+  return JSON.parse(Buffer.from(token.split(".")[part] ?? "", "base64url").toString("utf8"));
+}
+const decodeProtectedHeader = (token: string) => jwtPart(token, 0) as { kid?: string };
+const decodeJwt = (token: string) => jwtPart(token, 1);
+
+function describeNavigation(page: NavigationResult): string {
+  return `${page.hops.map((h) => `${h.status} ${h.method} ${h.url.slice(0, 120)}`).join("\n")}\n${page.body.slice(0, 300)}`;
+}
+
+/** S3 refuses requests whose header section is over 8 KB (RequestHeaderSectionTooLarge). */
+const S3_HEADER_SECTION_LIMIT = 8 * 1024;
+
+if (skipReason && process.env.CI) {
+  describe("real Keycloak tier", () => {
+    it("is available under CI", () => {
+      throw new Error(`the Keycloak tier cannot run: ${skipReason}`);
+    });
+  });
+}
+
+describe.skipIf(skipReason !== undefined)(
+  `real Keycloak${skipReason ? ` (skipped: ${skipReason})` : ""}`,
+  () => {
+    let keycloak: RunningKeycloak;
+    let validate: ValidateServer;
+    let site: CloudFrontEmulator;
+    let siteUrl: string;
+    let originDir: string;
+    const jwksCache = new JwksCache();
+    let jwksUri: string;
+    /** The validation API's clock runs this far ahead, to step past its JWKS refetch cool-down. */
+    let validateClockOffsetMs = 0;
+    /** Every request the edge function let through to the origin. */
+    const forwarded: CloudFrontRequest[] = [];
+
+    beforeAll(async () => {
+      const sitePort = await freePort();
+      siteUrl = `http://localhost:${sitePort}`;
+      keycloak = await startKeycloak({
+        port: await freePort(),
+        managementPort: await freePort(),
+        db: "postgres",
+        realmOptions: { siteUrl },
+      });
+      jwksUri = `${keycloak.issuer}/protocol/openid-connect/certs`;
+      validate = await startValidateServer({
+        issuer: keycloak.issuer,
+        audience: keycloak.clientId,
+        jwksUri,
+        jwksCache,
+        clock: () => Date.now() + validateClockOffsetMs,
+      });
+      originDir = mkdtempSync(join(tmpdir(), "static-sso-kc-site-"));
+      mkdirSync(join(originDir, "staff"));
+      writeFileSync(join(originDir, "index.html"), "<h1>home page</h1>");
+      writeFileSync(join(originDir, "staff", "index.html"), "<h1>staff page</h1>");
+      const edge = createHandler(
+        {
+          issuer: keycloak.issuer,
+          clientId: keycloak.clientId,
+          clientSecret: keycloak.clientSecret,
+          validateUrl: validate.validateUrl,
+          siteOrigin: siteUrl,
+          requiredRoles: { "/staff/*": ["staff"] },
+        },
+        { logSink: () => {} },
+      );
+      site = await startCloudFrontEmulator({
+        port: sitePort,
+        originDir,
+        directoryIndex: true,
+        handler: async (event: CloudFrontRequestEvent) => {
+          const result = await edge(event);
+          if (result && !("status" in result)) forwarded.push(result as CloudFrontRequest);
+          return result;
+        },
+      });
+    }, 240_000);
+
+    afterAll(async () => {
+      await site?.stop();
+      await validate?.close();
+      await keycloak?.stop();
+      if (originDir) rmSync(originDir, { recursive: true, force: true });
+    }, 60_000);
+
+    async function validateToken(token: string): Promise<{ status: number; body: Record<string, unknown> }> {
+      const response = await fetch(validate.validateUrl, {
+        method: "POST",
+        headers: { authorization: `Bearer ${token}` },
+      });
+      return { status: response.status, body: (await response.json()) as Record<string, unknown> };
+    }
+
+    /** Logs in through Keycloak's real login form (authorization code + PKCE) and redeems the code. */
+    async function loginForTokens(user: { username: string; password: string }) {
+      const verifier = randomBytes(32).toString("base64url");
+      const redirectUri = `${siteUrl}/_auth/callback`;
+      const auth = new URL(`${keycloak.issuer}/protocol/openid-connect/auth`);
+      auth.search = new URLSearchParams({
+        client_id: keycloak.clientId,
+        redirect_uri: redirectUri,
+        response_type: "code",
+        scope: "openid profile email",
+        state: randomBytes(16).toString("base64url"),
+        nonce: randomBytes(16).toString("base64url"),
+        code_challenge: createHash("sha256").update(verifier).digest("base64url"),
+        code_challenge_method: "S256",
+      }).toString();
+      const browser = createBrowserLikeClient(user);
+      const landed = await browser.navigate(auth.href, { stopAt: (u) => u.href.startsWith(redirectUri) });
+      const code = new URL(landed.url).searchParams.get("code");
+      expect(code, `no code after login (${landed.status})`).toBeTruthy();
+      const response = await fetch(`${keycloak.issuer}/protocol/openid-connect/token`, {
+        method: "POST",
+        body: new URLSearchParams({
+          grant_type: "authorization_code",
+          code: code ?? "",
+          redirect_uri: redirectUri,
+          code_verifier: verifier,
+          client_id: keycloak.clientId,
+          client_secret: keycloak.clientSecret,
+        }),
+      });
+      expect(response.status).toBe(200);
+      return (await response.json()) as { access_token: string; id_token: string; refresh_token: string };
+    }
+
+    async function refresh(refreshToken: string) {
+      const response = await fetch(`${keycloak.issuer}/protocol/openid-connect/token`, {
+        method: "POST",
+        body: new URLSearchParams({
+          grant_type: "refresh_token",
+          refresh_token: refreshToken,
+          client_id: keycloak.clientId,
+          client_secret: keycloak.clientSecret,
+        }),
+      });
+      expect(response.status).toBe(200);
+      return (await response.json()) as { access_token: string; refresh_token: string };
+    }
+
+    it("starts on a free port with the issuer http://localhost:<port>/realms/demo", async () => {
+      const discovery = (await (
+        await fetch(`${keycloak.issuer}/.well-known/openid-configuration`)
+      ).json()) as {
+        issuer: string;
+        jwks_uri: string;
+        code_challenge_methods_supported: string[];
+      };
+
+      expect(keycloak.issuer).toMatch(/^http:\/\/localhost:\d+\/realms\/demo$/);
+      expect(keycloak.issuer).not.toBe("http://localhost:8080/realms/demo");
+      expect(discovery.issuer).toBe(keycloak.issuer);
+      expect(discovery.jwks_uri).toBe(jwksUri);
+    });
+
+    it("gives the site client access tokens with the client id in aud that the validation API accepts", async () => {
+      const tokens = await loginForTokens(alice);
+
+      const { status, body } = await validateToken(tokens.access_token);
+
+      expect(status).toBe(200);
+      const claims = body.claims as { aud: string | string[]; realm_access: { roles: string[] } };
+      expect([claims.aud].flat()).toContain(keycloak.clientId);
+      expect(claims.realm_access.roles).toContain("staff");
+    });
+
+    it("refuses an authorization request without PKCE", async () => {
+      const auth = new URL(`${keycloak.issuer}/protocol/openid-connect/auth`);
+      auth.search = new URLSearchParams({
+        client_id: keycloak.clientId,
+        redirect_uri: `${siteUrl}/_auth/callback`,
+        response_type: "code",
+        scope: "openid",
+        state: "s",
+      }).toString();
+
+      const response = await fetch(auth, { redirect: "manual" });
+
+      const location = new URL(response.headers.get("location") ?? "", auth);
+      expect(location.searchParams.get("error")).toBe("invalid_request");
+    });
+
+    it("logs out without a confirmation page when a valid id_token_hint is sent", async () => {
+      const tokens = await loginForTokens(alice);
+      const logout = new URL(`${keycloak.issuer}/protocol/openid-connect/logout`);
+      logout.search = new URLSearchParams({
+        id_token_hint: tokens.id_token,
+        post_logout_redirect_uri: `${siteUrl}/`,
+      }).toString();
+
+      const response = await fetch(logout, { redirect: "manual" });
+
+      expect(response.status).toBe(302);
+      expect(response.headers.get("location")).toBe(`${siteUrl}/`);
+    });
+
+    it("refuses an access token from a second client without the audience mapper with audience_invalid", async () => {
+      const response = await fetch(`${keycloak.issuer}/protocol/openid-connect/token`, {
+        method: "POST",
+        body: new URLSearchParams({
+          grant_type: "password",
+          client_id: noAudienceClientId,
+          client_secret: noAudienceClientSecret,
+          username: alice.username,
+          password: alice.password,
+          scope: "openid",
+        }),
+      });
+      const { access_token } = (await response.json()) as { access_token: string };
+
+      const { status, body } = await validateToken(access_token);
+
+      expect(status).toBe(401);
+      expect(body.error).toBe("audience_invalid");
+    });
+
+    describe("key rotation through the admin REST API while a user is logged in", () => {
+      let oldToken: string;
+      let newToken: string;
+      let fetchesBefore: number;
+
+      beforeAll(async () => {
+        const session = await loginForTokens(alice);
+        oldToken = session.access_token;
+        expect((await validateToken(oldToken)).status).toBe(200);
+        fetchesBefore = jwksCache.fetchCount(jwksUri);
+
+        const admin = keycloak.admin;
+        const realm = await admin.request<{ id: string }>("GET", "/admin/realms/demo");
+        const keys = await admin.request<{
+          keys: Array<{ kid: string; providerId: string; algorithm: string }>;
+        }>("GET", "/admin/realms/demo/keys");
+        const oldKid = decodeProtectedHeader(oldToken).kid;
+        const oldProvider = keys.keys.find((k) => k.kid === oldKid)?.providerId;
+        expect(oldProvider).toBeTruthy();
+        await admin.request("POST", "/admin/realms/demo/components", {
+          name: "rsa-rotated",
+          providerId: "rsa-generated",
+          providerType: "org.keycloak.keys.KeyProvider",
+          parentId: realm.id,
+          config: {
+            priority: ["200"],
+            enabled: ["true"],
+            active: ["true"],
+            algorithm: ["RS256"],
+            keySize: ["2048"],
+          },
+        });
+        const component = await admin.request<{ config: Record<string, string[]> }>(
+          "GET",
+          `/admin/realms/demo/components/${oldProvider}`,
+        );
+        await admin.request("PUT", `/admin/realms/demo/components/${oldProvider}`, {
+          ...component,
+          config: { ...component.config, enabled: ["false"], active: ["false"] },
+        });
+
+        // The logged-in user's next refresh is signed with the new key.
+        newToken = (await refresh(session.refresh_token)).access_token;
+        // Past the validation API's cool-down between two key-set fetches caused by unknown kids.
+        validateClockOffsetMs = 31_000;
+      }, 60_000);
+
+      it("new tokens validate after one JWKS refetch", async () => {
+        expect(decodeProtectedHeader(newToken).kid).not.toBe(decodeProtectedHeader(oldToken).kid);
+
+        const { status } = await validateToken(newToken);
+
+        expect(status).toBe(200);
+        expect(jwksCache.fetchCount(jwksUri)).toBe(fetchesBefore + 1);
+      });
+
+      it("tokens signed with the removed key are refused", async () => {
+        const { status, body } = await validateToken(oldToken);
+
+        expect(status).toBe(401);
+        expect(body.error).toBe("key_not_found");
+      });
+    });
+
+    it("lets a user whose access token is over 4 KB log in, with nothing over S3's header limit reaching the origin", async () => {
+      const roles = Array.from(
+        { length: 90 },
+        (_, i) => `department-${String(i).padStart(3, "0")}-reader-with-long-name`,
+      );
+      await keycloak.admin.request("POST", "/admin/realms/demo/partialImport", {
+        ifResourceExists: "SKIP",
+        roles: { realm: roles.map((name) => ({ name })) },
+        users: [
+          {
+            username: "carol",
+            enabled: true,
+            email: "carol@example.com",
+            emailVerified: true,
+            firstName: "Carol",
+            lastName: "Many-Roles",
+            credentials: [{ type: "password", value: "carol-password", temporary: false }],
+            realmRoles: ["default-roles-demo", "staff", ...roles],
+          },
+        ],
+      });
+      const browser = createBrowserLikeClient({ username: "carol", password: "carol-password" });
+      forwarded.length = 0;
+
+      const page = await browser.navigate(`${siteUrl}/staff/index.html`);
+
+      expect(page.status, describeNavigation(page)).toBe(200);
+      expect(page.body).toContain("staff page");
+      const cookies = browser.cookies("localhost");
+      const chunks = [...cookies.keys()].filter((name) => /^__Host-sso-at\.\d$/.test(name));
+      expect(chunks.length).toBeGreaterThan(1);
+      const token = chunks.map((name) => cookies.get(name)).join("");
+      expect(token.length).toBeGreaterThan(4096);
+      expect(decodeJwt(token).preferred_username).toBe("carol");
+      expect(forwarded.length).toBeGreaterThan(0);
+      for (const request of forwarded) {
+        const headerBytes = Object.values(request.headers)
+          .flat()
+          .reduce((sum, h) => sum + (h.key ?? "").length + h.value.length + 4, 0);
+        expect(headerBytes).toBeLessThan(S3_HEADER_SECTION_LIMIT);
+        const cookieHeader = (request.headers.cookie ?? []).map((h) => h.value).join("; ");
+        expect(cookieHeader).not.toContain("__Host-sso-");
+      }
+    });
+
+    it("with refresh-token rotation, parallel requests that all need a refresh end on the page without an error page or a loop", async () => {
+      await keycloak.admin.request("PUT", "/admin/realms/demo", {
+        revokeRefreshToken: true,
+        refreshTokenMaxReuse: 0,
+      });
+      const browser = createBrowserLikeClient(alice);
+      const first = await browser.navigate(`${siteUrl}/staff/index.html`);
+      expect(first.status, describeNavigation(first)).toBe(200);
+      // The access token's cookie is gone (as when it expires); only the refresh token is left.
+      const cookies = browser.cookies("localhost");
+      for (const name of [...cookies.keys()]) if (name.startsWith("__Host-sso-at")) cookies.delete(name);
+
+      const pages = await Promise.all(
+        ["/staff/index.html", "/index.html", "/staff/index.html", "/index.html"].map((path) =>
+          browser.navigate(`${siteUrl}${path}`, { maxHops: 8 }),
+        ),
+      );
+
+      for (const page of pages) {
+        expect(page.status, describeNavigation(page)).toBe(200);
+        expect(page.body).toMatch(/staff page|home page/);
+        // No hop was an error page, and nobody was asked for a password again.
+        expect(page.hops.every((h) => h.status < 400)).toBe(true);
+        expect(page.hops.some((h) => h.method === "POST")).toBe(false);
+      }
+      // The requests that lost the race went once through Keycloak, whose session cookie answered at once.
+      expect(pages.some((p) => p.hops.some((h) => h.url.includes("/protocol/openid-connect/auth")))).toBe(
+        true,
+      );
+      const after = await browser.navigate(`${siteUrl}/staff/index.html`);
+      expect(after.status).toBe(200);
+      expect(after.hops).toHaveLength(1);
+    });
+  },
+);
