@@ -63,6 +63,14 @@ describe("without a session", () => {
     expect(stateCookie).toMatch(/Max-Age=600/);
   });
 
+  it("clears abandoned login states once too many are in flight, keeping the cookie jar bounded", async () => {
+    const { browser } = setup();
+    for (let i = 0; i < 8; i++) browser.setSiteCookie(`__Host-sso-st-${String(i).padStart(22, "A")}`, "x");
+    const res = expectGenerated(await browser.request(`${SITE}/`), "302");
+    expect(setCookiesOf(res).filter((c) => c.includes("Max-Age=0")).length).toBe(8);
+    expect([...browser.siteCookies.keys()].filter((n) => n.includes("-st-")).length).toBe(1);
+  });
+
   it("answers a fetch request (Sec-Fetch-Mode: cors) with 401 JSON instead of a redirect", async () => {
     const { browser } = setup();
     const res = expectGenerated(
