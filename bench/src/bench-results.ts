@@ -29,19 +29,27 @@ export interface BenchResults {
     ours: LoopResult;
     /** Peak RSS of the peer's process (the highest of its rounds). */
     maxRssMb: number;
-    /** Our requests/s over the peer's: the median of the rounds' ratios, and each round's. */
+    /**
+     * How many times faster ours is: the peer's p50 over ours (median of the rounds; the target's measure),
+     * and our requests/s over the peer's (median of the rounds), with each round's.
+     */
     speedup: number;
     speedups: number[];
-    /** The peer's p50 over ours, in the median round. */
-    p50Ratio: number;
+    throughputRatio: number;
+    throughputRatios: number[];
   };
   validateApi: {
     /** jose.jwtVerify alone, same key and token: the ceiling. */
     bareJose: LoopResult;
     inProcess: LoopResult;
-    /** inProcess.perSecond / bareJose.perSecond: the median of alternating rounds, and each round's. */
+    /**
+     * Ours as a fraction of bare: bare's p50 over ours (median of alternating rounds; the target's measure),
+     * and our verifications/s over bare's (median of the rounds), with each round's.
+     */
     inProcessVsBare: number;
     inProcessVsBareRounds: number[];
+    throughputVsBare: number;
+    throughputVsBareRounds: number[];
     http: HttpLoadResult;
   };
 }

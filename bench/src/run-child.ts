@@ -6,14 +6,17 @@ export interface ChildRun<T> {
   result: T | undefined;
   /** From just before spawn to the child's exit, as seen by the parent. */
   wallMs: number;
+  /** From just before spawn to the first byte of the result on fd 3 (NaN when none came). */
+  resultMs: number;
 }
 
-function collect(stream: Readable | null | undefined): Promise<string> {
+function collect(stream: Readable | null | undefined, onFirst?: () => void): Promise<string> {
   return new Promise((resolve) => {
     if (!stream) return resolve("");
     let text = "";
     stream.setEncoding("utf8");
     stream.on("data", (chunk: string) => {
+      if (text === "") onFirst?.();
       text += chunk;
     });
     stream.on("end", () => resolve(text));
@@ -50,7 +53,10 @@ export async function runChild<T>(
     stdio: ["ignore", "ignore", "pipe", "pipe"],
   });
   const stderr = collect(child.stderr);
-  const out = collect(child.stdio[3] as Readable | null);
+  let resultAt: bigint | undefined;
+  const out = collect(child.stdio[3] as Readable | null, () => {
+    resultAt = process.hrtime.bigint();
+  });
   const code = await new Promise<number | null>((resolve, reject) => {
     child.on("error", reject);
     child.on("exit", (c) => resolve(c));
@@ -60,5 +66,6 @@ export async function runChild<T>(
   if (code !== 0) {
     throw new Error(`child \`node ${args.join(" ")}\` exited with ${code}:\n${err.slice(-4000)}`);
   }
-  return { result: text.trim() ? (JSON.parse(text) as T) : undefined, wallMs };
+  const resultMs = resultAt === undefined ? Number.NaN : Number(resultAt - started) / 1e6;
+  return { result: text.trim() ? (JSON.parse(text) as T) : undefined, wallMs, resultMs };
 }

@@ -13,10 +13,17 @@ const FIGURES = [
   "sizes.validate-api.zipBytes",
   "edgeColdStart.nodeBootMs",
   "edgeColdStart.nodeWallMs",
-  ...["redirect", "validSession"].flatMap((k) =>
-    ["firstResponseMs", "beyondNodeMs", "requireMs", "wallMs", "wallBeyondNodeMs"].map(
-      (f) => `edgeColdStart.${k}.${f}`,
-    ),
+  "edgeColdStart.nodeWallToFirstLineMs",
+  ...["publicPath", "redirect", "validSession"].flatMap((k) =>
+    [
+      "firstResponseMs",
+      "beyondNodeMs",
+      "requireMs",
+      "wallToResponseMs",
+      "wallToResponseBeyondNodeMs",
+      "wallMs",
+      "wallBeyondNodeMs",
+    ].map((f) => `edgeColdStart.${k}.${f}`),
   ),
   ...["cached", "validateApi", "redirect"].flatMap((k) =>
     ["p50Ms", "p99Ms", "perSecond"].map((f) => `edgeWarm.${k}.${f}`),
@@ -29,11 +36,12 @@ const FIGURES = [
   "peer.ours.perSecond",
   "peer.maxRssMb",
   "peer.speedup",
-  "peer.p50Ratio",
+  "peer.throughputRatio",
   "validateApi.bareJose.perSecond",
   "validateApi.inProcess.perSecond",
   "validateApi.inProcess.p50Ms",
   "validateApi.inProcessVsBare",
+  "validateApi.throughputVsBare",
   "validateApi.http.perSecond",
   "validateApi.http.p50Ms",
   "validateApi.http.p99Ms",
@@ -65,7 +73,8 @@ describe("pnpm bench", () => {
     expect(results.machine.cpu).not.toBe("");
   });
 
-  it("sees the first cold request redirected and the valid session forwarded", () => {
+  it("sees the cold public page and valid session forwarded and the no-session request redirected", () => {
+    expect(results.edgeColdStart.publicPath.outcome).toBe("forward");
     expect(results.edgeColdStart.redirect.outcome).toBe("302");
     expect(results.edgeColdStart.validSession.outcome).toBe("forward");
   });
