@@ -1,3 +1,4 @@
+// biome-ignore-all lint/suspicious/noTemplateCurlyInString: Terraform expressions are "${…}" strings here.
 // Static checks of terraform/: the AWS and Keycloak providers cannot be downloaded here, so `terraform
 // validate` and `plan` cannot run. Instead every .tf file is parsed with @cdktf/hcl2json and checked for
 // what validate would catch across modules (undeclared variables, module inputs, outputs) and for the
@@ -64,9 +65,12 @@ const VALIDATE_ENV = new Set([
 
 const tfEnv = { ...process.env, CHECKPOINT_DISABLE: "1", TF_IN_AUTOMATION: "1" };
 const terraformBin =
-  spawnSync("terraform", ["version"], { encoding: "utf8", env: tfEnv }).status === 0 ? "terraform" : undefined;
+  spawnSync("terraform", ["version"], { encoding: "utf8", env: tfEnv }).status === 0
+    ? "terraform"
+    : undefined;
 const NO_CLI = terraformBin ? "" : " (skipped: no terraform CLI on PATH)";
-if (!terraformBin) console.warn("terraform CLI not found: skipping `terraform fmt` and `terraform console` checks");
+if (!terraformBin)
+  console.warn("terraform CLI not found: skipping `terraform fmt` and `terraform console` checks");
 
 const tf: Record<string, TerraformDir> = {};
 for (const d of DIRS) tf[d] = await loadTerraformDir(join(tfRoot, d));
@@ -153,7 +157,10 @@ function builtZip(pkg: string): string {
 }
 
 /** A source file of a workspace package exporting `name`, imported when present. */
-async function importExport(pkg: string, name: string): Promise<((...args: unknown[]) => unknown) | undefined> {
+async function importExport(
+  pkg: string,
+  name: string,
+): Promise<((...args: unknown[]) => unknown) | undefined> {
   const src = join(root, "packages", pkg, "src");
   if (!existsSync(src)) return undefined;
   const files = readdirSync(src, { recursive: true, encoding: "utf8" }).filter((f) => f.endsWith(".ts"));
@@ -211,14 +218,17 @@ function localsFile(d: TerraformDir, names: string[]): string {
 }
 
 describe("terraform fmt", () => {
-  it.skipIf(!terraformBin)(`finds every .tf file formatted (terraform fmt -check -recursive)${NO_CLI}`, () => {
-    const r = spawnSync(terraformBin ?? "terraform", ["fmt", "-check", "-recursive", "-diff", tfRoot], {
-      encoding: "utf8",
-      env: tfEnv,
-    });
-    expect(r.stdout).toBe("");
-    expect(r.status).toBe(0);
-  });
+  it.skipIf(!terraformBin)(
+    `finds every .tf file formatted (terraform fmt -check -recursive)${NO_CLI}`,
+    () => {
+      const r = spawnSync(terraformBin ?? "terraform", ["fmt", "-check", "-recursive", "-diff", tfRoot], {
+        encoding: "utf8",
+        env: tfEnv,
+      });
+      expect(r.stdout).toBe("");
+      expect(r.status).toBe(0);
+    },
+  );
 });
 
 describe.each(DIRS)("terraform/%s", (name) => {
@@ -287,8 +297,11 @@ describe("provider versions", () => {
   it("pins the same version of each provider in every module and example", () => {
     const seen: Record<string, Set<string>> = {};
     for (const d of Object.values(tf))
-      for (const [p, spec] of Object.entries(requiredProviders(d)))
-        (seen[p] ??= new Set()).add(`${String(spec.source)} ${String(spec.version)}`);
+      for (const [p, spec] of Object.entries(requiredProviders(d))) {
+        const specs = seen[p] ?? new Set<string>();
+        specs.add(`${String(spec.source)} ${String(spec.version)}`);
+        seen[p] = specs;
+      }
     for (const [p, specs] of Object.entries(seen)) expect([...specs], p).toHaveLength(1);
     expect([...(seen.aws ?? [])]).toEqual(["hashicorp/aws ~> 6.0"]);
     expect([...(seen.keycloak ?? [])][0]).toMatch(/^keycloak\/keycloak ~> 5\./);
@@ -337,9 +350,7 @@ describe.each(EXAMPLES)("the %s example's module calls", (example) => {
       const moduleName = sourceOf(d, body).split("/").pop() ?? "";
       const pkg = LAMBDA_PACKAGES[moduleName];
       if (!pkg) continue;
-      const zip = String(body.zip_path)
-        .replace("${path.root}", d.dir)
-        .replace("${path.module}", d.dir);
+      const zip = String(body.zip_path).replace("${path.root}", d.dir).replace("${path.module}", d.dir);
       expect(resolve(zip), `module ${moduleName}`).toBe(builtZip(pkg));
       checked++;
     }
@@ -382,7 +393,9 @@ describe("the edge function (modules/edge-auth)", () => {
     expect(String(nested(block(d.variables, "memory_size"), "validation").condition)).toContain(
       "var.memory_size <= 128",
     );
-    expect(String(nested(block(d.variables, "timeout"), "validation").condition)).toContain("var.timeout <= 5");
+    expect(String(nested(block(d.variables, "timeout"), "validation").condition)).toContain(
+      "var.timeout <= 5",
+    );
   });
 
   describe.skipIf(!terraformBin)(`its validation blocks, evaluated by terraform console${NO_CLI}`, () => {
@@ -421,7 +434,10 @@ describe("the edge function (modules/edge-auth)", () => {
   });
 
   it("has a role that lambda.amazonaws.com and edgelambda.amazonaws.com may assume", () => {
-    const principals = nested(nested(block(d.data, "aws_iam_policy_document.assume"), "statement"), "principals");
+    const principals = nested(
+      nested(block(d.data, "aws_iam_policy_document.assume"), "statement"),
+      "principals",
+    );
     expect(principals.identifiers).toEqual(["lambda.amazonaws.com", "edgelambda.amazonaws.com"]);
   });
 
@@ -512,36 +528,43 @@ describe("the validation API (modules/validate-api)", () => {
       throttling_burst_limit: "${var.throttling_burst_limit}",
       throttling_rate_limit: "${var.throttling_rate_limit}",
     });
-    expect(nested(stage, "access_log_settings").destination_arn).toBe("${aws_cloudwatch_log_group.access.arn}");
+    expect(nested(stage, "access_log_settings").destination_arn).toBe(
+      "${aws_cloudwatch_log_group.access.arn}",
+    );
     for (const g of ["aws_cloudwatch_log_group.access", "aws_cloudwatch_log_group.function"])
       expect(block(d.resources, g).retention_in_days).toBe("${var.log_retention_in_days}");
   });
 
   it("sets only environment variables the function reads", () => {
     const names = [...String(d.locals.environment).matchAll(/\b([A-Z][A-Z0-9_]+)\s*=/g)].map((m) => m[1]);
-    expect(names).toEqual(expect.arrayContaining(["ISSUER", "AUDIENCE", "ALLOWED_ALGS", "CLOCK_TOLERANCE_S"]));
+    expect(names).toEqual(
+      expect.arrayContaining(["ISSUER", "AUDIENCE", "ALLOWED_ALGS", "CLOCK_TOLERANCE_S"]),
+    );
     for (const n of names) expect(VALIDATE_ENV, String(n)).toContain(n);
   });
 
-  it.skipIf(!terraformBin)(`builds an environment the function's config reader accepts${NO_CLI}`, async () => {
-    const files = {
-      "variables.tf": d.files["variables.tf"] ?? "",
-      "locals.tf": localsFile(d, ["environment"]),
-    };
-    const vars = {
-      name: "validate",
-      zip_path: "validate-api.zip",
-      issuer: "https://sso.example.com/realms/demo",
-      audience: '["static-site","other"]',
-    };
-    const r = tfConsole(files, vars, "jsonencode(local.environment)");
-    expect(r.invalid, r.output).toBe(false);
-    const env = JSON.parse(consoleString(r.value)) as Record<string, string>;
-    expect(env).toMatchObject({ ISSUER: vars.issuer, AUDIENCE: "static-site,other" });
-    const configFromEnv = await importExport("validate-api", "configFromEnv");
-    if (configFromEnv)
-      expect(configFromEnv(env)).toMatchObject({ issuer: vars.issuer, audience: ["static-site", "other"] });
-  });
+  it.skipIf(!terraformBin)(
+    `builds an environment the function's config reader accepts${NO_CLI}`,
+    async () => {
+      const files = {
+        "variables.tf": d.files["variables.tf"] ?? "",
+        "locals.tf": localsFile(d, ["environment"]),
+      };
+      const vars = {
+        name: "validate",
+        zip_path: "validate-api.zip",
+        issuer: "https://sso.example.com/realms/demo",
+        audience: '["static-site","other"]',
+      };
+      const r = tfConsole(files, vars, "jsonencode(local.environment)");
+      expect(r.invalid, r.output).toBe(false);
+      const env = JSON.parse(consoleString(r.value)) as Record<string, string>;
+      expect(env).toMatchObject({ ISSUER: vars.issuer, AUDIENCE: "static-site,other" });
+      const configFromEnv = await importExport("validate-api", "configFromEnv");
+      if (configFromEnv)
+        expect(configFromEnv(env)).toMatchObject({ issuer: vars.issuer, audience: ["static-site", "other"] });
+    },
+  );
 });
 
 describe("the static site (modules/static-site)", () => {
@@ -563,7 +586,9 @@ describe("the static site (modules/static-site)", () => {
       "parameters_in_cache_key_and_forwarded_to_origin",
     );
     expect(nested(params, "cookies_config").cookie_behavior).toBe("none");
-    expect(nested(dist, "default_cache_behavior").cache_policy_id).toBe("${aws_cloudfront_cache_policy.this.id}");
+    expect(nested(dist, "default_cache_behavior").cache_policy_id).toBe(
+      "${aws_cloudfront_cache_policy.this.id}",
+    );
     expect(nested(dist, "default_cache_behavior")).not.toHaveProperty("forwarded_values");
   });
 
@@ -586,7 +611,10 @@ describe("the static site (modules/static-site)", () => {
   });
 
   it("adds HSTS, nosniff, frame options and a referrer policy to every response", () => {
-    const headers = nested(block(d.resources, "aws_cloudfront_response_headers_policy.this"), "security_headers_config");
+    const headers = nested(
+      block(d.resources, "aws_cloudfront_response_headers_policy.this"),
+      "security_headers_config",
+    );
     for (const h of ["strict_transport_security", "content_type_options", "frame_options", "referrer_policy"])
       expect(headers, h).toHaveProperty(h);
     expect(nested(dist, "default_cache_behavior").response_headers_policy_id).toBe(
@@ -653,7 +681,9 @@ describe("Keycloak on ECS (modules/keycloak-ecs)", () => {
     expect(fromAlb.referenced_security_group_id).toBe("${aws_security_group.alb.id}");
     const toDb = block(d.resources, "aws_vpc_security_group_ingress_rule.db_from_keycloak");
     expect(toDb.referenced_security_group_id).toBe("${aws_security_group.keycloak.id}");
-    const ingress = Object.entries(d.resources).filter(([k]) => k.startsWith("aws_vpc_security_group_ingress_rule."));
+    const ingress = Object.entries(d.resources).filter(([k]) =>
+      k.startsWith("aws_vpc_security_group_ingress_rule."),
+    );
     for (const [k, rule] of ingress)
       if ("cidr_ipv4" in rule) expect(rule.security_group_id, k).toBe("${aws_security_group.alb.id}");
   });

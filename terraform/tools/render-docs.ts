@@ -21,7 +21,10 @@ export function renderDocs(tf: TerraformDir): string {
   const vars = Object.entries(tf.variables).sort(([a], [b]) => a.localeCompare(b));
   if (vars.length === 0) lines.push("No inputs.");
   else {
-    lines.push("| Name | Description | Type | Default | Required |", "|------|-------------|------|---------|:--------:|");
+    lines.push(
+      "| Name | Description | Type | Default | Required |",
+      "|------|-------------|------|---------|:--------:|",
+    );
     for (const [name, v] of vars) {
       const required = !("default" in v);
       const type = expressionOf(v.type) ?? "any";
@@ -38,7 +41,9 @@ export function renderDocs(tf: TerraformDir): string {
   else {
     lines.push("| Name | Description | Sensitive |", "|------|-------------|:---------:|");
     for (const [name, o] of outs)
-      lines.push(`| \`${name}\` | ${cell(String(o.description ?? ""))} | ${o.sensitive === true ? "yes" : "no"} |`);
+      lines.push(
+        `| \`${name}\` | ${cell(String(o.description ?? ""))} | ${o.sensitive === true ? "yes" : "no"} |`,
+      );
   }
   lines.push(DOCS_END);
   return lines.join("\n");
