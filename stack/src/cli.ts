@@ -1,0 +1,94 @@
+// `npm start` runs this (through scripts/start.mjs) after installing and building:
+//   tsx stack/src/cli.ts [--idp embedded|keycloak] [--issuer <url> [--client-id <id>] [--client-secret <s>]]
+// Ports from SITE_PORT, API_PORT, IDP_PORT (defaults 3000, 3001, 8080). Ctrl-C stops everything.
+import { parseArgs } from "node:util";
+import { DEFAULT_REALM_FILE, loadRealm } from "@static-sso/demo-idp";
+import { DEFAULT_DATA_DIR, type IdpKind, type RunningStack, startStack } from "./start-stack.js";
+
+function port(name: string): number | undefined {
+  const raw = process.env[name];
+  if (raw === undefined || raw === "") return undefined;
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n < 0 || n > 65535) {
+    console.error(`✗ ${name}=${raw} is not a port number (0-65535)`);
+    process.exit(2);
+  }
+  return n;
+}
+
+const { values } = parseArgs({
+  options: {
+    idp: { type: "string", default: "embedded" },
+    issuer: { type: "string" },
+    "client-id": { type: "string" },
+    "client-secret": { type: "string" },
+    "access-token-ttl": { type: "string" },
+    quiet: { type: "boolean", default: false },
+  },
+  allowPositionals: false,
+});
+if (values.idp !== "embedded" && values.idp !== "keycloak") {
+  console.error(`✗ --idp must be embedded or keycloak (got ${values.idp})`);
+  process.exit(2);
+}
+
+const say = (line: string) => console.log(`[stack] ${line}`);
+let stack: RunningStack | undefined;
+let stopping = false;
+
+async function shutdown(signal: string): Promise<void> {
+  if (stopping) return;
+  stopping = true;
+  say(`${signal}: stopping…`);
+  await stack?.stop();
+  say("stopped");
+  process.exit(0);
+}
+process.on("SIGINT", () => void shutdown("Ctrl-C"));
+process.on("SIGTERM", () => void shutdown("SIGTERM"));
+
+try {
+  const sitePort = port("SITE_PORT");
+  const apiPort = port("API_PORT");
+  const idpPort = port("IDP_PORT");
+  stack = await startStack({
+    idp: values.idp as IdpKind,
+    ...(values.issuer ? { issuer: values.issuer } : {}),
+    ...(values["client-id"] ? { clientId: values["client-id"] } : {}),
+    ...(values["client-secret"] ? { clientSecret: values["client-secret"] } : {}),
+    ...(sitePort !== undefined ? { sitePort } : {}),
+    ...(apiPort !== undefined ? { apiPort } : {}),
+    ...(idpPort !== undefined ? { idpPort } : {}),
+    ...(values["access-token-ttl"] ? { accessTokenTtlSeconds: Number(values["access-token-ttl"]) } : {}),
+    dataDir: DEFAULT_DATA_DIR,
+    onProgress: say,
+    ...(values.quiet
+      ? {}
+      : {
+          onRequest: (r: { method: string; uri: string; status: number; source: string }) =>
+            console.log(`[site] ${r.method} ${r.uri} → ${r.status} (${r.source})`),
+        }),
+  });
+  if (stopping) await stack.stop();
+  const realm = loadRealm(DEFAULT_REALM_FILE);
+  const logins = realm.users.map(
+    (u) =>
+      `    ${u.username.padEnd(8)} password ${u.password.padEnd(16)} ${u.roles.length ? `roles: ${u.roles.join(", ")}` : "no roles"}`,
+  );
+  console.log(`
+  static-site-sso local stack is up
+
+  Site (behind the edge function)  ${stack.siteUrl}/
+    public page (no login)         ${stack.siteUrl}/public/
+    staff page (role staff)        ${stack.siteUrl}/staff/
+  IdP (${stack.idp.padEnd(8)})               ${stack.idpUrl}
+${stack.adminUrl ? `    admin console                  ${stack.adminUrl}  (${stack.adminUser} / ${stack.adminPassword})\n` : ""}  Validation API                   ${stack.validateUrl}
+${stack.idp === "external" ? "" : `\n  Demo logins:\n${logins.join("\n")}\n`}
+  Press Ctrl-C to stop.
+`);
+} catch (error) {
+  const e = error as { code?: string; message?: string };
+  console.error(`\n✗ the stack did not start: ${e.message ?? String(error)}${e.code ? ` [${e.code}]` : ""}`);
+  await stack?.stop();
+  process.exit(1);
+}
