@@ -27,8 +27,9 @@ export interface BenchResults {
     /** cognito-at-edge's loop and ours, from the round with the median ratio. */
     valid: LoopResult;
     ours: LoopResult;
-    /** Peak RSS of the peer's process (the highest of its rounds). */
+    /** Peak RSS of the peer's process and of ours doing the same one loop (the highest of the rounds). */
     maxRssMb: number;
+    oursMaxRssMb: number;
     /**
      * How many times faster ours is: the peer's p50 over ours (median of the rounds; the target's measure),
      * and our requests/s over the peer's (median of the rounds), with each round's.

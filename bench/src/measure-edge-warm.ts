@@ -97,12 +97,12 @@ export async function measureEdgeCached(
   event: ViewerRequestEvent,
   loop: LoopOptions,
   workDir: string,
-): Promise<LoopResult> {
+): Promise<{ cached: LoopResult; maxRssMb: number }> {
   const result = await runEdgeWarmChild(
     bundleDir,
     [{ name: "cached", event, expect: "forward", prime: true, loop }],
     join(workDir, "edge-cached-job.json"),
   );
   if (!result.scenarios.cached) throw new Error("the edge's warm child skipped the cached loop");
-  return result.scenarios.cached;
+  return { cached: result.scenarios.cached, maxRssMb: result.maxRssMb };
 }

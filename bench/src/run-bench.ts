@@ -99,8 +99,13 @@ export async function runBench(options: RunBenchOptions = {}): Promise<BenchResu
     progress(`· ours (cached) vs cognito-at-edge, ${scale.pairRounds} alternating rounds`);
     const peer = await preparePeer(workDir);
     let peerMaxRssMb = 0;
+    let oursCachedMaxRssMb = 0;
     const vsPeer = await measurePaired(
-      () => measureEdgeCached(bundleDir, validEvent, pairLoop, workDir),
+      async () => {
+        const run = await measureEdgeCached(bundleDir, validEvent, pairLoop, workDir);
+        oursCachedMaxRssMb = Math.max(oursCachedMaxRssMb, run.maxRssMb);
+        return run.cached;
+      },
       async () => {
         const run = await peer.run(pairLoop);
         peerMaxRssMb = Math.max(peerMaxRssMb, run.maxRssMb);
@@ -133,6 +138,7 @@ export async function runBench(options: RunBenchOptions = {}): Promise<BenchResu
         valid: vsPeer.baseline,
         ours: vsPeer.ours,
         maxRssMb: peerMaxRssMb,
+        oursMaxRssMb: oursCachedMaxRssMb,
         speedup: vsPeer.p50Ratio,
         speedups: vsPeer.p50Ratios,
         throughputRatio: vsPeer.throughputRatio,

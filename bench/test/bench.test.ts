@@ -35,6 +35,7 @@ const FIGURES = [
   "peer.valid.perSecond",
   "peer.ours.perSecond",
   "peer.maxRssMb",
+  "peer.oursMaxRssMb",
   "peer.speedup",
   "peer.throughputRatio",
   "validateApi.bareJose.perSecond",
