@@ -99,6 +99,7 @@ export async function handleRequest(
   if (route.kind === "protected") {
     session = await checkSession(cookies, {
       names,
+      clientId: config.clientId,
       cache: ctx.cache,
       now: ctx.now,
       validateUrl: config.validateUrl,

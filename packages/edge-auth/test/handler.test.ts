@@ -280,6 +280,15 @@ describe("with a session", () => {
     expect(sessionNames(browser.siteCookies)).toEqual([]);
   });
 
+  it("does not take the ID token as the session's access token", async () => {
+    const first = await signedIn("bob");
+    const { browser } = setup(); // a cold container: nothing cached
+    const idToken = first.browser.siteCookies.get("__Host-sso-id") ?? "";
+    browser.setSiteCookie("__Host-sso-at", idToken);
+    const res = expectGenerated(await browser.request(`${SITE}/`), "302");
+    expect(locationOf(res)).toContain("/protocol/openid-connect/auth");
+  });
+
   it("sends a bad session cookie to login", async () => {
     const { browser } = setup();
     browser.setSiteCookie("__Host-sso-at", "garbage");

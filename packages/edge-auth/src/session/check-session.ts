@@ -1,6 +1,7 @@
 import { decodeJwt } from "jose";
 import type { SessionCheck } from "../decide.js";
 import { validateToken } from "../validate-client.js";
+import { isUsableAccessToken } from "./access-token-use.js";
 import { type CookieNames, readChunked } from "./cookies.js";
 import type { ValidationCache } from "./validation-cache.js";
 
@@ -13,6 +14,7 @@ export async function checkSession(
   cookies: ReadonlyMap<string, string>,
   deps: {
     names: CookieNames;
+    clientId: string;
     cache: ValidationCache;
     now: () => number;
     validateUrl: string;
@@ -45,6 +47,8 @@ export async function checkSession(
   deps.onValidateCall?.(deps.now() - started);
   switch (outcome.kind) {
     case "valid": {
+      if (!isUsableAccessToken(outcome.claims, deps.clientId))
+        return { kind: "invalid", code: "claim_invalid", hasRefresh };
       const answeredUntil = outcome.expiresIn > 0 ? deps.now() + outcome.expiresIn * 1000 : exp * 1000;
       deps.cache.set(token, { claims: outcome.claims, expiresAt: Math.min(answeredUntil, exp * 1000) });
       return { kind: "valid", claims: outcome.claims, cached: false };
