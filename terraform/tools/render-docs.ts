@@ -56,3 +56,31 @@ export function replaceDocs(readme: string, docs: string): string {
   if (start < 0 || end < start) throw new Error(`README has no ${DOCS_BEGIN} … ${DOCS_END} markers`);
   return readme.slice(0, start) + docs + readme.slice(end + DOCS_END.length);
 }
+
+/** The docs section of a README (markers included), or undefined when the markers are missing. */
+export function docsSection(readme: string): string | undefined {
+  const start = readme.indexOf(DOCS_BEGIN);
+  const end = readme.indexOf(DOCS_END);
+  return start < 0 || end < start ? undefined : readme.slice(start, end + DOCS_END.length);
+}
+
+/**
+ * A docs section with table layout ignored (cell padding, separator width), so that a table realigned by
+ * the formatter (`biome format` pads the columns) compares equal to the generated one.
+ */
+export function normalizeDocs(section: string): string {
+  return section
+    .split("\n")
+    .map((line) => {
+      if (!line.startsWith("|")) return line.trim();
+      const cells = line
+        .slice(1, line.endsWith("|") ? -1 : undefined)
+        .split(/(?<!\\)\|/)
+        .map((c) => c.trim());
+      return cells.every((c) => /^:?-+:?$/.test(c))
+        ? cells.map((c) => c.replace(/-+/, "-")).join("|")
+        : cells.join(" | ");
+    })
+    .filter((line) => line !== "")
+    .join("\n");
+}
