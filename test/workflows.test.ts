@@ -407,14 +407,14 @@ describe("deploy.yml", () => {
     for (const m of zips) expect(names.get(m[1] as string), m[0]).toBe(m[2]);
   });
 
-  // TODO(pipeline): strict once the local stack's demo site (stack/site) has landed.
-  it.skipIf(!existsSync(join(root, String(deployJob.env?.SITE_DIR))))(
-    "uploads a site folder that exists",
-    () => {
-      const site = String(deployJob.env?.SITE_DIR);
-      expect(statSync(join(root, site)).isDirectory(), `${site} is a folder`).toBe(true);
-    },
-  );
+  it("uploads a site folder that exists", () => {
+    const site = String(deployJob.env?.SITE_DIR);
+    expect(
+      existsSync(join(root, site)) && statSync(join(root, site)).isDirectory(),
+      `${site} is a folder`,
+    ).toBe(true);
+    expect(existsSync(join(root, site, "index.html")), `${site}/index.html`).toBe(true);
+  });
 
   it("uploads the site folder in two passes: fingerprinted assets immutable, the rest no-cache", () => {
     const upload = (deployJob.steps ?? []).find((s) => s.run?.includes("aws s3 sync"))?.run ?? "";
