@@ -11,6 +11,7 @@ export interface MachineInfo {
   platform: string;
   arch: string;
   memoryGb: number;
+  loadAverage: number[];
 }
 
 /** What `pnpm bench` writes to bench/results.json. Times in ms, rates per second, sizes in bytes. */

@@ -98,6 +98,6 @@ export function formatTable(r: BenchResults): string {
     `|${widths.map((w) => "-".repeat(w + 2)).join("|")}|`,
     ...rows.map((row) => line(row)),
     "",
-    `${r.date} · ${r.machine.cpu} (${r.machine.cores} cores) · Node ${r.machine.node} · ${r.machine.platform}/${r.machine.arch} · scale ${r.scale} · ${r.durationSeconds.toFixed(0)} s`,
+    `${r.date} · ${r.machine.cpu} (${r.machine.cores} cores) · Node ${r.machine.node} · ${r.machine.platform}/${r.machine.arch} · load average ${r.machine.loadAverage[0]} at the start · scale ${r.scale} · ${r.durationSeconds.toFixed(0)} s`,
   ].join("\n");
 }

@@ -39,6 +39,7 @@ export async function runBench(options: RunBenchOptions = {}): Promise<BenchResu
   const scale = scaleFor(options.scale);
   const progress = options.progress ?? ((line: string) => process.stderr.write(`${line}\n`));
   const started = performance.now();
+  const machine = machineInfo();
   const workDir = mkdtempSync(join(tmpdir(), "static-sso-bench-"));
   const identity = await startBenchIdentity();
   // The validation API the edge calls, for the cold starts and the uncached warm loop.
@@ -130,7 +131,7 @@ export async function runBench(options: RunBenchOptions = {}): Promise<BenchResu
       date: new Date().toISOString(),
       scale: scale.name,
       durationSeconds: (performance.now() - started) / 1000,
-      machine: machineInfo(),
+      machine,
       sizes,
       edgeColdStart,
       edgeWarm,
