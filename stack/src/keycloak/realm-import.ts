@@ -35,6 +35,8 @@ export interface RealmImportOptions {
   siteUrl?: string;
   /** Realm setting: a refresh token can be used once; each refresh returns a new one. */
   revokeRefreshToken?: boolean;
+  /** Access token lifetime; default 300 s (Keycloak's). Short ones let tests see a refresh. */
+  accessTokenLifespanSeconds?: number;
 }
 
 /** Id of the second client: same realm, no audience mapper; its tokens must be refused. */
@@ -56,7 +58,7 @@ export function buildRealmImport(demo: DemoRealm, options: RealmImportOptions = 
     registrationAllowed: false,
     revokeRefreshToken: options.revokeRefreshToken ?? false,
     refreshTokenMaxReuse: 0,
-    accessTokenLifespan: 300,
+    accessTokenLifespan: options.accessTokenLifespanSeconds ?? 300,
     roles: { realm: demo.roles.map((name) => ({ name })) },
     clients: [
       {

@@ -12,7 +12,7 @@ import { type RunningPostgres, startPostgres } from "./start-postgres.js";
 export interface StartKeycloakOptions {
   /** HTTP port; the issuer is http://localhost:<port>/realms/<realm>. Default 8080. */
   port?: number;
-  /** Management port (readiness at /health/ready). Default 9000. */
+  /** Management port (readiness at /health/ready). Default 9000 with port 8080, else a free one. */
   managementPort?: number;
   /** PostgreSQL (as deployed) or Keycloak's embedded H2 file database (faster start, dev only). */
   db?: KeycloakDb;
@@ -59,7 +59,8 @@ export async function startKeycloak(options: StartKeycloakOptions = {}): Promise
   const { home } = status.install;
 
   const port = options.port ?? 8080;
-  const managementPort = options.managementPort ?? 9000;
+  // With a port other than the default (tests, a second stack), 9000 would collide: take a free one.
+  const managementPort = options.managementPort ?? (port === 8080 ? 9000 : await freePort());
   await assertPortFree(
     port,
     "Keycloak",
