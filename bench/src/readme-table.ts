@@ -1,0 +1,91 @@
+// Prints the README's table from bench/results.json: `node --import tsx src/readme-table.ts`.
+// The README keeps the latest run's figures; this keeps them the same as the run's.
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import type { BenchResults } from "./bench-results.js";
+import { TARGETS } from "./bench-results.js";
+import type { LoopResult } from "./children/measure-loop.mjs";
+import { formatMs, formatRate } from "./format-table.js";
+import { BENCH_DIR } from "./paths.js";
+
+const kib = (b: number) => `${(b / 1024).toFixed(1)} KiB`;
+const loop = (l: LoopResult) => `${formatMs(l.p50Ms)} / ${formatMs(l.p99Ms)} · ${formatRate(l.perSecond)}`;
+const ok = (pass: boolean) => (pass ? "✓" : "✗ missed");
+
+export function formatReadmeTable(r: BenchResults): string {
+  const c = r.edgeColdStart;
+  const w = r.edgeWarm;
+  const v = r.validateApi;
+  const cold = (f: typeof c.redirect) =>
+    `+${formatMs(f.beyondNodeMs)} (wall to response +${formatMs(f.wallToResponseBeyondNodeMs)})`;
+  const rows: string[][] = [
+    [
+      "edge-auth: bundle / zip",
+      `${kib(r.sizes["edge-auth"].bundleBytes)} / ${kib(r.sizes["edge-auth"].zipBytes)}`,
+      `zip ≤ 1 MiB ${ok(r.sizes["edge-auth"].zipBytes <= TARGETS.edgeZipMaxBytes)}`,
+    ],
+    [
+      "validate-api: bundle / zip",
+      `${kib(r.sizes["validate-api"].bundleBytes)} / ${kib(r.sizes["validate-api"].zipBytes)}`,
+      "—",
+    ],
+    [
+      "Node alone: start to first line / `node -e 0` wall",
+      `${formatMs(c.nodeBootMs)} / ${formatMs(c.nodeWallMs)}`,
+      "—",
+    ],
+    [
+      "Edge cold start, public page (no network)",
+      cold(c.publicPath),
+      `≤ ${TARGETS.coldStartBeyondNodeMs} ms ${ok(c.publicPath.beyondNodeMs <= TARGETS.coldStartBeyondNodeMs)}`,
+    ],
+    [
+      "Edge cold start, no session → 302 (discovery on loopback)",
+      cold(c.redirect),
+      `≤ ${TARGETS.coldStartBeyondNodeMs} ms ${ok(c.redirect.beyondNodeMs <= TARGETS.coldStartBeyondNodeMs)}`,
+    ],
+    [
+      "Edge cold start, valid session (validation API on loopback)",
+      cold(c.validSession),
+      `≤ ${TARGETS.coldStartBeyondNodeMs} ms ${ok(c.validSession.beyondNodeMs <= TARGETS.coldStartBeyondNodeMs)}`,
+    ],
+    ["Edge warm, valid session, validation cached (p50 / p99 · rate)", loop(w.cached), "—"],
+    ["Edge warm, valid session, validation API on loopback", loop(w.validateApi), "—"],
+    ["Edge warm, no session → 302", loop(w.redirect), "—"],
+    ["cognito-at-edge warm, valid token, JWKS preloaded", loop(r.peer.valid), "—"],
+    [
+      "Ours (cached) vs cognito-at-edge",
+      `${r.peer.speedup.toFixed(1)}× faster at p50 (rounds: ${r.peer.speedups.map((s) => s.toFixed(1)).join(", ")}); ${r.peer.throughputRatio.toFixed(1)}× the requests/s`,
+      `≥ ${TARGETS.peerSpeedup}× ${ok(r.peer.speedup >= TARGETS.peerSpeedup)}`,
+    ],
+    [
+      "Edge peak RSS: three warm loops / cached loop alone",
+      `${w.maxRssMb.toFixed(0)} MB / ${r.peer.oursMaxRssMb.toFixed(0)} MB (cognito-at-edge ${r.peer.maxRssMb.toFixed(0)} MB)`,
+      `≤ ${TARGETS.edgeMaxRssMb} MB ${ok(w.maxRssMb <= TARGETS.edgeMaxRssMb)}, limit ${TARGETS.edgeRssLimitMb} MB ${ok(w.maxRssMb <= TARGETS.edgeRssLimitMb)}`,
+    ],
+    ["Bare `jose.jwtVerify`, same key and token", loop(v.bareJose), "—"],
+    [
+      "Validator in-process (`createValidator`)",
+      `${loop(v.inProcess)}; ${(v.inProcessVsBare * 100).toFixed(0)}% of bare at p50 (rounds: ${v.inProcessVsBareRounds.map((x) => `${(x * 100).toFixed(0)}%`).join(", ")})`,
+      `≥ ${TARGETS.inProcessVsBare * 100}% ${ok(v.inProcessVsBare >= TARGETS.inProcessVsBare)}`,
+    ],
+    [
+      `Validation API over HTTP, ${v.http.connections} connections`,
+      `${formatMs(v.http.p50Ms)} / ${formatMs(v.http.p99Ms)} · ${formatRate(v.http.perSecond)}`,
+      "—",
+    ],
+  ];
+  const m = r.machine;
+  return [
+    "| Measure | Latest | Target |",
+    "|---|---|---|",
+    ...rows.map((row) => `| ${row.join(" | ")} |`),
+    "",
+    `${r.date.slice(0, 16).replace("T", " ")} UTC · ${m.cpu}, ${m.cores} cores, ${m.memoryGb} GB · Node ${m.node} (${m.platform}/${m.arch}) · load average ${m.loadAverage[0]} when the run began · ${r.durationSeconds.toFixed(0)} s`,
+  ].join("\n");
+}
+
+if (process.argv[1]?.endsWith("readme-table.ts")) {
+  const file = process.argv[2] ?? join(BENCH_DIR, "results.json");
+  console.log(formatReadmeTable(JSON.parse(readFileSync(file, "utf8")) as BenchResults));
+}
