@@ -1,0 +1,169 @@
+// Property-based fuzzing with fast-check: arbitrary viewer-request events through the edge handler
+// (with the real validation API on loopback behind it) and arbitrary payload 2.0 events through the
+// validation API's handler. Each property runs 10,000 cases.
+import { performance } from "node:perf_hooks";
+import { parseConfig, routeOf } from "@static-sso/edge-auth";
+import { signToken } from "@static-sso/testing";
+import { createHandler as createValidateHandler } from "@static-sso/validate-api";
+import type { CloudFrontRequest, CloudFrontResultResponse } from "aws-lambda";
+import fc from "fast-check";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import {
+  apiEventArb,
+  cookieHeadersArb,
+  headersArb,
+  methodArb,
+  queryArb,
+  type TokenPool,
+  uriArb,
+} from "../src/arbitraries.js";
+import { forge, hmacWithPublicKey } from "../src/forge-token.js";
+import { captureLogs } from "../src/log-capture.js";
+import { CLIENT_ID, SITE_HOST, startTokenTarget, type TokenTarget } from "../src/token-target.js";
+import { viewerEvent } from "../src/viewer-event.js";
+
+const RUNS = 10_000;
+const EDGE_CONFIG = parseConfig({
+  issuer: "https://idp.example/realms/demo",
+  clientId: CLIENT_ID,
+  validateUrl: "https://api.example/validate",
+  publicPaths: ["/public/*"],
+});
+/** Lambda@Edge stops a viewer-request function at 5 s. */
+const DEADLINE_MS = 5_000;
+
+let t: TokenTarget;
+let pool: TokenPool;
+beforeAll(async () => {
+  t = await startTokenTarget();
+  const now = Math.floor(Date.now() / 1000);
+  const valid = await t.sign({ realm_access: { roles: [] } });
+  const [h, , s] = valid.split(".");
+  pool = {
+    valid,
+    expired: await signToken(t.key, t.claims(), { now: now - 3600 }),
+    hostile: [
+      `${h}.${(await t.sign({ sub: "mallory" })).split(".")[1]}.${s}`,
+      forge({ alg: "none" }, t.claims({ iat: now, exp: now + 300 })),
+      hmacWithPublicKey(t.key, { kid: t.key.kid }, t.claims({ iat: now, exp: now + 300 })),
+      await t.sign({ aud: "another" }),
+    ],
+  };
+});
+afterAll(async () => {
+  await t?.close();
+});
+
+/** Is `uri` under /public/ once decoded and resolved as a browser and S3 would (independent of the edge's own code)? */
+function isPublic(uri: string): boolean {
+  let path = uri;
+  for (let i = 0; i < 5; i++) {
+    let next: string;
+    try {
+      next = decodeURIComponent(path);
+    } catch {
+      return false;
+    }
+    if (next === path) break;
+    path = next;
+  }
+  const resolved = new URL(`/${path.replace(/\\/g, "/").replace(/^\/+/, "")}`, "https://x.invalid").pathname;
+  return /^\/public\//.test(resolved.replace(/\/{2,}/g, "/"));
+}
+
+/**
+ * FINDING, kept out of this property so that it keeps hunting for others: the edge resolves `..` before
+ * it decodes, so `/public/..%2Fstaff%2Fx/..` counts as public. path-attacks.test.ts has the named case
+ * (marked it.fails until packages/edge-auth/src/paths.ts is fixed); this exclusion is then harmless.
+ */
+function knownPublicPrefixFinding(uri: string): boolean {
+  return (
+    /%(25)*(2f|5c)/i.test(uri) &&
+    /(^|[/\\])\.\.([/\\]|$)/.test(uri) &&
+    routeOf(uri, EDGE_CONFIG).kind === "public"
+  );
+}
+
+describe("the edge handler under arbitrary viewer requests", () => {
+  it(`never throws, answers within ${DEADLINE_MS} ms, and never passes a protected path to the origin without the one valid session (${RUNS} cases)`, async () => {
+    let passed = 0;
+    let slowest = 0;
+    const started = performance.now();
+    await fc.assert(
+      fc.asyncProperty(
+        methodArb,
+        uriArb,
+        queryArb(pool),
+        headersArb,
+        cookieHeadersArb(pool),
+        fc.oneof(fc.constant(SITE_HOST), fc.string({ maxLength: 20 })),
+        async (method, uri, querystring, headers, cookies, host) => {
+          const event = viewerEvent(host, {
+            method,
+            uri,
+            querystring,
+            headers: { ...headers, ...(cookies.values.length ? { cookie: cookies.values } : {}) },
+          });
+          const begun = performance.now();
+          const result = await t.edge(event);
+          const elapsed = performance.now() - begun;
+          slowest = Math.max(slowest, elapsed);
+          expect(elapsed).toBeLessThan(DEADLINE_MS);
+          expect(result).toBeDefined();
+          if (result && "status" in result && result.status) {
+            const status = (result as CloudFrontResultResponse).status;
+            expect(["302", "400", "401", "403", "503"]).toContain(status);
+            return;
+          }
+          passed++;
+          const request = result as CloudFrontRequest;
+          expect(request.uri).toBe(uri);
+          expect(
+            isPublic(uri) || cookies.carriesValid || knownPublicPrefixFinding(uri),
+            `origin reached for ${JSON.stringify(uri)}`,
+          ).toBe(true);
+          // Whatever reached the origin carries none of this function's cookies.
+          for (const c of request.headers.cookie ?? []) expect(c.value).not.toMatch(/(^|;\s*)__Host-sso-/);
+        },
+      ),
+      { numRuns: RUNS },
+    );
+    console.log(
+      `edge fuzz: ${RUNS} cases in ${Math.round(performance.now() - started)} ms, ${passed} reached the origin, slowest ${slowest.toFixed(1)} ms`,
+    );
+  }, 120_000);
+});
+
+describe("the validation API's handler under arbitrary payload 2.0 events", () => {
+  it(`never throws, answers 200/400/401/503 on /validate, and 200 only for the genuinely valid token (${RUNS} cases)`, async () => {
+    const logs = captureLogs();
+    const handler = createValidateHandler({
+      issuer: t.issuer.issuer,
+      audience: CLIENT_ID,
+      jwksUri: t.issuer.jwksUri,
+      logger: logs.logger,
+    });
+    let valid = 0;
+    const started = performance.now();
+    await fc.assert(
+      fc.asyncProperty(apiEventArb(pool), async ({ event, valid: carriesValid }) => {
+        const res = await handler(event);
+        const body = JSON.parse(res.body ?? "null") as { valid?: boolean; ok?: boolean };
+        expect([200, 400, 401, 404, 405, 503]).toContain(res.statusCode);
+        if (res.statusCode === 404 || res.statusCode === 405) return;
+        if (body.ok === true) return; // GET /health
+        expect([200, 400, 401, 503]).toContain(res.statusCode);
+        if (res.statusCode === 200) {
+          valid++;
+          expect(body.valid).toBe(true);
+          expect(carriesValid).toBe(true);
+        } else expect(body.valid).toBe(false);
+      }),
+      { numRuns: RUNS },
+    );
+    expect(logs.find("outcome", "error")).toEqual([]);
+    console.log(
+      `validate-api fuzz: ${RUNS} cases in ${Math.round(performance.now() - started)} ms, ${valid} valid`,
+    );
+  }, 120_000);
+});
