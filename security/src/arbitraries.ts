@@ -14,7 +14,23 @@ export interface TokenPool {
 const anyText = fc.oneof(
   fc.string({ maxLength: 40 }),
   fc.string({ unit: "binary", maxLength: 40 }),
-  fc.constantFrom("", " ", "%", "%00", "%2F", "%5C", "..", "\u0000", "\r\n", "\\", "é", "🙂", "=;,"),
+  fc.constantFrom(
+    "",
+    " ",
+    "%",
+    "%00",
+    "%2F",
+    "%5C",
+    "%3F",
+    "%23",
+    "..",
+    "\u0000",
+    "\r\n",
+    "\\",
+    "é",
+    "🙂",
+    "=;,",
+  ),
 );
 
 /** A token-ish string: garbage, JWT-shaped garbage, a pool token, or a pool token cut or bent. */
@@ -74,6 +90,7 @@ const PATHS = [
   "/public/%2e%2e/staff/",
   "/public/..%252Fstaff/",
   "/public\\..\\staff/",
+  "/public/x%3F%2F..%2F..%2Fstaff%2F",
   "//public/",
   "/_auth/callback",
   "/_auth/logout",

@@ -245,15 +245,14 @@ describe("key URLs in the token's header", () => {
 
 describe("tokens the issuer really signed, but not for this use", () => {
   // The validation API checks iss/aud/exp/signature only; it has no notion of "the client". azp (the
-  // party the token was issued to) is passed through in the claims for the caller to judge.
+  // party the token was issued to) is passed through in the claims, and the edge judges it.
   it("passes azp through unchanged: the validation API leaves the client check to its caller", async () => {
     const answer = await t.askApi(await t.sign({ azp: "another-client" }));
     expect(answer).toMatchObject({ status: 200, body: { claims: { azp: "another-client" } } });
   });
 
-  // FINDING (see README "Security model" and the report): the edge does not check azp, so a token the
-  // IdP issued to another client, with our client in its aud, opens the site.
-  it.fails("refuses a token issued to another client (azp) with this site in its aud: 302 / 401 at the edge", async () => {
+  // Found by this suite and fixed in edge-auth (session/access-token-use.ts): the edge checks azp.
+  it("refuses a token issued to another client (azp) with this site in its aud: 302 / 401 at the edge", async () => {
     await expectEdgeRefuses(await t.sign({ azp: "another-client", aud: ["site", "another-client"] }));
   });
 
@@ -263,9 +262,9 @@ describe("tokens the issuer really signed, but not for this use", () => {
     expect(answer).toMatchObject({ status: 200, body: { claims: { typ: "ID" } } });
   });
 
-  // FINDING: the edge takes an ID token (typ "ID") in the access-token cookie as a session. ID tokens
-  // travel further than access tokens (the logout URL carries one as id_token_hint).
-  it.fails("refuses an ID token (typ ID) used as the session's access token: 302 / 401 at the edge", async () => {
+  // Found by this suite and fixed in edge-auth: ID tokens travel further than access tokens (the logout
+  // URL carries one as id_token_hint), so the edge refuses one as a session.
+  it("refuses an ID token (typ ID) used as the session's access token: 302 / 401 at the edge", async () => {
     await expectEdgeRefuses(await t.sign({ typ: "ID", nonce: "n-1" }));
   });
 });
