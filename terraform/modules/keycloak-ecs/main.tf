@@ -303,7 +303,6 @@ resource "aws_db_instance" "this" {
   auto_minor_version_upgrade = true
   apply_immediately          = false
 
-  performance_insights_enabled = true
 
   tags = var.tags
 }

@@ -1,0 +1,68 @@
+# Plan-only tests with mocked providers: no AWS account or Keycloak needed, but `terraform init` must be
+# able to download the providers. Run with `terraform init -backend=false && terraform test` in this folder.
+
+mock_provider "aws" {
+  mock_data "aws_iam_policy_document" {
+    defaults = {
+      json = "{\"Version\":\"2012-10-17\",\"Statement\":[]}"
+    }
+  }
+  mock_data "aws_partition" {
+    defaults = {
+      partition = "aws"
+    }
+  }
+  mock_data "aws_region" {
+    defaults = {
+      region = "eu-west-1"
+    }
+  }
+  mock_data "aws_caller_identity" {
+    defaults = {
+      account_id = "123456789012"
+    }
+  }
+}
+
+mock_provider "aws" {
+  alias = "us_east_1"
+
+  mock_data "aws_iam_policy_document" {
+    defaults = {
+      json = "{\"Version\":\"2012-10-17\",\"Statement\":[]}"
+    }
+  }
+  mock_data "aws_partition" {
+    defaults = {
+      partition = "aws"
+    }
+  }
+  mock_data "aws_caller_identity" {
+    defaults = {
+      account_id = "123456789012"
+    }
+  }
+}
+
+mock_provider "keycloak" {}
+
+variables {
+  vpc_id                     = "vpc-0123456789abcdef0"
+  public_subnet_ids          = ["subnet-0000000000000000a", "subnet-0000000000000000b"]
+  private_subnet_ids         = ["subnet-0000000000000000c", "subnet-0000000000000000d"]
+  keycloak_domain            = "sso.example.com"
+  keycloak_certificate_arn   = "arn:aws:acm:eu-west-1:123456789012:certificate/00000000-0000-0000-0000-000000000000"
+  site_domain                = "www.example.com"
+  site_certificate_arn       = "arn:aws:acm:us-east-1:123456789012:certificate/00000000-0000-0000-0000-000000000001"
+  route53_zone_id            = "Z0123456789ABCDEFGHIJ"
+  keycloak_admin_cidr_blocks = ["203.0.113.0/24"]
+}
+
+run "plans_every_module" {
+  command = plan
+
+  assert {
+    condition     = module.realm.issuer_url == "https://sso.example.com/realms/demo"
+    error_message = "The issuer must be the realm's URL on the Keycloak domain."
+  }
+}

@@ -1,0 +1,62 @@
+# Plan-only tests with mocked providers: no AWS account or Keycloak needed, but `terraform init` must be
+# able to download the providers. Run with `terraform init -backend=false && terraform test` in this folder.
+
+mock_provider "aws" {
+  mock_data "aws_iam_policy_document" {
+    defaults = {
+      json = "{\"Version\":\"2012-10-17\",\"Statement\":[]}"
+    }
+  }
+  mock_data "aws_partition" {
+    defaults = {
+      partition = "aws"
+    }
+  }
+  mock_data "aws_region" {
+    defaults = {
+      region = "eu-west-1"
+    }
+  }
+  mock_data "aws_caller_identity" {
+    defaults = {
+      account_id = "123456789012"
+    }
+  }
+}
+
+mock_provider "aws" {
+  alias = "us_east_1"
+
+  mock_data "aws_iam_policy_document" {
+    defaults = {
+      json = "{\"Version\":\"2012-10-17\",\"Statement\":[]}"
+    }
+  }
+  mock_data "aws_partition" {
+    defaults = {
+      partition = "aws"
+    }
+  }
+  mock_data "aws_caller_identity" {
+    defaults = {
+      account_id = "123456789012"
+    }
+  }
+}
+
+variables {
+  issuer               = "https://sso.example.com/realms/demo"
+  client_id            = "static-site"
+  client_secret        = "not-a-real-secret"
+  site_domain          = "www.example.com"
+  site_certificate_arn = "arn:aws:acm:us-east-1:123456789012:certificate/00000000-0000-0000-0000-000000000000"
+}
+
+run "plans_the_site_modules" {
+  command = plan
+
+  assert {
+    condition     = module.edge_auth.parameter_name == "/static-sso/edge-auth/static-sso-edge-auth/config"
+    error_message = "The edge config parameter must be named /static-sso/edge-auth/<function_name>/config."
+  }
+}

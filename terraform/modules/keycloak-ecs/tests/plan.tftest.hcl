@@ -1,0 +1,71 @@
+# Plan-only tests with mocked providers: no AWS account or Keycloak needed, but `terraform init` must be
+# able to download the providers. Run with `terraform init -backend=false && terraform test` in this folder.
+
+mock_provider "aws" {
+  mock_data "aws_iam_policy_document" {
+    defaults = {
+      json = "{\"Version\":\"2012-10-17\",\"Statement\":[]}"
+    }
+  }
+  mock_data "aws_partition" {
+    defaults = {
+      partition = "aws"
+    }
+  }
+  mock_data "aws_region" {
+    defaults = {
+      region = "eu-west-1"
+    }
+  }
+  mock_data "aws_caller_identity" {
+    defaults = {
+      account_id = "123456789012"
+    }
+  }
+}
+
+variables {
+  name               = "kc-test"
+  vpc_id             = "vpc-0123456789abcdef0"
+  public_subnet_ids  = ["subnet-0000000000000000a", "subnet-0000000000000000b"]
+  private_subnet_ids = ["subnet-0000000000000000c", "subnet-0000000000000000d"]
+  domain             = "sso.example.com"
+  certificate_arn    = "arn:aws:acm:eu-west-1:123456789012:certificate/00000000-0000-0000-0000-000000000000"
+}
+
+run "plans_rds_with_a_cluster_of_two" {
+  command = plan
+
+  variables {
+    desired_count = 2
+  }
+
+  assert {
+    condition     = length(aws_db_instance.this) == 1 && length(aws_vpc_security_group_ingress_rule.keycloak_cluster) == 2
+    error_message = "RDS mode with two tasks needs the database and the cluster ports."
+  }
+}
+
+run "plans_the_postgres_sidecar" {
+  command = plan
+
+  variables {
+    database_mode = "sidecar"
+  }
+
+  assert {
+    condition     = length(aws_db_instance.this) == 0 && length(aws_security_group.db) == 0
+    error_message = "Sidecar mode creates no RDS database."
+  }
+}
+
+run "refuses_the_sidecar_with_two_tasks" {
+  command = plan
+
+  variables {
+    database_mode = "sidecar"
+    desired_count = 2
+  }
+
+  expect_failures = [aws_ecs_service.this]
+}
