@@ -1,0 +1,300 @@
+// Faults upstream of the edge and of the validation API. Each must give a clear error answer (503 with
+// Retry-After at the edge), never the content, within Lambda@Edge's 5 s budget, and one log line that
+// says why.
+import { randomUUID } from "node:crypto";
+import { copyFileSync, existsSync, mkdirSync, rmSync, writeFileSync } from "node:fs";
+import { createRequire } from "node:module";
+import { performance } from "node:perf_hooks";
+import { fileURLToPath } from "node:url";
+import { createHandler, type EdgeHandler } from "@static-sso/edge-auth";
+import { createTestKey, signToken, startFakeIssuer } from "@static-sso/testing";
+import { JwksCache, startValidateServer } from "@static-sso/validate-api";
+import type { CloudFrontRequestResult } from "aws-lambda";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import { SITE, startFlowTarget } from "../src/flow-target.js";
+import { captureLogs, type LogCapture } from "../src/log-capture.js";
+import { closedPortUrl, startMisbehavingServer } from "../src/misbehaving-server.js";
+import {
+  ACCESS_COOKIE,
+  CLIENT_ID,
+  generated,
+  header,
+  SITE_HOST,
+  startTokenTarget,
+  type TokenTarget,
+} from "../src/token-target.js";
+import { NAVIGATION, viewerEvent } from "../src/viewer-event.js";
+
+const BUDGET_MS = 5_000;
+
+let t: TokenTarget;
+beforeAll(async () => {
+  t = await startTokenTarget();
+});
+afterAll(async () => {
+  await t?.close();
+});
+
+function edgeWith(validateUrl: string, logs: LogCapture): EdgeHandler {
+  return createHandler(
+    { issuer: t.issuer.issuer, clientId: CLIENT_ID, validateUrl, publicPaths: ["/public/*"] },
+    { logSink: logs.sink },
+  );
+}
+
+/** Asks for a protected page with a good session; returns the answer and how long it took. */
+async function timedAsk(edge: EdgeHandler): Promise<{ result: CloudFrontRequestResult; ms: number }> {
+  const token = await t.sign();
+  const started = performance.now();
+  const result = await edge(
+    viewerEvent(SITE_HOST, {
+      uri: "/docs/",
+      headers: { ...NAVIGATION, cookie: [`${ACCESS_COOKIE}=${token}`] },
+    }),
+  );
+  return { result, ms: performance.now() - started };
+}
+
+function expect503(result: CloudFrontRequestResult, ms: number) {
+  const res = generated(result);
+  expect(res?.status, "must not reach the origin").toBe("503");
+  expect(header(res, "retry-after")).toBe("5");
+  expect(res?.body).toMatch(/Temporarily unavailable/);
+  expect(ms).toBeLessThan(BUDGET_MS);
+}
+
+/** The edge's one log line for the request, with its reason. */
+function edgeReason(logs: LogCapture): unknown {
+  const lines = logs.find("fn", "edge-auth");
+  expect(lines).toHaveLength(1);
+  return lines[0]?.reason;
+}
+
+describe("the validation API failing behind the edge", () => {
+  it("answers 503 when the validation API is down (connection refused): reason validate_unreachable", async () => {
+    const logs = captureLogs();
+    const { result, ms } = await timedAsk(edgeWith(`${await closedPortUrl()}/validate`, logs));
+    expect503(result, ms);
+    expect(edgeReason(logs)).toBe("validate_unreachable");
+  });
+
+  it("answers 503 when the validation API is slower than the deadline: reason validate_timeout", async () => {
+    const slow = await startMisbehavingServer(() => {}); // never answers
+    const logs = captureLogs();
+    try {
+      const { result, ms } = await timedAsk(edgeWith(`${slow.url}/validate`, logs));
+      expect503(result, ms);
+      expect(ms).toBeGreaterThanOrEqual(1_900); // the default 2 s validate deadline, not the whole budget
+      expect(edgeReason(logs)).toBe("validate_timeout");
+    } finally {
+      await slow.close();
+    }
+  });
+
+  it("answers 503 when the validation API answers 500: reason validate_status_500", async () => {
+    const failing = await startMisbehavingServer((_req, res) =>
+      res
+        .writeHead(500, { "content-type": "application/json" })
+        .end('{"valid":false,"error":"internal_error"}'),
+    );
+    const logs = captureLogs();
+    try {
+      const { result, ms } = await timedAsk(edgeWith(`${failing.url}/validate`, logs));
+      expect503(result, ms);
+      expect(edgeReason(logs)).toBe("validate_status_500");
+    } finally {
+      await failing.close();
+    }
+  });
+
+  it("answers 503 when the validation API answers 200 with garbage: reason names the validation API", async () => {
+    const garbage = await startMisbehavingServer((_req, res) =>
+      res.writeHead(200, { "content-type": "text/html" }).end("<html>valid: true</html>"),
+    );
+    const logs = captureLogs();
+    try {
+      const { result, ms } = await timedAsk(edgeWith(`${garbage.url}/validate`, logs));
+      expect503(result, ms);
+      expect(String(edgeReason(logs))).toMatch(/^validate_/);
+    } finally {
+      await garbage.close();
+    }
+  });
+
+  it("answers 503 when the validation API answers 200 {valid: true} without claims: never the content", async () => {
+    const liar = await startMisbehavingServer((_req, res) =>
+      res.writeHead(200, { "content-type": "application/json" }).end('{"valid":true}'),
+    );
+    const logs = captureLogs();
+    try {
+      const { result, ms } = await timedAsk(edgeWith(`${liar.url}/validate`, logs));
+      expect503(result, ms);
+      expect(edgeReason(logs)).toBe("validate_status_200");
+    } finally {
+      await liar.close();
+    }
+  });
+});
+
+describe("the IdP's JWKS endpoint failing behind the validation API", () => {
+  it("answers 503 jwks_unavailable with no keys cached, and the edge 503: the log says why", async () => {
+    const key = await createTestKey("RS256");
+    const issuer = await startFakeIssuer([key.publicJwk]);
+    issuer.setMode("down");
+    const apiLogs = captureLogs();
+    const api = await startValidateServer({
+      issuer: issuer.issuer,
+      audience: CLIENT_ID,
+      jwksCache: new JwksCache(),
+      logger: apiLogs.logger,
+    });
+    const logs = captureLogs();
+    try {
+      const token = await signToken(key, { iss: issuer.issuer, aud: CLIENT_ID, sub: "alice-id" });
+      const res = await fetch(api.validateUrl, {
+        method: "POST",
+        headers: { authorization: `Bearer ${token}` },
+      });
+      expect(res.status).toBe(503);
+      expect(await res.json()).toMatchObject({ valid: false, error: "jwks_unavailable" });
+      expect(apiLogs.find("message", "jwks fetch failed").length).toBeGreaterThan(0);
+      expect(apiLogs.find("outcome", "unavailable")[0]).toMatchObject({ error: "jwks_unavailable" });
+
+      const edge = createHandler(
+        { issuer: t.issuer.issuer, clientId: CLIENT_ID, validateUrl: api.validateUrl },
+        { logSink: logs.sink },
+      );
+      const started = performance.now();
+      const result = await edge(
+        viewerEvent(SITE_HOST, {
+          uri: "/docs/",
+          headers: { ...NAVIGATION, cookie: [`${ACCESS_COOKIE}=${token}`] },
+        }),
+      );
+      expect503(result, performance.now() - started);
+      expect(String(edgeReason(logs))).toMatch(/^validate_/);
+    } finally {
+      await api.close();
+      await issuer.close();
+    }
+  });
+
+  it("keeps validating with the cached keys while the JWKS endpoint is down, past their TTL", async () => {
+    const key = await createTestKey("RS256");
+    const issuer = await startFakeIssuer([key.publicJwk]);
+    let now = Date.now();
+    const apiLogs = captureLogs();
+    const api = await startValidateServer({
+      issuer: issuer.issuer,
+      audience: CLIENT_ID,
+      jwksCache: new JwksCache(),
+      clock: () => now,
+      logger: apiLogs.logger,
+    });
+    const ask = async (token: string) =>
+      (await fetch(api.validateUrl, { method: "POST", headers: { authorization: `Bearer ${token}` } }))
+        .status;
+    try {
+      expect(await ask(await signToken(key, { iss: issuer.issuer, aud: CLIENT_ID, sub: "a" }))).toBe(200);
+      issuer.setMode("down");
+      now += 11 * 60_000; // past the 10 min TTL: a refetch is due and fails
+      const later = Math.floor(now / 1000);
+      const token = await signToken(key, { iss: issuer.issuer, aud: CLIENT_ID, sub: "a" }, { now: later });
+      expect(await ask(token)).toBe(200);
+      expect(apiLogs.find("message", "jwks fetch failed").length).toBeGreaterThan(0);
+      // An unknown kid cannot be looked up while the IdP is down: refused, not trusted.
+      const other = await createTestKey("RS256");
+      const forged = await signToken(other, { iss: issuer.issuer, aud: CLIENT_ID, sub: "a" }, { now: later });
+      expect(await ask(forged)).not.toBe(200);
+    } finally {
+      await api.close();
+      await issuer.close();
+    }
+  });
+});
+
+describe("the IdP's token endpoint failing during the callback", () => {
+  it("answers 503 when the token endpoint is down at the code exchange: reason token-endpoint_unavailable", async () => {
+    const flow = await startFlowTarget();
+    try {
+      const b = flow.browser();
+      const answer = await b.login(`${SITE}/docs/`, "alice", "alice-password", true);
+      const callback = new URL(answer.location as string, answer.url).href;
+      await flow.idp.stop(); // discovery is cached by the edge; the token endpoint is gone
+      const before = flow.logs.lines.length;
+      const started = performance.now();
+      const done = await b.request(callback);
+      const ms = performance.now() - started;
+      expect(done.origin).toBe(false);
+      expect(done.status).toBe(503);
+      expect(ms).toBeLessThan(BUDGET_MS);
+      expect([...b.siteJar.keys()].filter((n) => /^__Host-sso-(at|id|rt)/.test(n))).toEqual([]);
+      const line = flow.logs.lines.slice(before).map((l) => JSON.parse(l) as Record<string, unknown>);
+      expect(line.find((l) => l.fn === "edge-auth")).toMatchObject({ reason: "token-endpoint_unavailable" });
+    } finally {
+      await flow.api.close();
+    }
+  });
+});
+
+describe("SSM Parameter Store failing at cold start (the built dist/index.js, the real SDK)", () => {
+  const pkgDist = fileURLToPath(new URL("../../packages/edge-auth/dist/index.js", import.meta.url));
+  // Under this package's node_modules so that the bundle's one external, @aws-sdk/client-ssm, resolves
+  // as the Lambda runtime provides it. Ignored by git and biome.
+  const scratch = fileURLToPath(new URL(`../node_modules/.cache/edge-dist-${randomUUID()}`, import.meta.url));
+  const saved = { ...process.env };
+  afterAll(() => {
+    rmSync(scratch, { recursive: true, force: true });
+    process.env = saved;
+  });
+
+  type Lambda = {
+    handler: (event: unknown, ctx: { functionName: string }) => Promise<CloudFrontRequestResult>;
+  };
+  function installFresh(name: string): Lambda {
+    if (!existsSync(pkgDist)) throw new Error(`build the edge first: ${pkgDist} is missing`);
+    const dir = `${scratch}/${name}`;
+    mkdirSync(dir, { recursive: true });
+    copyFileSync(pkgDist, `${dir}/index.js`);
+    writeFileSync(`${dir}/package.json`, '{ "type": "commonjs" }\n');
+    return createRequire(`${dir}/index.js`)(`${dir}/index.js`) as Lambda;
+  }
+
+  for (const mode of ["down", "slow"] as const) {
+    it(`answers 503 when SSM is ${mode === "down" ? "failing (500)" : "not answering"} at cold start: reason config_unavailable`, async () => {
+      const ssm = await startMisbehavingServer((_req, res) => {
+        if (mode === "slow") return;
+        res
+          .writeHead(500, { "content-type": "application/x-amz-json-1.1" })
+          .end('{"__type":"InternalServerError","message":"internal failure"}');
+      });
+      Object.assign(process.env, {
+        AWS_ENDPOINT_URL_SSM: ssm.url,
+        AWS_ACCESS_KEY_ID: "AKIDEXAMPLE",
+        AWS_SECRET_ACCESS_KEY: "secret-example",
+        AWS_REGION: "us-east-1",
+        AWS_EC2_METADATA_DISABLED: "true",
+      });
+      const out: string[] = [];
+      const spy = vi.spyOn(process.stdout, "write").mockImplementation((chunk) => {
+        out.push(String(chunk));
+        return true;
+      });
+      try {
+        const { handler } = installFresh(mode);
+        const started = performance.now();
+        const result = await handler(viewerEvent(SITE_HOST, { uri: "/docs/", headers: NAVIGATION }), {
+          functionName: "us-east-1.site-auth",
+        });
+        expect503(result, performance.now() - started);
+        expect(ssm.requests).toBeGreaterThan(0);
+      } finally {
+        spy.mockRestore();
+        await ssm.close();
+      }
+      const lines = out.flatMap((c) => c.split("\n")).filter(Boolean);
+      const line = lines.map((l) => JSON.parse(l) as Record<string, unknown>).find((l) => l.reason);
+      expect(line).toMatchObject({ level: "error", decision: "unavailable", reason: "config_unavailable" });
+    });
+  }
+});
