@@ -52,6 +52,11 @@ export function tableRows(r: BenchResults): Row[] {
       `${formatMs(cold.nodeBootMs)} to the first line (wall ${formatMs(cold.nodeWallToFirstLineMs)}); \`node -e 0\` wall ${formatMs(cold.nodeWallMs)}`,
       "—",
     ],
+    [
+      "Node alone: first loopback request in a fresh process",
+      `fetch() ${formatMs(cold.firstFetchMs)}, node:http ${formatMs(cold.firstNodeHttpMs)}`,
+      "—",
+    ],
     coldRow("Edge cold start, public page (no network)", cold.publicPath),
     coldRow("Edge cold start, no session → 302 (discovery on loopback)", cold.redirect),
     coldRow("Edge cold start, valid session (validation API on loopback)", cold.validSession),

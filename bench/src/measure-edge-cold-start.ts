@@ -39,6 +39,9 @@ export type ColdStartResults = {
   /** Median wall time of `node -e 0`, and of a bare script until its first line is reported. */
   nodeWallMs: number;
   nodeWallToFirstLineMs: number;
+  /** Median ms a bare process takes for its first loopback request: with fetch() and with node:http. */
+  firstFetchMs: number;
+  firstNodeHttpMs: number;
 } & Record<ColdStartKind, ColdStartFigure>;
 
 interface ChildTimings {
@@ -60,6 +63,8 @@ type Run = { t: ChildTimings; wallMs: number; resultMs: number };
 export async function measureEdgeColdStart(
   bundleDir: string,
   events: Record<ColdStartKind, ViewerRequestEvent>,
+  /** Any URL on loopback that answers a GET, for the bare first-request figures. */
+  loopbackUrl: string,
   scale: Scale,
   workDir: string,
 ): Promise<ColdStartResults> {
@@ -72,6 +77,9 @@ export async function measureEdgeColdStart(
   const boot: number[] = [];
   const bootWall: number[] = [];
   const nodeWall: number[] = [];
+  const firstFetch: number[] = [];
+  const firstHttp: number[] = [];
+  const firstRequest = join(CHILDREN_DIR, "first-request-child.cjs");
   const runs = { publicPath: [], redirect: [], validSession: [] } as Record<ColdStartKind, Run[]>;
   // One untimed round first (unless a single run is asked for): the page cache and the servers on loopback
   // are warm for every timed run.
@@ -88,7 +96,16 @@ export async function measureEdgeColdStart(
       if (!r.result) throw new Error("a cold-start child wrote no result");
       timed[kind] = { t: r.result, wallMs: r.wallMs, resultMs: r.resultMs };
     }
+    const viaFetch = await runChild<{ ms: number }>([
+      ...lambdaNodeFlags(),
+      firstRequest,
+      "fetch",
+      loopbackUrl,
+    ]);
+    const viaHttp = await runChild<{ ms: number }>([...lambdaNodeFlags(), firstRequest, "http", loopbackUrl]);
     if (i === 0) continue;
+    firstFetch.push(viaFetch.result?.ms ?? Number.NaN);
+    firstHttp.push(viaHttp.result?.ms ?? Number.NaN);
     nodeWall.push(bare.wallMs);
     boot.push(bareBoot.result?.startedAt ?? Number.NaN);
     bootWall.push(bareBoot.resultMs);
@@ -120,6 +137,8 @@ export async function measureEdgeColdStart(
     nodeBootMs: median(boot),
     nodeWallMs,
     nodeWallToFirstLineMs,
+    firstFetchMs: median(firstFetch),
+    firstNodeHttpMs: median(firstHttp),
     publicPath: figure("publicPath"),
     redirect: figure("redirect"),
     validSession: figure("validSession"),

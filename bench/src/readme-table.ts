@@ -35,6 +35,11 @@ export function formatReadmeTable(r: BenchResults): string {
       "—",
     ],
     [
+      "Node alone: first loopback request, `fetch()` / `node:http`",
+      `${formatMs(c.firstFetchMs)} / ${formatMs(c.firstNodeHttpMs)}`,
+      "—",
+    ],
+    [
       "Edge cold start, public page (no network)",
       cold(c.publicPath),
       `≤ ${TARGETS.coldStartBeyondNodeMs} ms ${ok(c.publicPath.beyondNodeMs <= TARGETS.coldStartBeyondNodeMs)}`,

@@ -72,6 +72,7 @@ export async function runBench(options: RunBenchOptions = {}): Promise<BenchResu
         redirect: redirectEvent,
         validSession: validEvent,
       },
+      `${identity.issuer.issuer}/.well-known/openid-configuration`,
       scale,
       workDir,
     );

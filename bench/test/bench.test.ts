@@ -14,6 +14,8 @@ const FIGURES = [
   "edgeColdStart.nodeBootMs",
   "edgeColdStart.nodeWallMs",
   "edgeColdStart.nodeWallToFirstLineMs",
+  "edgeColdStart.firstFetchMs",
+  "edgeColdStart.firstNodeHttpMs",
   ...["publicPath", "redirect", "validSession"].flatMap((k) =>
     [
       "firstResponseMs",
