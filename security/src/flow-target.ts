@@ -24,7 +24,7 @@ export interface FlowTarget {
 }
 
 export async function startFlowTarget(
-  options: { accessTokenTtlSeconds?: number; edge?: Record<string, unknown> } = {},
+  options: { accessTokenTtlSeconds?: number; edge?: Record<string, unknown>; now?: () => number } = {},
 ): Promise<FlowTarget> {
   const logs = captureLogs();
   const idp = await startDemoIdp({
@@ -43,7 +43,7 @@ export async function startFlowTarget(
     requiredRoles: { "/staff/*": ["staff"] },
     ...options.edge,
   };
-  const edge = createHandler(config, { logSink: logs.sink });
+  const edge = createHandler(config, { logSink: logs.sink, ...(options.now ? { now: options.now } : {}) });
   const setCookies: string[] = [];
   return {
     idp,
