@@ -1,6 +1,7 @@
 import { randomUUID } from "node:crypto";
 import Provider, { type Configuration, type KoaContextWithOIDC } from "oidc-provider";
 import { accountIdFor } from "./account-id.js";
+import type { IdpStore } from "./idp-store.js";
 import { KEYCLOAK_ROUTES, LOGIN_ACTIONS_PATH, LOGOUT_AUTO_CONFIRM_PATH } from "./keycloak-routes.js";
 import type { Realm, RealmUser } from "./load-realm.js";
 import type { SigningKeys } from "./signing-keys.js";
@@ -9,6 +10,7 @@ export interface ProviderOptions {
   issuer: string;
   realm: Realm;
   keys: SigningKeys;
+  store: IdpStore;
   redirectUris: string[];
   postLogoutRedirectUris: string[];
   accessTokenTtlSeconds: number;
@@ -56,6 +58,7 @@ export function createProvider(o: ProviderOptions): Provider {
         token_endpoint_auth_method: "client_secret_basic",
       },
     ],
+    adapter: o.store.adapter(),
     routes: KEYCLOAK_ROUTES,
     jwks: o.keys.jwks as Configuration["jwks"],
     cookies: { keys: o.keys.cookieKeys },

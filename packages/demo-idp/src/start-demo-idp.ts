@@ -6,6 +6,7 @@ import type Provider from "oidc-provider";
 import { accountIdFor } from "./account-id.js";
 import { checkPassword } from "./check-password.js";
 import { createProvider } from "./create-provider.js";
+import { IdpStore } from "./idp-store.js";
 import { KEYCLOAK_ROUTES, LOGIN_ACTIONS_PATH, LOGOUT_AUTO_CONFIRM_PATH } from "./keycloak-routes.js";
 import { loadRealm, type Realm } from "./load-realm.js";
 import { renderLoginPage } from "./render-login-page.js";
@@ -18,7 +19,7 @@ export interface DemoIdpOptions {
   host?: string;
   /** The realm definition; default stack/realm/demo.json. */
   realmFile?: string;
-  /** Where the signing keys are kept so that restarts keep sessions; without it, keys live in memory. */
+  /** Where the signing keys and sessions are kept so that restarts keep sessions; without it, memory. */
   dataDir?: string;
   /** Access and ID token lifetime; default 300 s, Keycloak's default. */
   accessTokenTtlSeconds?: number;
@@ -160,6 +161,7 @@ function autoConfirmLogout(
 export async function startDemoIdp(options: DemoIdpOptions = {}): Promise<DemoIdp> {
   const realm = loadRealm(options.realmFile ?? DEFAULT_REALM_FILE);
   const keys = loadSigningKeys(options.dataDir);
+  const store = new IdpStore(options.dataDir ? join(options.dataDir, "store.json") : undefined);
   const host = options.host ?? "127.0.0.1";
 
   let handle: (req: IncomingMessage, res: ServerResponse) => void = (_req, res) => {
@@ -182,6 +184,7 @@ export async function startDemoIdp(options: DemoIdpOptions = {}): Promise<DemoId
     issuer,
     realm,
     keys,
+    store,
     redirectUris: options.redirectUris ?? realm.client.redirectUris,
     postLogoutRedirectUris: options.postLogoutRedirectUris ?? realm.client.postLogoutRedirectUris,
     accessTokenTtlSeconds: options.accessTokenTtlSeconds ?? 300,
@@ -225,7 +228,11 @@ export async function startDemoIdp(options: DemoIdpOptions = {}): Promise<DemoId
     clientSecret: realm.client.clientSecret,
     stop: () =>
       new Promise<void>((resolve, reject) => {
-        server.close((err) => (err ? reject(err) : resolve()));
+        server.close((err) => {
+          store.flush();
+          if (err) reject(err);
+          else resolve();
+        });
         server.closeAllConnections();
       }),
   };

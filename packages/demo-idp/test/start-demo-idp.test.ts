@@ -1,4 +1,5 @@
 import { mkdtemp, rm } from "node:fs/promises";
+import { request as httpRequest } from "node:http";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createRemoteJWKSet, decodeJwt, jwtVerify } from "jose";
@@ -265,5 +266,41 @@ describe("the embedded IdP with a data folder", () => {
     await second.stop();
     await rm(dataDir, { recursive: true, force: true });
     expect(after).toEqual(before);
+  });
+
+  it("keeps refresh tokens across a restart on the same port", async () => {
+    const dataDir = await mkdtemp(join(tmpdir(), "demo-idp-"));
+    const first = await startDemoIdp({ port: 0, dataDir, redirectUris: [CALLBACK] });
+    const port = Number(new URL(first.url).port);
+    const saved = idp;
+    idp = first;
+    try {
+      const { tokens } = await login(alice?.username ?? "", alice?.password ?? "");
+      await first.stop();
+      idp = await startDemoIdp({ port, dataDir, redirectUris: [CALLBACK] });
+      // A new connection: the client's pooled one went with the old server.
+      const body = new URLSearchParams({ grant_type: "refresh_token", refresh_token: tokens.refresh_token });
+      const status = await new Promise<number>((resolve, reject) => {
+        const req = httpRequest(
+          `${idp.issuer}/protocol/openid-connect/token`,
+          {
+            method: "POST",
+            agent: false,
+            headers: { authorization: basic(), "content-type": "application/x-www-form-urlencoded" },
+          },
+          (res) => {
+            res.resume();
+            resolve(res.statusCode ?? 0);
+          },
+        );
+        req.on("error", reject);
+        req.end(body.toString());
+      });
+      expect(status).toBe(200);
+      await idp.stop();
+    } finally {
+      idp = saved;
+      await rm(dataDir, { recursive: true, force: true });
+    }
   });
 });
