@@ -1,3 +1,4 @@
+import { request } from "node:http";
 import type { EdgeHandler } from "@static-sso/edge-auth";
 import type { CloudFrontResultResponse } from "aws-lambda";
 import { viewerEvent } from "./viewer-event.js";
@@ -42,27 +43,34 @@ export function edgeTransport(edge: EdgeHandler, seen: string[] = []): SiteTrans
   };
 }
 
-/** Real HTTP (the site served by the CloudFront emulator, the IdP). */
-export async function httpRequest(
+/**
+ * Real HTTP (the site served by the CloudFront emulator, the IdP), over node:http rather than fetch:
+ * fetch sets `Sec-Fetch-Mode: cors` itself, and the edge must see a page load (`navigate`).
+ */
+export function httpRequest(
   url: URL,
   headers: Record<string, string>,
   init: { method?: string; body?: string } = {},
 ): Promise<Answer> {
-  const res = await fetch(url, {
-    method: init.method ?? "GET",
-    headers,
-    body: init.body,
-    redirect: "manual",
+  return new Promise((resolve, reject) => {
+    const req = request(url, { method: init.method ?? "GET", headers }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on("data", (c: Buffer) => chunks.push(c));
+      res.on("error", reject);
+      res.on("end", () =>
+        resolve({
+          url: url.href,
+          status: res.statusCode ?? 0,
+          ...(res.headers.location ? { location: res.headers.location } : {}),
+          setCookies: res.headers["set-cookie"] ?? [],
+          body: Buffer.concat(chunks).toString("utf8"),
+          origin: false,
+        }),
+      );
+    });
+    req.on("error", reject);
+    req.end(init.body);
   });
-  const location = res.headers.get("location");
-  return {
-    url: url.href,
-    status: res.status,
-    ...(location ? { location } : {}),
-    setCookies: res.headers.getSetCookie(),
-    body: await res.text(),
-    origin: false,
-  };
 }
 
 const PAGE_LOAD = { accept: "text/html,*/*;q=0.8", "sec-fetch-mode": "navigate" };
