@@ -3,12 +3,21 @@
 // distribution from Maven Central into .cache/keycloak/ (reused on later runs), unpacks it, runs
 // `kc.sh build` once per database kind, and makes sure PostgreSQL 15's binaries are there.
 //
-//   node stack/scripts/ensure-keycloak.mjs [--db postgres|dev-file|all]
+//   node stack/scripts/ensure-keycloak.mjs [--db postgres|dev-file|all]   (default: $KEYCLOAK_DB or postgres)
 //
 // Without Java or Maven this is an error when CI is set (the tier must run there); elsewhere it prints
 // that the tier will be skipped and why, and exits 0. The tests find the same reason themselves.
 import { spawnSync } from "node:child_process";
-import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
+import {
+  existsSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 
@@ -18,7 +27,6 @@ export const KEYCLOAK_VERSION = dist.version;
 export const cacheDir = join(root, ".cache", "keycloak");
 const artifact = dist.artifact;
 const tarball = join(cacheDir, `keycloak-quarkus-dist-${KEYCLOAK_VERSION}.tar.gz`);
-const pgBinDir = "/usr/lib/postgresql/15/bin";
 
 /** Build-time options per database kind; changing them triggers a rebuild (the marker holds them). */
 export const buildOptions = dist.buildOptions;
@@ -132,12 +140,25 @@ function build(db) {
   log(`built in ${((Date.now() - started) / 1000).toFixed(1)} s`);
 }
 
+/** Same rule as findPostgresBinDir in stack/src/keycloak/start-postgres.ts: 15 preferred, else the newest 13+. */
+function findPostgresBinDir() {
+  if (process.env.PG_BIN_DIR) return process.env.PG_BIN_DIR;
+  const base = "/usr/lib/postgresql";
+  if (!existsSync(base)) return undefined;
+  const majors = readdirSync(base)
+    .map(Number)
+    .filter((n) => n >= 13 && existsSync(join(base, String(n), "bin", "pg_ctl")))
+    .sort((a, b) => (a === 15 ? -1 : b === 15 ? 1 : b - a));
+  return majors.length > 0 ? join(base, String(majors[0]), "bin") : undefined;
+}
+
 function ensurePostgres() {
-  if (existsSync(join(pgBinDir, "initdb")) && existsSync(join(pgBinDir, "pg_ctl"))) {
-    log(`PostgreSQL 15 binaries found in ${pgBinDir}`);
+  const found = findPostgresBinDir();
+  if (found) {
+    log(`PostgreSQL binaries found in ${found}`);
     return;
   }
-  log("PostgreSQL 15 binaries missing: installing Debian's postgresql package");
+  log("PostgreSQL is missing: installing Debian's postgresql package");
   const sudo = process.getuid?.() === 0 ? [] : ["sudo", "-n"];
   const env = { ...process.env, DEBIAN_FRONTEND: "noninteractive" };
   const apt = (args) => {
@@ -145,11 +166,11 @@ function ensurePostgres() {
     return spawnSync(cmd, rest, { stdio: "inherit", env });
   };
   apt(["update"]);
-  const r = apt(["install", "-y", "--no-install-recommends", "postgresql-15"]);
-  if (r.status !== 0 || !existsSync(join(pgBinDir, "initdb"))) {
+  const r = apt(["install", "-y", "--no-install-recommends", "postgresql"]);
+  if (r.status !== 0 || !findPostgresBinDir()) {
     throw new Error(
-      `could not install PostgreSQL 15 (expected ${pgBinDir}/initdb). ` +
-        "Install it yourself: sudo apt-get install postgresql-15, or use --db dev-file.",
+      "could not install PostgreSQL (expected /usr/lib/postgresql/<version>/bin/pg_ctl). " +
+        "Install it yourself (sudo apt-get install postgresql), or use KEYCLOAK_DB=dev-file.",
     );
   }
 }
@@ -159,7 +180,9 @@ function mb(bytes) {
 }
 
 function main() {
-  const dbArg = process.argv.includes("--db") ? process.argv[process.argv.indexOf("--db") + 1] : "postgres";
+  const dbArg = process.argv.includes("--db")
+    ? process.argv[process.argv.indexOf("--db") + 1]
+    : (process.env.KEYCLOAK_DB ?? "postgres");
   const dbs = dbArg === "all" ? ["postgres", "dev-file"] : [dbArg];
   for (const db of dbs) {
     if (!buildOptions[db]) throw new Error(`--db must be postgres, dev-file or all, not '${db}'`);

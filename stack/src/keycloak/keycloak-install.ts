@@ -31,11 +31,11 @@ export function findKeycloakInstall(db: KeycloakDb = "postgres"): KeycloakInstal
   const home = join(keycloakCacheDir, `keycloak-${dist.version}-${db}`);
   const marker = join(home, ".static-sso-build.json");
   const wanted = JSON.stringify({ version: dist.version, options: dist.buildOptions[db] });
+  const java = javaProblem();
+  if (java) return { available: false, reason: java };
   if (existsSync(marker) && readFileSync(marker, "utf8") === wanted) {
     return { available: true, install: { home, version: dist.version, db } };
   }
-  const java = javaProblem();
-  if (java) return { available: false, reason: java };
   if (spawnSync("mvn", ["-v"], { stdio: "ignore" }).status !== 0) {
     return { available: false, reason: "Maven ('mvn') is not installed (Debian: apt-get install maven)" };
   }

@@ -14,7 +14,7 @@ export interface StartKeycloakOptions {
   port?: number;
   /** Management port (readiness at /health/ready). Default 9000 with port 8080, else a free one. */
   managementPort?: number;
-  /** PostgreSQL (as deployed) or Keycloak's embedded H2 file database (faster start, dev only). */
+  /** PostgreSQL (as deployed) or Keycloak's embedded H2 file database (dev only). Default KEYCLOAK_DB or postgres. */
   db?: KeycloakDb;
   /** The realm definition; stack/realm/demo.json when absent. */
   realm?: DemoRealm;
@@ -53,7 +53,7 @@ export interface RunningKeycloak {
  * and PostgreSQL with nothing left running.
  */
 export async function startKeycloak(options: StartKeycloakOptions = {}): Promise<RunningKeycloak> {
-  const db = options.db ?? "postgres";
+  const db = options.db ?? keycloakDbFromEnv();
   const status = findKeycloakInstall(db);
   if (!status.available) throw new KeycloakError("keycloak_unavailable", status.reason);
   const { home } = status.install;
@@ -180,6 +180,18 @@ export async function startKeycloak(options: StartKeycloakOptions = {}): Promise
     await cleanup();
     throw error;
   }
+}
+
+/** `KEYCLOAK_DB=dev-file npm start -- --idp keycloak` picks the faster embedded database. */
+function keycloakDbFromEnv(): KeycloakDb {
+  const value = process.env.KEYCLOAK_DB ?? "postgres";
+  if (value !== "postgres" && value !== "dev-file") {
+    throw new KeycloakError(
+      "keycloak_start_failed",
+      `KEYCLOAK_DB must be postgres or dev-file, not '${value}'`,
+    );
+  }
+  return value;
 }
 
 async function waitForReady(

@@ -1,11 +1,34 @@
 import { spawn, spawnSync } from "node:child_process";
-import { chownSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import {
+  chownSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { assertPortFree, freePort } from "./free-port.js";
 import { KeycloakError } from "./keycloak-error.js";
 
-export const postgresBinDir = process.env.PG_BIN_DIR ?? "/usr/lib/postgresql/15/bin";
+/**
+ * PostgreSQL's binaries: PG_BIN_DIR, else Debian's /usr/lib/postgresql/<major>/bin (15 preferred, as
+ * the seed ran; otherwise the newest installed, e.g. 16 on Ubuntu 24.04 runners; Keycloak 26 supports 13+).
+ */
+export function findPostgresBinDir(): string | undefined {
+  if (process.env.PG_BIN_DIR) return process.env.PG_BIN_DIR;
+  const base = "/usr/lib/postgresql";
+  const majors = existsSync(base)
+    ? readdirSync(base)
+        .map(Number)
+        .filter((n) => n >= 13 && existsSync(join(base, String(n), "bin", "pg_ctl")))
+        .sort((a, b) => (a === 15 ? -1 : b === 15 ? 1 : b - a))
+    : [];
+  return majors.length > 0 ? join(base, String(majors[0]), "bin") : undefined;
+}
 
 export interface StartPostgresOptions {
   /** Data folder, kept between runs; a fresh temp folder (removed on stop) when absent. */
@@ -33,10 +56,11 @@ const password = "keycloak-local";
  * root, so as root the server runs as the `postgres` user Debian's package creates.
  */
 export async function startPostgres(options: StartPostgresOptions = {}): Promise<RunningPostgres> {
-  if (!existsSync(join(postgresBinDir, "pg_ctl"))) {
+  const postgresBinDir = findPostgresBinDir();
+  if (!postgresBinDir || !existsSync(join(postgresBinDir, "pg_ctl"))) {
     throw new KeycloakError(
       "postgres_start_failed",
-      `PostgreSQL 15 is not installed (no ${postgresBinDir}/pg_ctl): run node stack/scripts/ensure-keycloak.mjs, or start with --db dev-file`,
+      "PostgreSQL is not installed (no /usr/lib/postgresql/<version>/bin/pg_ctl): run node stack/scripts/ensure-keycloak.mjs, or use KEYCLOAK_DB=dev-file",
     );
   }
   const temporary = options.dataDir === undefined;
