@@ -60,6 +60,8 @@ export async function runBench(options: RunBenchOptions = {}): Promise<BenchResu
       requiredRoles: { "/staff/*": ["staff"] },
     });
     const token = await identity.signUserToken(0);
+    // The edge validates the access-token cookie; the ID-token cookie rides along as a browser sends it
+    // (a token of the same shape and size stands in for it).
     const idToken = await identity.signUserToken(-1);
     const validEvent = viewerRequestEvent({ uri: PAGE, cookie: sessionCookieHeader(token, idToken) });
     const redirectEvent = viewerRequestEvent({ uri: PAGE });
