@@ -6,18 +6,23 @@ import type { CloudFrontRequestResult } from "aws-lambda";
 import { CompactSign } from "jose";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { encryptFor, forge, hmacWithPublicKey, segment, signRaw, split } from "../src/forge-token.js";
-import { type HitCounter, startHitCounter } from "../src/hit-counter.js";
+import { type MisbehavingServer, startMisbehavingServer } from "../src/misbehaving-server.js";
 import { generated, header, startTokenTarget, type TokenTarget } from "../src/token-target.js";
 
 let t: TokenTarget;
 let attacker: TestKey;
-let counter: HitCounter;
+/** Where an attacker points jku/x5u: serves the attacker's key set and counts every request. */
+let counter: MisbehavingServer;
 const now = () => Math.floor(Date.now() / 1000);
 
 beforeAll(async () => {
   t = await startTokenTarget();
   attacker = await createTestKey("RS256", "attacker-key");
-  counter = await startHitCounter({ keys: [attacker.publicJwk] });
+  counter = await startMisbehavingServer((_req, res) =>
+    res
+      .writeHead(200, { "content-type": "application/json" })
+      .end(JSON.stringify({ keys: [attacker.publicJwk] })),
+  );
 });
 afterAll(async () => {
   await t?.close();
@@ -230,7 +235,7 @@ describe("key URLs in the token's header", () => {
       const answer = await t.askApi(token);
       expect(answer.body).toMatchObject({ valid: false, error: "key_not_found" });
       await expectEdgeRefuses(token);
-      expect(counter.hits).toEqual([]);
+      expect(counter.requests).toBe(0);
     });
   }
 
