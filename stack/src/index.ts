@@ -1,1 +1,18 @@
-export {};
+export { loadEdgeBundle, type ViewerRequestHandler } from "./cloudfront/load-edge-bundle.js";
+export { toViewerRequestEvent } from "./cloudfront/viewer-request-event.js";
+export {
+  type CloudFrontEmulator,
+  type CloudFrontEmulatorOptions,
+  SECURITY_HEADERS,
+  startCloudFrontEmulator,
+} from "./cloudfront-emulator.js";
+export { StackError, type StackErrorCode } from "./stack-error.js";
+export {
+  DEFAULT_EDGE_BUNDLE,
+  DEFAULT_PORTS,
+  DEFAULT_SITE_DIR,
+  type IdpKind,
+  type RunningStack,
+  type StackOptions,
+  startStack,
+} from "./start-stack.js";
