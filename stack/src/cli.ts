@@ -81,7 +81,7 @@ try {
   Site (behind the edge function)  ${stack.siteUrl}/
     public page (no login)         ${stack.siteUrl}/public/
     staff page (role staff)        ${stack.siteUrl}/staff/
-  IdP (${stack.idp.padEnd(8)})               ${stack.idpUrl}
+  ${`IdP (${stack.idp})`.padEnd(33)}${stack.idpUrl}
 ${stack.adminUrl ? `    admin console                  ${stack.adminUrl}  (${stack.adminUser} / ${stack.adminPassword})\n` : ""}  Validation API                   ${stack.validateUrl}
 ${stack.idp === "external" ? "" : `\n  Demo logins:\n${logins.join("\n")}\n`}
   Press Ctrl-C to stop.
