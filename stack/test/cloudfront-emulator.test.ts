@@ -188,6 +188,18 @@ describe("the CloudFront emulator", () => {
     expect((await fetch(`${cf.url}/`, { method: "POST", body: "x" })).status).toBe(403);
   });
 
+  it("keeps object keys literal: dot segments and empty segments name no object, as in S3", async () => {
+    for (const path of [
+      "/public/..%2Findex.html",
+      "/x%3F%2F..%2F..%2Fstyle.css",
+      "/public/./index.html",
+      "/public//index.html",
+    ]) {
+      const raw = await rawGet(path, []);
+      expect(raw.startsWith("HTTP/1.1 403"), path).toBe(true);
+    }
+  });
+
   it("does not serve files outside the origin folder", async () => {
     const raw = await rawGet("/../stand-in.js", []);
     expect(raw.startsWith("HTTP/1.1 403")).toBe(true);

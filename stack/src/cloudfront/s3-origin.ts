@@ -61,6 +61,11 @@ export function objectKeyFor(uri: string, options: S3OriginOptions): string | un
     return undefined;
   }
   if (key === "") return options.defaultRootObject ?? "index.html";
+  // S3 keys are literal: `a/../b` or `a//b` name objects of their own, never `b` or `a/b`. A folder
+  // cannot hold such names, so they are missing keys here, as they almost surely are in the bucket.
+  const segments = key.split("/");
+  if (segments.some((s, i) => s === "." || s === ".." || (s === "" && i < segments.length - 1)))
+    return undefined;
   if (key.endsWith("/") && options.directoryIndex) return `${key}index.html`;
   return key;
 }
