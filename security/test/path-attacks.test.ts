@@ -48,8 +48,8 @@ describe("paths through the public prefix", () => {
     });
   }
 
-  // FINDING: normalizePath (packages/edge-auth/src/paths.ts) decides on a different path than the origin
-  // serves. It resolves dot segments before decoding and feeds decoded text back into `new URL`, which
+  // FOUND AND FIXED: normalizePath (packages/edge-auth/src/paths.ts) used to decide on a different path than
+  // the origin serves. It resolves dot segments before decoding and feeds decoded text back into `new URL`, which
   // reads a decoded `?` or `#` as the start of a query or fragment. So `/public/x%3F%2F..%2F..%2Fstaff%2F`
   // is "/public/x" to the edge, while an origin that decodes the key and resolves `..` (the local stack's
   // S3 stand-in: decodeURIComponent, then path.join) serves staff/index.html. Real S3 keeps such keys
@@ -61,14 +61,14 @@ describe("paths through the public prefix", () => {
     "/public/x#/../../staff/",
   ];
   for (const uri of LEAKS) {
-    it.fails(`refuses ${JSON.stringify(uri)} without a session: never the origin`, async () => {
+    it(`refuses ${JSON.stringify(uri)} without a session: never the origin`, async () => {
       expect(await answerFor(uri), "reached the origin").toBeDefined();
     });
   }
 });
 
 describe("the same paths through the local stack's CloudFront emulator and S3 stand-in", () => {
-  it.fails("never serves the staff page without a session for /public/x%3F%2F..%2F..%2Fstaff%2F", async () => {
+  it("never serves the staff page without a session for /public/x%3F%2F..%2F..%2Fstaff%2F", async () => {
     const cf = await startCloudFrontEmulator({
       handler: t.edge as never,
       originDir: fileURLToPath(new URL("../../stack/site", import.meta.url)),

@@ -1,3 +1,5 @@
+import { posix } from "node:path";
+
 /**
  * Path globs with CloudFront's path-pattern semantics: `*` matches any run of characters, `/` included,
  * and `?` exactly one. Written by hand: the whole matcher is a few lines, and a glob library (picomatch,
@@ -19,26 +21,24 @@ export function matchesAny(path: string, globs: readonly string[]): boolean {
 }
 
 /**
- * The path the origin will end up serving, for access decisions: percent-decoded, dot segments resolved,
- * repeated slashes collapsed, backslashes as slashes (as WHATWG URL parsing does). Repeats until stable so
- * `/public/..%2Fstaff/` cannot pass as public. `undefined` when the path cannot be decoded: callers deny.
+ * The path the origin will end up serving, for access decisions. Percent-decoding is repeated until no
+ * escape is left (so `%252F` cannot hide a slash from us but not from a decoding origin), then backslashes
+ * become slashes and dot segments and repeated slashes are resolved, in that order: resolving before
+ * decoding let `/public/..%2Fstaff/` pass as public. A decoded `?`, `#` or control character has no
+ * business in a path and would make us and the origin see different paths: `undefined`, and callers deny.
  */
 export function normalizePath(uri: string): string | undefined {
-  let current = uri;
-  for (let i = 0; i < 4; i++) {
-    let next: string;
+  if (uri.includes("?") || uri.includes("#")) return undefined;
+  let decoded = uri;
+  for (let i = 0; /%[0-9a-f]{2}/i.test(decoded); i++) {
+    if (i === 4) return undefined;
     try {
-      // Leading slashes collapsed first: `//staff/x` must not parse as a host named "staff".
-      const rooted = `/${current.replace(/^[/\\]+/, "")}`;
-      const resolved = new URL(rooted, "https://edge.invalid").pathname;
-      next = decodeURIComponent(resolved)
-        .replace(/\\/g, "/")
-        .replace(/\/{2,}/g, "/");
+      decoded = decodeURIComponent(decoded);
     } catch {
       return undefined;
     }
-    if (next === current) return next;
-    current = next;
   }
-  return undefined;
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what this refuses.
+  if (/[?#\u0000-\u001f\u007f]/.test(decoded)) return undefined;
+  return posix.normalize(`/${decoded.replace(/\\/g, "/")}`);
 }

@@ -34,6 +34,20 @@ describe("normalizePath", () => {
     expect(normalizePath(raw)).toBe(expected);
   });
 
+  it.each([
+    "/public/x%3F%2F..%2F..%2Fstaff%2F",
+    "/public/x%23%2F..%2F..%2Fstaff%2Findex.html",
+    "/public/x#/../../staff/",
+    "/public/%00/../../staff/",
+    "/public/..%252525252Fstaff/",
+  ])("refuses %s, which a decoding origin would read as another path", (raw) => {
+    expect(normalizePath(raw)).toBeUndefined();
+  });
+
+  it("resolves dot segments only after decoding", () => {
+    expect(normalizePath("/public/..%2Fstaff%2Findex.html%2Fx/..")).toBe("/staff/index.html");
+  });
+
   it("refuses a path that cannot be decoded", () => {
     expect(normalizePath("/%E0%A4%A")).toBeUndefined();
   });
