@@ -3,7 +3,7 @@
 // Node.js and npm works.
 import { execFileSync, spawnSync } from "node:child_process";
 import { existsSync, readFileSync } from "node:fs";
-import { dirname, join } from "node:path";
+import { delimiter, dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 
 export const root = join(dirname(fileURLToPath(import.meta.url)), "..");
@@ -17,7 +17,17 @@ function versionOf(bin) {
   }
 }
 
+/**
+ * Returns the pinned pnpm's path. When it is the one in .tools/, that folder also goes first on PATH:
+ * turbo and pnpm's own scripts look `pnpm` up there.
+ */
 export function ensurePnpm() {
+  const pnpm = findOrInstallPnpm();
+  if (pnpm.includes("/")) process.env.PATH = `${dirname(pnpm)}${delimiter}${process.env.PATH}`;
+  return pnpm;
+}
+
+function findOrInstallPnpm() {
   if (versionOf("pnpm") === pinned) return "pnpm";
   const local = join(root, ".tools", "node_modules", ".bin", "pnpm");
   if (existsSync(local) && versionOf(local) === pinned) return local;

@@ -9,7 +9,7 @@
 //   SITE_PORT=4000 API_PORT=4001 IDP_PORT=9090 npm start
 import { spawn } from "node:child_process";
 import { existsSync } from "node:fs";
-import { delimiter, dirname, join } from "node:path";
+import { join } from "node:path";
 import { ensurePnpm, install, root, run } from "./pnpm.mjs";
 
 const args = process.argv.slice(2);
@@ -17,8 +17,6 @@ const step = (n, text) => console.log(`\n[start] ${n}/4 ${text}`);
 
 step(1, "getting the pinned pnpm");
 const pnpm = ensurePnpm();
-// turbo (the build) looks pnpm up on PATH: put the pinned one from .tools/ there.
-if (pnpm.includes("/")) process.env.PATH = `${dirname(pnpm)}${delimiter}${process.env.PATH}`;
 step(2, "installing dependencies");
 install(pnpm);
 step(3, "building (the edge function's bundle is what the emulator runs)");
