@@ -177,6 +177,16 @@ resource "aws_cloudfront_response_headers_policy" "this" {
       }
     }
   }
+
+  # Pages behind the login must not be shown from the browser's cache after logout. An object's own
+  # Cache-Control (set at upload, e.g. long-lived hashed assets) wins: override = false.
+  custom_headers_config {
+    items {
+      header   = "Cache-Control"
+      value    = var.default_cache_control
+      override = false
+    }
+  }
 }
 
 resource "aws_cloudfront_distribution" "this" {

@@ -178,3 +178,14 @@ variable "tags" {
   type        = map(string)
   default     = {}
 }
+
+variable "default_cache_control" {
+  type        = string
+  description = "Cache-Control sent to browsers for objects uploaded without one. The default keeps protected pages out of shared caches and makes the browser revalidate, so content is not shown from its cache after logout."
+  default     = "private, no-cache"
+
+  validation {
+    condition     = length(trimspace(var.default_cache_control)) > 0
+    error_message = "default_cache_control must not be empty."
+  }
+}
