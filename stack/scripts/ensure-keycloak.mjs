@@ -75,11 +75,13 @@ function download() {
     return;
   }
   mkdirSync(cacheDir, { recursive: true });
-  log(`downloading ${artifact} from Maven Central into ${cacheDir} (about 200 MB, once)`);
+  log(`downloading ${artifact} from Maven Central into ${cacheDir} (about 176 MB, once)`);
   const r = spawnSync(
     "mvn",
     [
-      "-B",
+      // On a terminal Maven shows its transfer progress; in CI logs (no terminal) batch mode prints
+      // one line when the download starts and one when it ends.
+      ...(process.env.CI || !process.stdout.isTTY ? ["-B"] : []),
       "org.apache.maven.plugins:maven-dependency-plugin:3.6.1:copy",
       `-Dartifact=${artifact}`,
       `-DoutputDirectory=${cacheDir}`,

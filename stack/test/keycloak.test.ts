@@ -2,6 +2,7 @@
 // API and the edge function in front of a small site, all on loopback with free ports.
 import { createHash, randomBytes } from "node:crypto";
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { type AddressInfo, connect, createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createHandler } from "@static-sso/edge-auth";
@@ -11,6 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type CloudFrontEmulator, startCloudFrontEmulator } from "../src/cloudfront-emulator.js";
 import { createBrowserLikeClient, type NavigationResult } from "../src/keycloak/browser-like-client.js";
 import { freePort } from "../src/keycloak/free-port.js";
+import type { KeycloakError } from "../src/keycloak/keycloak-error.js";
 import { findKeycloakInstall } from "../src/keycloak/keycloak-install.js";
 import { noAudienceClientId, noAudienceClientSecret, readDemoRealm } from "../src/keycloak/realm-import.js";
 import { type RunningKeycloak, startKeycloak } from "../src/keycloak/start-keycloak.js";
@@ -163,6 +165,19 @@ describe.skipIf(skipReason !== undefined)(
       expect(response.status).toBe(200);
       return (await response.json()) as { access_token: string; refresh_token: string };
     }
+
+    it("refuses to start on a port that is already taken, with port_in_use and without waiting", async () => {
+      const taken = createServer();
+      await new Promise<void>((resolve) => taken.listen(0, "127.0.0.1", resolve));
+      const port = (taken.address() as AddressInfo).port;
+
+      const started = Date.now();
+      const error = await startKeycloak({ port, managementPort: await freePort() }).catch((e: unknown) => e);
+
+      taken.close();
+      expect((error as KeycloakError).code).toBe("port_in_use");
+      expect(Date.now() - started).toBeLessThan(5_000);
+    });
 
     it("starts on a free port with the issuer http://localhost:<port>/realms/demo", async () => {
       const discovery = (await (
@@ -381,6 +396,24 @@ describe.skipIf(skipReason !== undefined)(
       const after = await browser.navigate(`${siteUrl}/staff/index.html`);
       expect(after.status).toBe(200);
       expect(after.hops).toHaveLength(1);
+    });
+
+    it("stop() ends Keycloak and PostgreSQL with nothing left running", async () => {
+      const pid = keycloak.pid;
+      const postgresPort = keycloak.postgresPort;
+
+      await keycloak.stop();
+
+      expect(() => process.kill(-pid, 0)).toThrow();
+      const refused = await new Promise<boolean>((resolve) => {
+        const socket = connect(postgresPort ?? 0, "127.0.0.1");
+        socket.once("connect", () => {
+          socket.destroy();
+          resolve(false);
+        });
+        socket.once("error", () => resolve(true));
+      });
+      expect(refused).toBe(true);
     });
   },
 );

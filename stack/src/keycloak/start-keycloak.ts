@@ -40,6 +40,8 @@ export interface RunningKeycloak {
   readonly adminPassword: string;
   readonly managementUrl: string;
   readonly db: KeycloakDb;
+  /** The private PostgreSQL's port on 127.0.0.1 (db "postgres" only). */
+  readonly postgresPort?: number;
   /** Milliseconds from spawning Keycloak to readiness, and to the realm being imported. */
   readonly timings: { readonly readyMs: number; readonly importMs: number };
   readonly pid: number;
@@ -168,6 +170,7 @@ export async function startKeycloak(options: StartKeycloakOptions = {}): Promise
       adminPassword,
       managementUrl: `http://localhost:${managementPort}`,
       db,
+      ...(postgres ? { postgresPort: postgres.port } : {}),
       timings: { readyMs, importMs },
       pid,
       admin,
