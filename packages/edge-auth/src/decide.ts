@@ -1,6 +1,7 @@
 import type { ValidationErrorCode } from "@static-sso/shared";
+import { matchesAnyCompiled } from "./compiled-globs.js";
 import type { EdgeConfig } from "./config.js";
-import { matchesAny, normalizePath } from "./paths.js";
+import { normalizePath } from "./paths.js";
 import { missingRoles } from "./roles.js";
 
 export type Route =
@@ -16,14 +17,20 @@ export function routeOf(uri: string, config: EdgeConfig): Route {
   if (path === undefined) return { kind: "bad_path" };
   if (path === config.callbackPath) return { kind: "callback" };
   if (path === config.logoutPath) return { kind: "logout" };
-  if (matchesAny(path, config.publicPaths)) return { kind: "public", path };
+  if (matchesAnyCompiled(path, config.publicPaths)) return { kind: "public", path };
   return { kind: "protected", path };
 }
 
 /** What the session cookies amount to, once checked (locally and with the validation API). */
 export type SessionCheck =
   | { kind: "none"; hasRefresh: boolean }
-  | { kind: "valid"; claims: Record<string, unknown>; cached: boolean }
+  | {
+      kind: "valid";
+      claims: Record<string, unknown>;
+      cached: boolean;
+      /** rolesOf(claims, clientId), when already worked out (kept with a cached validation). */
+      roles?: ReadonlySet<string>;
+    }
   | { kind: "expired"; hasRefresh: boolean }
   | { kind: "invalid"; code: ValidationErrorCode; hasRefresh: boolean }
   | { kind: "unavailable"; reason: string };
@@ -74,7 +81,9 @@ export function decide(input: {
     case "invalid":
       return toLogin(session.code);
     case "valid": {
-      const missing = missingRoles(route.path, session.claims, config.requiredRoles, config.clientId);
+      const missing = session.roles
+        ? missingRoles(route.path, session.claims, config.requiredRoles, config.clientId, session.roles)
+        : missingRoles(route.path, session.claims, config.requiredRoles, config.clientId);
       if (missing.length > 0) return { type: "deny", reason: "role_missing" };
       return { type: "allow", reason: "session_valid" };
     }

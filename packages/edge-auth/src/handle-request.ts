@@ -92,8 +92,13 @@ export async function handleRequest(
   const fetchOpt = ctx.fetch ? { fetch: ctx.fetch } : {};
   const discovery = () =>
     timed(trace, "discoveryMs", ctx.now, () => ctx.discovery.get(deadline.remaining(config.idpTimeoutMs)));
-  const origin = siteOriginOf(req.host, config);
-  const redirectUri = `${origin}${config.callbackPath}`;
+  // Only logins, callbacks and logouts need these: worked out on first use, not on every page view.
+  let origin: string | undefined;
+  const siteOrigin = () => {
+    origin ??= siteOriginOf(req.host, config);
+    return origin;
+  };
+  const redirectUri = () => `${siteOrigin()}${config.callbackPath}`;
 
   let session: Awaited<ReturnType<typeof checkSession>> | undefined;
   if (route.kind === "protected") {
@@ -124,7 +129,7 @@ export async function handleRequest(
     );
     const location = buildAuthorizationUrl(doc.authorization_endpoint, {
       clientId: config.clientId,
-      redirectUri,
+      redirectUri: redirectUri(),
       scopes: config.scopes,
       state: login.state,
       nonce: login.nonce,
@@ -183,11 +188,11 @@ export async function handleRequest(
         }
       }
       case "callback":
-        return await handleCallback(ctx, req, cookies, redirectUri, deadline, trace, discovery);
+        return await handleCallback(ctx, req, cookies, redirectUri(), deadline, trace, discovery);
       case "logout": {
         const clear = clearAllCookies(names, cookies);
         const idToken = readChunked(cookies, names.session.id);
-        const after = postLogoutRedirectUri(origin, config);
+        const after = postLogoutRedirectUri(siteOrigin(), config);
         let doc: Awaited<ReturnType<typeof discovery>>;
         try {
           doc = await discovery();

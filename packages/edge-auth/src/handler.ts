@@ -64,17 +64,19 @@ export function createHandler(
         trace.detail = "response_too_large";
         out = internalErrorResponse();
       }
-      logger.info("request", {
+      // One flat object for the one line: no spreads on the path every page view takes.
+      const fields: Record<string, unknown> = {
         requestId,
         decision: decision.type,
         reason: decision.reason,
         status: "status" in out ? Number(out.status) : undefined,
-        path: req.uri.slice(0, 200),
+        path: req.uri.length > 200 ? req.uri.slice(0, 200) : req.uri,
         cache: trace.cache,
         detail: trace.detail,
         durationMs: now() - started,
-        ...trace.timings,
-      });
+      };
+      for (const key in trace.timings) fields[key] = trace.timings[key];
+      logger.info("request", fields);
       return out;
     } catch (error) {
       // Unexpected: fail closed, once, here.

@@ -1,5 +1,5 @@
+import { compiledRequiredRoles } from "./compiled-globs.js";
 import type { RequiredRoles } from "./config.js";
-import { matchesAny } from "./paths.js";
 
 function stringArray(v: unknown): string[] {
   return Array.isArray(v) ? v.filter((x): x is string => typeof x === "string") : [];
@@ -17,21 +17,26 @@ export function rolesOf(claims: Record<string, unknown>, clientId: string): Set<
 }
 
 /** The roles a path needs: a plain list applies everywhere; with an object, every matching glob's roles. */
-export function rolesRequiredFor(path: string, required: RequiredRoles | undefined): string[] {
+export function rolesRequiredFor(path: string, required: RequiredRoles | undefined): readonly string[] {
   if (!required) return [];
   if (Array.isArray(required)) return required;
   const out: string[] = [];
-  for (const [glob, roles] of Object.entries(required)) if (matchesAny(path, [glob])) out.push(...roles);
+  for (const rule of compiledRequiredRoles(required)) if (rule.pattern.test(path)) out.push(...rule.roles);
   return out;
 }
 
-/** The roles the path needs that the claims do not carry (empty: access granted). */
+/**
+ * The roles the path needs that the claims do not carry (empty: access granted). `have`, when given, is
+ * `rolesOf(claims, clientId)` worked out before (the validation cache keeps it with the claims).
+ */
 export function missingRoles(
   path: string,
   claims: Record<string, unknown>,
   required: RequiredRoles | undefined,
   clientId: string,
+  have: ReadonlySet<string> = rolesOf(claims, clientId),
 ): string[] {
-  const have = rolesOf(claims, clientId);
-  return rolesRequiredFor(path, required).filter((r) => !have.has(r));
+  const needed = rolesRequiredFor(path, required);
+  if (needed.length === 0) return [];
+  return needed.filter((r) => !have.has(r));
 }

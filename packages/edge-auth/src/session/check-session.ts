@@ -1,13 +1,14 @@
 import { decodeJwt } from "jose";
 import type { SessionCheck } from "../decide.js";
+import { rolesOf } from "../roles.js";
 import { validateToken } from "../validate-client.js";
 import { isUsableAccessToken } from "./access-token-use.js";
 import { type CookieNames, readChunked } from "./cookies.js";
 import type { ValidationCache } from "./validation-cache.js";
 
 /**
- * Checks the access token from the session cookies: a local look at `exp` (an expired token needs no
- * round trip), then the cache of positive answers, then the validation API. Only the API's yes counts:
+ * Checks the access token from the session cookies: the cache of positive answers, then a local look at
+ * `exp` (an expired token needs no round trip), then the validation API. Only the API's yes counts:
  * decoding locally never grants access.
  */
 export async function checkSession(
@@ -23,8 +24,16 @@ export async function checkSession(
     onValidateCall?: (ms: number) => void;
   },
 ): Promise<SessionCheck> {
-  const hasRefresh = readChunked(cookies, deps.names.session.refresh) !== undefined;
   const token = readChunked(cookies, deps.names.session.access);
+  // The cache first: an entry never outlives the token's `exp` (nor the API's answer), so a hit is a
+  // token the API said yes to that has not expired, and it costs no base64 or JSON work.
+  const hit = token ? deps.cache.get(token) : undefined;
+  if (hit) {
+    return hit.roles
+      ? { kind: "valid", claims: hit.claims, cached: true, roles: hit.roles }
+      : { kind: "valid", claims: hit.claims, cached: true };
+  }
+  const hasRefresh = readChunked(cookies, deps.names.session.refresh) !== undefined;
   if (!token) return { kind: "none", hasRefresh };
   let exp: number | undefined;
   try {
@@ -34,9 +43,6 @@ export async function checkSession(
   }
   if (typeof exp !== "number") return { kind: "invalid", code: "claim_invalid", hasRefresh };
   if (exp * 1000 <= deps.now()) return { kind: "expired", hasRefresh };
-
-  const hit = deps.cache.get(token);
-  if (hit) return { kind: "valid", claims: hit.claims, cached: true };
 
   const started = deps.now();
   const outcome = await validateToken(token, {
@@ -50,7 +56,11 @@ export async function checkSession(
       if (!isUsableAccessToken(outcome.claims, deps.clientId))
         return { kind: "invalid", code: "claim_invalid", hasRefresh };
       const answeredUntil = outcome.expiresIn > 0 ? deps.now() + outcome.expiresIn * 1000 : exp * 1000;
-      deps.cache.set(token, { claims: outcome.claims, expiresAt: Math.min(answeredUntil, exp * 1000) });
+      deps.cache.set(token, {
+        claims: outcome.claims,
+        roles: rolesOf(outcome.claims, deps.clientId),
+        expiresAt: Math.min(answeredUntil, exp * 1000),
+      });
       return { kind: "valid", claims: outcome.claims, cached: false };
     }
     case "invalid":

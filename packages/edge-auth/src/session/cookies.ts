@@ -126,11 +126,14 @@ export function clearAllCookies(names: CookieNames, present: ReadonlyMap<string,
 export function stripOwnCookies(values: readonly string[], names: CookieNames): string[] {
   const out: string[] = [];
   for (const header of values) {
-    const kept = header
-      .split(";")
-      .map((pair) => pair.trim())
-      .filter((pair) => pair !== "" && !pair.split("=", 1)[0]?.trim().startsWith(names.prefix));
-    if (kept.length > 0) out.push(kept.join("; "));
+    let kept = "";
+    for (const part of header.split(";")) {
+      const pair = part.trim();
+      // A trimmed pair starts with the prefix exactly when its name does (the prefix has no `=` or space).
+      if (pair === "" || pair.startsWith(names.prefix)) continue;
+      kept = kept === "" ? pair : `${kept}; ${pair}`;
+    }
+    if (kept !== "") out.push(kept);
   }
   return out;
 }

@@ -2,6 +2,8 @@ import { tokenFingerprint } from "@static-sso/shared";
 
 export interface CachedValidation {
   claims: Record<string, unknown>;
+  /** The roles the claims grant (rolesOf), worked out once when the answer is stored. */
+  roles?: ReadonlySet<string>;
   /** Epoch ms after which the entry is gone: never later than the token's own `exp`. */
   expiresAt: number;
 }
