@@ -29,10 +29,18 @@ export const DEFAULT_JWKS_TIMING: JwksTiming = {
 };
 
 type KeyGetter = ReturnType<typeof createLocalJWKSet>;
+type ResolvedKey = Awaited<ReturnType<KeyGetter>>;
+
+/** Most keys remembered per key set (one per kid and alg seen); a JWKS rarely holds more than a few. */
+const MAX_RESOLVED_KEYS = 16;
 
 interface CacheEntry {
-  /** The last good key set and when it was fetched. */
-  keys?: { get: KeyGetter; fetchedAt: number };
+  /**
+   * The last good key set and when it was fetched; `resolved` keeps the keys its getter chose (imported,
+   * by the token header's kid and alg), so a warm container's verification skips the JWK lookup. It goes
+   * away with the key set it came from.
+   */
+  keys?: { get: KeyGetter; fetchedAt: number; resolved: Map<string, ResolvedKey> };
   /** For discovery entries: the issuer's jwks_uri. */
   jwksUri?: { value: string; fetchedAt: number };
   lastAttemptAt?: number;
@@ -59,6 +67,16 @@ export class JwksCache {
     while (this.#entries.size > this.maxEntries) {
       const oldest = this.#entries.keys().next().value as string;
       this.#entries.delete(oldest);
+    }
+    return entry;
+  }
+
+  /** The entry if there is one (made most recently used), without creating it. */
+  touch(key: string): CacheEntry | undefined {
+    const entry = this.#entries.get(key);
+    if (entry) {
+      this.#entries.delete(key);
+      this.#entries.set(key, entry);
     }
     return entry;
   }
@@ -92,7 +110,19 @@ export interface JwksSourceOptions {
 }
 
 /** Finds the public key for a token's protected header. Throws TokenError or a jose error. */
-export type KeySource = (header: JWSHeaderParameters) => Promise<Awaited<ReturnType<KeyGetter>>>;
+export type KeySource = ((header: JWSHeaderParameters) => Promise<ResolvedKey>) & {
+  /**
+   * The key the source would answer with, synchronously, when that answer needs nothing but memory: the
+   * key set is within its TTL and this kid and alg were looked up in it before. Otherwise undefined (call
+   * the source itself).
+   */
+  fresh(header: JWSHeaderParameters): ResolvedKey | undefined;
+};
+
+/** The header fields jose's key-set lookup chooses a key by (createLocalJWKSet: kid, and kty/crv from alg). */
+function lookupKey(header: JWSHeaderParameters): string {
+  return header.kid === undefined ? `${header.alg}` : `${header.alg} ${header.kid}`;
+}
 
 const MAX_JWKS_BYTES = 256 * 1024;
 
@@ -153,10 +183,28 @@ export function createJwksSource(options: JwksSourceOptions): KeySource {
     });
     if (status !== 200) throw new UpstreamError("jwks", `answered ${status}`);
     // createLocalJWKSet checks the document's shape (JWKSInvalid) and snapshots it.
-    entry.keys = { get: createLocalJWKSet(body), fetchedAt: clock() };
+    entry.keys = { get: createLocalJWKSet(body), fetchedAt: clock(), resolved: new Map() };
   };
 
-  return async (header) => {
+  const remember = (keys: NonNullable<CacheEntry["keys"]>, header: JWSHeaderParameters, key: ResolvedKey) => {
+    if (keys.resolved.size < MAX_RESOLVED_KEYS) keys.resolved.set(lookupKey(header), key);
+    return key;
+  };
+
+  const fresh = (header: JWSHeaderParameters): ResolvedKey | undefined => {
+    const now = clock();
+    let uri = options.jwksUri;
+    if (!uri) {
+      const known = cache.touch(`discovery:${options.issuer}`)?.jwksUri;
+      if (!known || now - known.fetchedAt >= timing.ttlMs) return undefined;
+      uri = known.value;
+    }
+    const keys = cache.touch(uri)?.keys;
+    if (!keys || now - keys.fetchedAt >= timing.ttlMs) return undefined;
+    return keys.resolved.get(lookupKey(header));
+  };
+
+  const source = async (header: JWSHeaderParameters): Promise<ResolvedKey> => {
     const uri = await resolveJwksUri();
     const entry = cache.entry(uri);
     const now = clock();
@@ -168,7 +216,7 @@ export function createJwksSource(options: JwksSourceOptions): KeySource {
       throw new TokenError("jwks_unavailable", "the issuer's signing keys cannot be fetched");
     }
     try {
-      return await keys.get(header);
+      return remember(keys, header, await keys.get(header));
     } catch (error) {
       if (!(error instanceof errors.JWKSNoMatchingKey)) throw error;
       // Unknown kid: perhaps the IdP rotated its keys. Ask again, at most once per cool-down; a request
@@ -186,7 +234,8 @@ export function createJwksSource(options: JwksSourceOptions): KeySource {
         }
       }
       if (!entry.keys) throw error;
-      return entry.keys.get(header);
+      return remember(entry.keys, header, await entry.keys.get(header));
     }
   };
+  return Object.assign(source, { fresh });
 }

@@ -1,5 +1,5 @@
 import { ConfigError, type Logger, TokenError } from "@static-sso/shared";
-import { decodeProtectedHeader, type JWTPayload, jwtVerify } from "jose";
+import { decodeProtectedHeader, type JWSHeaderParameters, type JWTPayload, jwtVerify } from "jose";
 import { DEFAULT_ALGORITHMS, isSupportedAlgorithm, type SupportedAlgorithm } from "./algorithms.js";
 import { createJwksSource, type JwksCache, type JwksTiming } from "./jwks.js";
 import { mapJoseError } from "./map-jose-error.js";
@@ -89,15 +89,15 @@ export function createValidator(options: ValidatorOptions): Validator {
       if (token.length > maxTokenBytes || Buffer.byteLength(token, "utf8") > maxTokenBytes) {
         return fail(new TokenError("token_malformed", `the token is larger than ${maxTokenBytes} bytes`));
       }
-      let alg: unknown;
-      let kid: unknown;
+      let header: JWSHeaderParameters;
       try {
-        ({ alg, kid } = decodeProtectedHeader(token));
+        header = decodeProtectedHeader(token) as JWSHeaderParameters;
       } catch (cause) {
         return fail(
           new TokenError("token_malformed", "the token is not a well-formed signed JWT", { cause }),
         );
       }
+      const { alg, kid } = header as { alg: unknown; kid: unknown };
       // Checked before any key is looked up, so `none` and HS256 never cost a JWKS fetch.
       if (typeof alg !== "string" || !allowed.has(alg)) {
         return fail(new TokenError("algorithm_not_allowed", "the token's signing algorithm is not allowed"));
@@ -109,14 +109,20 @@ export function createValidator(options: ValidatorOptions): Validator {
       try {
         // jose checks: signature (key chosen by kid, alg and key type), alg against the allow-list again,
         // iss, aud (one of the list), exp and nbf with the tolerance, presence of the required claims.
-        const { payload } = await jwtVerify(token, getKey, {
+        const verifyOptions = {
           issuer: options.issuer,
           audience,
           algorithms,
           clockTolerance: tolerance,
           requiredClaims: required,
           currentDate: new Date(now),
-        });
+        };
+        // A warm container has the key in memory: handing jose the key itself spares it the async lookup.
+        // jose makes the same checks either way (alg allowed, key type fits alg, then the signature).
+        const key = getKey.fresh(header);
+        const { payload } = key
+          ? await jwtVerify(token, key, verifyOptions)
+          : await jwtVerify(token, getKey, verifyOptions);
         const nowSeconds = Math.floor(now / 1000);
         // jose checks iat only together with maxTokenAge; a token issued in the future is not valid yet.
         if (typeof payload.iat === "number" && payload.iat > nowSeconds + tolerance) {
