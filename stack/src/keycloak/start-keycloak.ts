@@ -51,7 +51,7 @@ export interface RunningKeycloak {
 
 /**
  * Starts the real Keycloak prepared by stack/scripts/ensure-keycloak.mjs (optimized, no rebuild),
- * with its database, and imports the demo realm unless it exists already. stop() ends Keycloak
+ * with its database, and imports the demo realm (or reconciles it with a kept database). stop() ends Keycloak
  * and PostgreSQL with nothing left running.
  */
 export async function startKeycloak(options: StartKeycloakOptions = {}): Promise<RunningKeycloak> {
@@ -155,7 +155,7 @@ export async function startKeycloak(options: StartKeycloakOptions = {}): Promise
     const readyMs = Date.now() - started;
 
     const admin = createKeycloakAdmin({ url, user: adminUser, password: adminPassword });
-    await importRealmIfMissing(admin, buildRealmImport(realm, options.realmOptions));
+    await importRealm(admin, buildRealmImport(realm, options.realmOptions));
     const importMs = Date.now() - started;
 
     const pid = keycloak.child.pid ?? 0;
@@ -229,8 +229,20 @@ async function waitForReady(
   );
 }
 
-async function importRealmIfMissing(admin: KeycloakAdmin, realm: Record<string, unknown>): Promise<void> {
+/**
+ * Imports the realm, or, when a kept database has it already, brings it in line with the definition:
+ * realm settings, and the clients overwritten (redirect URIs follow the site URL); roles and users
+ * that exist are kept (their sessions and any changes made in the admin console stay).
+ */
+async function importRealm(admin: KeycloakAdmin, realm: Record<string, unknown>): Promise<void> {
   const realms = await admin.request<Array<{ realm: string }>>("GET", "/admin/realms");
-  if (realms.some((r) => r.realm === realm.realm)) return;
-  await admin.request("POST", "/admin/realms", realm);
+  if (!realms.some((r) => r.realm === realm.realm)) {
+    await admin.request("POST", "/admin/realms", realm);
+    return;
+  }
+  const { clients, roles, users, ...settings } = realm;
+  const path = `/admin/realms/${encodeURIComponent(String(realm.realm))}`;
+  await admin.request("PUT", path, settings);
+  await admin.request("POST", `${path}/partialImport`, { ifResourceExists: "OVERWRITE", clients });
+  await admin.request("POST", `${path}/partialImport`, { ifResourceExists: "SKIP", roles, users });
 }
