@@ -90,15 +90,6 @@ export async function handleRequest(
   const route = routeOf(req.uri, config);
   const navigation = isNavigation(req);
   const fetchOpt = ctx.fetch ? { fetch: ctx.fetch } : {};
-  const discovery = () =>
-    timed(trace, "discoveryMs", ctx.now, () => ctx.discovery.get(deadline.remaining(config.idpTimeoutMs)));
-  // Only logins, callbacks and logouts need these: worked out on first use, not on every page view.
-  let origin: string | undefined;
-  const siteOrigin = () => {
-    origin ??= siteOriginOf(req.host, config);
-    return origin;
-  };
-  const redirectUri = () => `${siteOrigin()}${config.callbackPath}`;
 
   let session: Awaited<ReturnType<typeof checkSession>> | undefined;
   if (route.kind === "protected") {
@@ -117,6 +108,18 @@ export async function handleRequest(
     if (session.kind === "valid") trace.cache = session.cached ? "hit" : "miss";
   }
   const decision = decide({ route, navigation, config, ...(session ? { session } : {}) });
+  // Nearly every request ends here: nothing below is built for it.
+  if (decision.type === "allow") return { decision, result: passToOrigin(request, req, names) };
+
+  const discovery = () =>
+    timed(trace, "discoveryMs", ctx.now, () => ctx.discovery.get(deadline.remaining(config.idpTimeoutMs)));
+  // Only logins, callbacks and logouts need these: worked out on first use.
+  let origin: string | undefined;
+  const siteOrigin = () => {
+    origin ??= siteOriginOf(req.host, config);
+    return origin;
+  };
+  const redirectUri = () => `${siteOrigin()}${config.callbackPath}`;
 
   const startLogin = async (clear: string[]): Promise<CloudFrontResultResponse> => {
     const doc = await discovery();
@@ -141,8 +144,6 @@ export async function handleRequest(
 
   try {
     switch (decision.type) {
-      case "allow":
-        return { decision, result: passToOrigin(request, req, names) };
       case "deny":
         return {
           decision,

@@ -59,11 +59,12 @@ export function createLogger(base: LogFields, options: { sink?: LogSink; level?:
   const min = LEVELS[options.level ?? "info"];
   const safeBase: LogFields = {};
   copyRedacted(safeBase, base); // once, not per line
+  const baseKeys = Object.keys(safeBase);
   const write = (level: LogLevel, message: string, fields?: LogFields) => {
     if (LEVELS[level] < min) return;
     // One flat object, stringified once.
     const line: LogFields = { timestamp: timestamp(), level, message };
-    for (const key of Object.keys(safeBase)) line[key] = safeBase[key];
+    for (const key of baseKeys) line[key] = safeBase[key];
     if (fields) copyRedacted(line, fields);
     sink(JSON.stringify(line));
   };

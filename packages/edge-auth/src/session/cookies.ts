@@ -38,7 +38,9 @@ export function cookieNames(cookiePrefix: string): CookieNames {
 export function parseCookieHeaders(values: readonly string[]): Map<string, string> {
   const out = new Map<string, string>();
   for (const header of values) {
-    for (const [name, value] of Object.entries(parseCookie(header))) {
+    const parsed = parseCookie(header);
+    for (const name in parsed) {
+      const value = parsed[name];
       if (value !== undefined && !out.has(name)) out.set(name, value);
     }
   }
