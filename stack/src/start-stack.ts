@@ -93,6 +93,8 @@ async function startKeycloakIdp(options: StackOptions, port: number, siteUrl: st
       ...(options.refreshTokenRotation ? { revokeRefreshToken: true } : {}),
       ...(options.accessTokenTtlSeconds ? { accessTokenLifespanSeconds: options.accessTokenTtlSeconds } : {}),
     },
+    // Kept between `npm start`s: later starts skip the first-start work and keep sessions.
+    ...(options.dataDir ? { dataDir: join(options.dataDir, "keycloak") } : {}),
     ...(options.keycloak ?? {}),
   });
   return {

@@ -24,7 +24,8 @@ describe.runIf(existsSync(CHROMIUM)).each(idpKinds)("the demo site in a browser,
       idpPort: 0,
       accessTokenTtlSeconds: ACCESS_TOKEN_TTL_S,
     });
-  });
+    // A first Keycloak start takes 50-70 s on a loaded 2-core machine.
+  }, 240_000);
   afterAll(() => stack?.stop());
   beforeEach(async () => {
     browser = await openBrowser();
