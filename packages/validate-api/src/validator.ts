@@ -86,7 +86,11 @@ export function createValidator(options: ValidatorOptions): Validator {
   return {
     async validate(token) {
       // Size first: a huge token is never decoded (its length in UTF-16 units bounds its UTF-8 bytes from below).
-      if (token.length > maxTokenBytes || Buffer.byteLength(token, "utf8") > maxTokenBytes) {
+      // A UTF-16 unit is at most 3 UTF-8 bytes, so a short token needs no byte count.
+      if (
+        token.length > maxTokenBytes ||
+        (token.length * 3 > maxTokenBytes && Buffer.byteLength(token, "utf8") > maxTokenBytes)
+      ) {
         return fail(new TokenError("token_malformed", `the token is larger than ${maxTokenBytes} bytes`));
       }
       let header: JWSHeaderParameters;
