@@ -1,7 +1,7 @@
 import { request } from "node:http";
 import type { EdgeHandler } from "@static-sso/edge-auth";
+import { viewerRequestEvent } from "@static-sso/testing";
 import type { CloudFrontResultResponse } from "aws-lambda";
-import { viewerEvent } from "./viewer-event.js";
 
 /** One answer, redirects not followed. `origin`: the edge let the request through to the site's origin. */
 export interface Answer {
@@ -20,11 +20,7 @@ export type SiteTransport = (url: URL, headers: Record<string, string>) => Promi
 export function edgeTransport(edge: EdgeHandler, seen: string[] = []): SiteTransport {
   return async (url, headers) => {
     const result = await edge(
-      viewerEvent(url.host, {
-        uri: url.pathname,
-        querystring: url.search.slice(1),
-        headers: Object.fromEntries(Object.entries(headers).map(([k, v]) => [k, [v]])),
-      }),
+      viewerRequestEvent({ host: url.host, uri: url.pathname, querystring: url.search.slice(1), headers }),
     );
     if (!result || !("status" in result) || !result.status)
       return { url: url.href, status: 200, setCookies: [], body: "", origin: true };

@@ -2,15 +2,17 @@ import { createHandler, type EdgeHandler } from "@static-sso/edge-auth";
 import {
   createTestKey,
   type FakeIssuer,
+  FETCH_HEADERS,
+  PAGE_LOAD_HEADERS,
   signToken,
   startFakeIssuer,
   type TestKey,
+  viewerRequestEvent,
 } from "@static-sso/testing";
 import { startValidateServer, type ValidateServer } from "@static-sso/validate-api";
 import type { CloudFrontRequestResult, CloudFrontResultResponse } from "aws-lambda";
 import type { JWTPayload } from "jose";
 import { captureLogs, type LogCapture } from "./log-capture.js";
-import { FETCH, NAVIGATION, viewerEvent } from "./viewer-event.js";
 
 export const CLIENT_ID = "site";
 export const SITE_HOST = "site.example.com";
@@ -92,9 +94,13 @@ export async function startTokenTarget(): Promise<TokenTarget> {
     },
     askEdge: (token, mode, uri = "/docs/") =>
       edge(
-        viewerEvent(SITE_HOST, {
+        viewerRequestEvent({
+          host: SITE_HOST,
           uri,
-          headers: { ...(mode === "navigation" ? NAVIGATION : FETCH), cookie: [`${ACCESS_COOKIE}=${token}`] },
+          headers: {
+            ...(mode === "navigation" ? PAGE_LOAD_HEADERS : FETCH_HEADERS),
+            cookie: [`${ACCESS_COOKIE}=${token}`],
+          },
         }),
       ),
     close: async () => {

@@ -7,7 +7,13 @@ import { createRequire } from "node:module";
 import { performance } from "node:perf_hooks";
 import { fileURLToPath } from "node:url";
 import { createHandler, type EdgeHandler } from "@static-sso/edge-auth";
-import { createTestKey, signToken, startFakeIssuer } from "@static-sso/testing";
+import {
+  createTestKey,
+  PAGE_LOAD_HEADERS,
+  signToken,
+  startFakeIssuer,
+  viewerRequestEvent,
+} from "@static-sso/testing";
 import { JwksCache, startValidateServer } from "@static-sso/validate-api";
 import type { CloudFrontRequestResult } from "aws-lambda";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
@@ -23,7 +29,6 @@ import {
   startTokenTarget,
   type TokenTarget,
 } from "../src/token-target.js";
-import { NAVIGATION, viewerEvent } from "../src/viewer-event.js";
 
 const BUDGET_MS = 5_000;
 
@@ -47,9 +52,10 @@ async function timedAsk(edge: EdgeHandler): Promise<{ result: CloudFrontRequestR
   const token = await t.sign();
   const started = performance.now();
   const result = await edge(
-    viewerEvent(SITE_HOST, {
+    viewerRequestEvent({
+      host: SITE_HOST,
       uri: "/docs/",
-      headers: { ...NAVIGATION, cookie: [`${ACCESS_COOKIE}=${token}`] },
+      headers: { ...PAGE_LOAD_HEADERS, cookie: [`${ACCESS_COOKIE}=${token}`] },
     }),
   );
   return { result, ms: performance.now() - started };
@@ -161,9 +167,10 @@ describe("the IdP's JWKS endpoint failing behind the validation API", () => {
       );
       const started = performance.now();
       const result = await edge(
-        viewerEvent(SITE_HOST, {
+        viewerRequestEvent({
+          host: SITE_HOST,
           uri: "/docs/",
-          headers: { ...NAVIGATION, cookie: [`${ACCESS_COOKIE}=${token}`] },
+          headers: { ...PAGE_LOAD_HEADERS, cookie: [`${ACCESS_COOKIE}=${token}`] },
         }),
       );
       expect503(result, performance.now() - started);
@@ -283,9 +290,12 @@ describe("SSM Parameter Store failing at cold start (the built dist/index.js, th
       try {
         const { handler } = installFresh(mode);
         const started = performance.now();
-        const result = await handler(viewerEvent(SITE_HOST, { uri: "/docs/", headers: NAVIGATION }), {
-          functionName: "us-east-1.site-auth",
-        });
+        const result = await handler(
+          viewerRequestEvent({ host: SITE_HOST, uri: "/docs/", headers: PAGE_LOAD_HEADERS }),
+          {
+            functionName: "us-east-1.site-auth",
+          },
+        );
         expect503(result, performance.now() - started);
         expect(ssm.requests).toBeGreaterThan(0);
       } finally {

@@ -3,7 +3,7 @@
 // validation API's handler. Each property runs 10,000 cases.
 import { posix } from "node:path";
 import { performance } from "node:perf_hooks";
-import { signToken } from "@static-sso/testing";
+import { signToken, viewerRequestEvent } from "@static-sso/testing";
 import { createHandler as createValidateHandler } from "@static-sso/validate-api";
 import type { CloudFrontRequest, CloudFrontResultResponse } from "aws-lambda";
 import fc from "fast-check";
@@ -20,7 +20,6 @@ import {
 import { forge, hmacWithPublicKey } from "../src/forge-token.js";
 import { captureLogs } from "../src/log-capture.js";
 import { CLIENT_ID, SITE_HOST, startTokenTarget, type TokenTarget } from "../src/token-target.js";
-import { viewerEvent } from "../src/viewer-event.js";
 
 const RUNS = 10_000;
 /** Lambda@Edge stops a viewer-request function at 5 s. */
@@ -77,7 +76,8 @@ describe("the edge handler under arbitrary viewer requests", () => {
         cookieHeadersArb(pool),
         fc.oneof(fc.constant(SITE_HOST), fc.string({ maxLength: 20 })),
         async (method, uri, querystring, headers, cookies, host) => {
-          const event = viewerEvent(host, {
+          const event = viewerRequestEvent({
+            host,
             method,
             uri,
             querystring,

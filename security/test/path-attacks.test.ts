@@ -2,11 +2,11 @@
 // The origin must never be reached: the answer is the login redirect (302) or 400 for a path that
 // cannot be decoded.
 import { fileURLToPath } from "node:url";
+import { PAGE_LOAD_HEADERS, viewerRequestEvent } from "@static-sso/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 // The stack package exports nothing yet; its emulator is what `npm start` serves the site with.
 import { startCloudFrontEmulator } from "../../stack/src/cloudfront-emulator.js";
 import { generated, startTokenTarget, type TokenTarget } from "../src/token-target.js";
-import { NAVIGATION, viewerEvent } from "../src/viewer-event.js";
 
 let t: TokenTarget;
 beforeAll(async () => {
@@ -17,7 +17,9 @@ afterAll(async () => {
 });
 
 async function answerFor(uri: string) {
-  return generated(await t.edge(viewerEvent("site.example.com", { uri, headers: NAVIGATION })));
+  return generated(
+    await t.edge(viewerRequestEvent({ host: "site.example.com", uri, headers: PAGE_LOAD_HEADERS })),
+  );
 }
 
 const REFUSED = [

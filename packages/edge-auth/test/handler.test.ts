@@ -1,4 +1,5 @@
 import type { ServerResponse } from "node:http";
+import { PAGE_LOAD_HEADERS, viewerRequestEvent } from "@static-sso/testing";
 import type { CloudFrontRequest } from "aws-lambda";
 import { decodeJwt } from "jose";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -7,7 +8,6 @@ import { Browser, locationOf, type Page, setCookiesOf } from "./fixtures/browser
 import { expectGenerated } from "./fixtures/expect-generated.js";
 import { type LoginStack, SITE, startLoginStack, testClock } from "./fixtures/login-stack.js";
 import { type StubServer, startStubServer } from "./fixtures/stub-server.js";
-import { viewerRequestEvent } from "./fixtures/viewer-request-event.js";
 
 let stack: LoginStack;
 beforeAll(async () => {
@@ -83,7 +83,10 @@ describe("without a session", () => {
 
   it("answers a request that accepts only application/json with 401 JSON", async () => {
     const { handler } = setup();
-    const event = viewerRequestEvent({ uri: "/api.json", headers: { accept: "application/json" } });
+    const event = viewerRequestEvent({
+      uri: "/api.json",
+      headers: { ...PAGE_LOAD_HEADERS, accept: "application/json" },
+    });
     delete event.Records[0]?.cf.request.headers["sec-fetch-mode"];
     const res = await handler(event);
     expect(res).toMatchObject({ status: "401" });
@@ -205,7 +208,11 @@ describe("with a session", () => {
     const { browser, handler } = await signedIn("bob");
     const session = [...browser.siteCookies].map(([k, v]) => `${k}=${v}`).join("; ");
     const res = await handler(
-      viewerRequestEvent({ uri: "/page.html", cookieHeaders: ["theme=dark", `${session}; lang=en`] }),
+      viewerRequestEvent({
+        uri: "/page.html",
+        headers: PAGE_LOAD_HEADERS,
+        cookieHeaders: ["theme=dark", `${session}; lang=en`],
+      }),
     );
     expect((res as CloudFrontRequest).headers.cookie).toEqual([
       { key: "Cookie", value: "theme=dark" },
@@ -340,7 +347,9 @@ describe("failing closed", () => {
       stubs.push(stub);
       const validateUrl = stub ? `${stub.url}/validate` : "http://127.0.0.1:9/validate";
       const { handler } = setup({ validateUrl, validateTimeoutMs: 200 });
-      const res = await handler(viewerRequestEvent({ uri: "/", cookieHeaders: [cookie] }));
+      const res = await handler(
+        viewerRequestEvent({ uri: "/", headers: PAGE_LOAD_HEADERS, cookieHeaders: [cookie] }),
+      );
       expect(res).toMatchObject({ status: "503" });
       const r = res as { headers: Record<string, Array<{ value: string }>> };
       expect(r.headers["retry-after"]?.[0]?.value).toBe("5");

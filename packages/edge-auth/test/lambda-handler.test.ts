@@ -1,11 +1,11 @@
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { PAGE_LOAD_HEADERS, viewerRequestEvent } from "@static-sso/testing";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
 import { loadConfig } from "../src/config/load-config.js";
 import { CONFIG_RETRY_MS, createLambdaHandler } from "../src/lambda-handler.js";
 import { type SsmEndpoint, startSsmEndpoint } from "./fixtures/ssm-endpoint.js";
-import { viewerRequestEvent } from "./fixtures/viewer-request-event.js";
 
 const PARAM = "/static-sso/edge-auth/site-auth/config";
 const CONFIG = {
@@ -15,7 +15,7 @@ const CONFIG = {
   publicPaths: ["/public/*"],
 };
 const context = { functionName: "us-east-1.site-auth" };
-const publicPage = () => viewerRequestEvent({ uri: "/public/index.html" });
+const publicPage = () => viewerRequestEvent({ uri: "/public/index.html", headers: PAGE_LOAD_HEADERS });
 
 let ssm: SsmEndpoint;
 let dir: string;
