@@ -2,8 +2,8 @@
 // function (with a signed-in session) and the validation API. Each target runs for a fixed time and
 // stops by itself. `pnpm --filter @static-sso/security load` prints the numbers.
 import { pathToFileURL } from "node:url";
+import { startStack } from "@static-sso/stack";
 import autocannon from "autocannon";
-import { startStack } from "../../stack/src/start-stack.js";
 import { SiteBrowser } from "./site-browser.js";
 
 export interface LoadResult {

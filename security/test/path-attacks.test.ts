@@ -2,10 +2,10 @@
 // The origin must never be reached: the answer is the login redirect (302) or 400 for a path that
 // cannot be decoded.
 import { fileURLToPath } from "node:url";
+// The stack's CloudFront emulator is what `npm start` serves the site with.
+import { startCloudFrontEmulator } from "@static-sso/stack";
 import { PAGE_LOAD_HEADERS, viewerRequestEvent } from "@static-sso/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-// The stack package exports nothing yet; its emulator is what `npm start` serves the site with.
-import { startCloudFrontEmulator } from "../../stack/src/cloudfront-emulator.js";
 import { generated, startTokenTarget, type TokenTarget } from "../src/token-target.js";
 
 let t: TokenTarget;
