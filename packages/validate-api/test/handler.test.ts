@@ -2,7 +2,7 @@ import { createLogger, VALIDATION_ERROR_CODES } from "@static-sso/shared";
 import type { FakeIssuer } from "@static-sso/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createHandler, type ValidateHandler } from "../src/handler.js";
-import { JwksCache } from "../src/jwks.js";
+import { apiOptions } from "./api-options.js";
 import { CONTRACT_CASES } from "./contract-cases.js";
 import {
   AUDIENCE,
@@ -11,7 +11,6 @@ import {
   goodToken,
   type Keys,
   logLines,
-  NOW_MS,
   NOW_S,
   startIssuerWith,
 } from "./fixtures.js";
@@ -25,14 +24,7 @@ const logs = logLines();
 beforeAll(async () => {
   keys = await createKeys();
   idp = await startIssuerWith([keys.rs, keys.ps, keys.es]);
-  handler = createHandler({
-    issuer: idp.issuer,
-    audience: AUDIENCE,
-    jwksUri: idp.jwksUri,
-    jwksCache: new JwksCache(),
-    clock: () => NOW_MS,
-    logger: createLogger({ service: "validate-api" }, { sink: logs.sink }),
-  });
+  handler = createHandler(apiOptions(idp.issuer, { jwksUri: idp.jwksUri, sink: logs.sink }));
 });
 afterAll(() => idp.close());
 
@@ -153,13 +145,7 @@ describe("the Lambda handler with the IdP down and no keys cached", () => {
   it("answers 503 jwks_unavailable", async () => {
     const down = await startIssuerWith([keys.rs]);
     down.setMode("down");
-    const cold = createHandler({
-      issuer: down.issuer,
-      audience: AUDIENCE,
-      jwksCache: new JwksCache(),
-      clock: () => NOW_MS,
-      logger: createLogger({}, { sink: () => {} }),
-    });
+    const cold = createHandler(apiOptions(down.issuer));
     try {
       const token = await goodToken(keys.rs, down.issuer);
       const result = await cold(apiEvent({ headers: { authorization: `Bearer ${token}` } }));

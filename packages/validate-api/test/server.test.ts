@@ -1,10 +1,10 @@
 import { createLogger } from "@static-sso/shared";
 import type { FakeIssuer } from "@static-sso/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { JwksCache } from "../src/jwks.js";
 import { startValidateServer, type ValidateServer } from "../src/server.js";
+import { apiOptions } from "./api-options.js";
 import { CONTRACT_CASES, type ContractRequest } from "./contract-cases.js";
-import { AUDIENCE, createKeys, goodToken, type Keys, logLines, NOW_MS, startIssuerWith } from "./fixtures.js";
+import { createKeys, goodToken, type Keys, logLines, startIssuerWith } from "./fixtures.js";
 import { rotationScenario } from "./rotation-scenario.js";
 
 let keys: Keys;
@@ -15,14 +15,7 @@ const logs = logLines();
 beforeAll(async () => {
   keys = await createKeys();
   idp = await startIssuerWith([keys.rs, keys.ps, keys.es]);
-  server = await startValidateServer({
-    issuer: idp.issuer,
-    audience: AUDIENCE,
-    jwksUri: idp.jwksUri,
-    jwksCache: new JwksCache(),
-    clock: () => NOW_MS,
-    logger: createLogger({ service: "validate-api" }, { sink: logs.sink }),
-  });
+  server = await startValidateServer(apiOptions(idp.issuer, { jwksUri: idp.jwksUri, sink: logs.sink }));
 });
 afterAll(async () => {
   await server.close();
@@ -85,13 +78,7 @@ describe("the local HTTP server with the IdP down and no keys cached", () => {
   it("answers 503 jwks_unavailable", async () => {
     const down = await startIssuerWith([keys.rs]);
     down.setMode("down");
-    const cold = await startValidateServer({
-      issuer: down.issuer,
-      audience: AUDIENCE,
-      jwksCache: new JwksCache(),
-      clock: () => NOW_MS,
-      logger: createLogger({}, { sink: () => {} }),
-    });
+    const cold = await startValidateServer(apiOptions(down.issuer));
     try {
       const res = await post(cold.validateUrl, {
         body: JSON.stringify({ token: await goodToken(keys.rs, down.issuer) }),

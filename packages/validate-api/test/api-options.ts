@@ -1,0 +1,23 @@
+import { createLogger } from "@static-sso/shared";
+import { JwksCache } from "../src/jwks.js";
+import type { ValidatorOptions } from "../src/validator.js";
+import { AUDIENCE, NOW_MS } from "./fixtures.js";
+
+/**
+ * What the Lambda handler and the HTTP server are given in these tests: the test audience, a key cache
+ * of their own, the fixed clock, and log lines to `sink` (dropped when absent). Without `jwksUri` the
+ * keys' URL is taken from the issuer's discovery document.
+ */
+export function apiOptions(
+  issuer: string,
+  { jwksUri, sink = () => {} }: { jwksUri?: string; sink?: (line: string) => void } = {},
+): ValidatorOptions {
+  return {
+    issuer,
+    audience: AUDIENCE,
+    ...(jwksUri !== undefined ? { jwksUri } : {}),
+    jwksCache: new JwksCache(),
+    clock: () => NOW_MS,
+    logger: createLogger({ service: "validate-api" }, { sink }),
+  };
+}
