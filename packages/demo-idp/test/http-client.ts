@@ -58,3 +58,37 @@ export async function followUntil(
   }
   throw new Error("too many redirects");
 }
+
+/** The confidential client as the IdP knows it. */
+export interface TokenClient {
+  issuer: string;
+  clientId: string;
+  clientSecret: string;
+}
+
+export const basicAuth = (client: TokenClient): string =>
+  `Basic ${Buffer.from(`${client.clientId}:${client.clientSecret}`).toString("base64")}`;
+
+/**
+ * POSTs a form to the token endpoint, the client authenticated with `client_secret_basic` (or, with
+ * `post`, `client_secret_post`: its id and secret at the end of the form).
+ */
+export function tokenRequest(
+  client: TokenClient,
+  params: Record<string, string>,
+  clientAuth: "basic" | "post" = "basic",
+): Promise<Response> {
+  const form = new URLSearchParams(params);
+  const headers: Record<string, string> = {};
+  if (clientAuth === "basic") headers.authorization = basicAuth(client);
+  else {
+    form.set("client_id", client.clientId);
+    form.set("client_secret", client.clientSecret);
+  }
+  headers["content-type"] = "application/x-www-form-urlencoded";
+  return fetch(`${client.issuer}/protocol/openid-connect/token`, {
+    method: "POST",
+    headers,
+    body: form.toString(),
+  });
+}

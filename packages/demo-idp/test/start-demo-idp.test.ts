@@ -5,7 +5,15 @@ import { join } from "node:path";
 import { createRemoteJWKSet, decodeJwt, jwtVerify } from "jose";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { DEFAULT_REALM_FILE, type DemoIdp, loadRealm, startDemoIdp } from "../src/index.js";
-import { CookieJar, followUntil, formAction, pkcePair, send } from "./http-client.js";
+import {
+  basicAuth,
+  CookieJar,
+  followUntil,
+  formAction,
+  pkcePair,
+  send,
+  tokenRequest,
+} from "./http-client.js";
 
 const realm = loadRealm(DEFAULT_REALM_FILE);
 const alice = realm.users.find((u) => u.roles.includes("staff"));
@@ -27,8 +35,6 @@ interface Tokens {
   expires_in: number;
   token_type: string;
 }
-
-const basic = () => `Basic ${Buffer.from(`${idp.clientId}:${idp.clientSecret}`).toString("base64")}`;
 
 async function authorize(jar: CookieJar, challenge: string, nonce = "n-0S6_WzA2Mj") {
   const auth = new URL(`${idp.issuer}/protocol/openid-connect/auth`);
@@ -59,15 +65,11 @@ async function login(username: string, password: string, jar = new CookieJar()) 
   });
   const callback = await followUntil(jar, posted, idp.url, CALLBACK);
   const code = callback.searchParams.get("code") ?? "";
-  const res = await fetch(`${idp.issuer}/protocol/openid-connect/token`, {
-    method: "POST",
-    headers: { authorization: basic(), "content-type": "application/x-www-form-urlencoded" },
-    body: new URLSearchParams({
-      grant_type: "authorization_code",
-      code,
-      redirect_uri: CALLBACK,
-      code_verifier: verifier,
-    }).toString(),
+  const res = await tokenRequest(idp, {
+    grant_type: "authorization_code",
+    code,
+    redirect_uri: CALLBACK,
+    code_verifier: verifier,
   });
   expect(res.status).toBe(200);
   return { jar, callback, tokens: (await res.json()) as Tokens };
@@ -173,30 +175,18 @@ describe("the embedded IdP", () => {
 
   it("accepts client_secret_post as well as client_secret_basic", async () => {
     const { tokens } = await login(bob?.username ?? "", bob?.password ?? "");
-    const res = await fetch(`${idp.issuer}/protocol/openid-connect/token`, {
-      method: "POST",
-      headers: { "content-type": "application/x-www-form-urlencoded" },
-      body: new URLSearchParams({
-        grant_type: "refresh_token",
-        refresh_token: tokens.refresh_token,
-        client_id: idp.clientId,
-        client_secret: idp.clientSecret,
-      }).toString(),
-    });
+    const res = await tokenRequest(
+      idp,
+      { grant_type: "refresh_token", refresh_token: tokens.refresh_token },
+      "post",
+    );
     expect(res.status).toBe(200);
   });
 
   it("issues a refresh token with the code that gives a new access token", async () => {
     const { tokens } = await login(alice?.username ?? "", alice?.password ?? "");
     expect(tokens.refresh_token).toBeTruthy();
-    const res = await fetch(`${idp.issuer}/protocol/openid-connect/token`, {
-      method: "POST",
-      headers: { authorization: basic(), "content-type": "application/x-www-form-urlencoded" },
-      body: new URLSearchParams({
-        grant_type: "refresh_token",
-        refresh_token: tokens.refresh_token,
-      }).toString(),
-    });
+    const res = await tokenRequest(idp, { grant_type: "refresh_token", refresh_token: tokens.refresh_token });
     const refreshed = (await res.json()) as Tokens;
     expect(res.status).toBe(200);
     expect(refreshed.access_token).not.toBe(tokens.access_token);
@@ -242,14 +232,7 @@ describe("the embedded IdP", () => {
       post_logout_redirect_uri: `${SITE}/`,
     }).toString();
     await followUntil(jar, await send(jar, logout.href), idp.url, SITE);
-    const res = await fetch(`${idp.issuer}/protocol/openid-connect/token`, {
-      method: "POST",
-      headers: { authorization: basic(), "content-type": "application/x-www-form-urlencoded" },
-      body: new URLSearchParams({
-        grant_type: "refresh_token",
-        refresh_token: tokens.refresh_token,
-      }).toString(),
-    });
+    const res = await tokenRequest(idp, { grant_type: "refresh_token", refresh_token: tokens.refresh_token });
     expect(res.status).toBe(400);
     expect(((await res.json()) as { error: string }).error).toBe("invalid_grant");
   });
@@ -286,7 +269,7 @@ describe("the embedded IdP with a data folder", () => {
           {
             method: "POST",
             agent: false,
-            headers: { authorization: basic(), "content-type": "application/x-www-form-urlencoded" },
+            headers: { authorization: basicAuth(idp), "content-type": "application/x-www-form-urlencoded" },
           },
           (res) => {
             res.resume();
