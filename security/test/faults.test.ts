@@ -15,7 +15,7 @@ import {
   viewerRequestEvent,
 } from "@static-sso/testing";
 import { JwksCache, startValidateServer } from "@static-sso/validate-api";
-import type { CloudFrontRequestResult } from "aws-lambda";
+import type { CloudFrontRequestEvent, CloudFrontRequestResult } from "aws-lambda";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { SITE, startFlowTarget } from "../src/flow-target.js";
 import { captureLogs, type LogCapture } from "../src/log-capture.js";
@@ -47,17 +47,20 @@ function edgeWith(validateUrl: string, logs: LogCapture): EdgeHandler {
   );
 }
 
+/** A page load of the protected /docs/ with `token` as the session cookie. */
+function docsPageLoad(token: string): CloudFrontRequestEvent {
+  return viewerRequestEvent({
+    host: SITE_HOST,
+    uri: "/docs/",
+    headers: { ...PAGE_LOAD_HEADERS, cookie: [`${ACCESS_COOKIE}=${token}`] },
+  });
+}
+
 /** Asks for a protected page with a good session; returns the answer and how long it took. */
 async function timedAsk(edge: EdgeHandler): Promise<{ result: CloudFrontRequestResult; ms: number }> {
   const token = await t.sign();
   const started = performance.now();
-  const result = await edge(
-    viewerRequestEvent({
-      host: SITE_HOST,
-      uri: "/docs/",
-      headers: { ...PAGE_LOAD_HEADERS, cookie: [`${ACCESS_COOKIE}=${token}`] },
-    }),
-  );
+  const result = await edge(docsPageLoad(token));
   return { result, ms: performance.now() - started };
 }
 
@@ -166,13 +169,7 @@ describe("the IdP's JWKS endpoint failing behind the validation API", () => {
         { logSink: logs.sink },
       );
       const started = performance.now();
-      const result = await edge(
-        viewerRequestEvent({
-          host: SITE_HOST,
-          uri: "/docs/",
-          headers: { ...PAGE_LOAD_HEADERS, cookie: [`${ACCESS_COOKIE}=${token}`] },
-        }),
-      );
+      const result = await edge(docsPageLoad(token));
       expect503(result, performance.now() - started);
       expect(String(edgeReason(logs))).toMatch(/^validate_/);
     } finally {
