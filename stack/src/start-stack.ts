@@ -2,7 +2,11 @@ import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { DEFAULT_REALM_FILE, type DemoIdp, loadRealm, startDemoIdp } from "@static-sso/demo-idp";
 import { startValidateServer, type ValidateServer } from "@static-sso/validate-api";
-import { type CloudFrontEmulator, startCloudFrontEmulator } from "./cloudfront-emulator.js";
+import {
+  type CloudFrontEmulator,
+  type CloudFrontEmulatorOptions,
+  startCloudFrontEmulator,
+} from "./cloudfront-emulator.js";
 import { pickFreePort, portInUse } from "./free-port.js";
 import { StackError } from "./stack-error.js";
 import { waitUntilAnswers } from "./wait-until-answers.js";
@@ -46,13 +50,7 @@ export interface StackOptions {
   /** Progress lines ("starting the embedded IdP…"). */
   onProgress?: (line: string) => void;
   /** One line per request through the CloudFront emulator. */
-  onRequest?: (line: {
-    requestId: string;
-    method: string;
-    uri: string;
-    status: number;
-    source: string;
-  }) => void;
+  onRequest?: CloudFrontEmulatorOptions["onRequest"];
   /** Passed to startKeycloak (stack/src/keycloak) as they are. */
   keycloak?: Record<string, unknown>;
 }
@@ -201,8 +199,9 @@ export async function startStack(options: StackOptions = {}): Promise<RunningSta
       edgeBundle: options.edgeBundle ?? DEFAULT_EDGE_BUNDLE,
       edgeConfig,
       originDir: options.siteDir ?? DEFAULT_SITE_DIR,
-      // S3 REST origins have no index documents; the demo's /staff/ and /public/ need one. See README.
-      directoryIndex: true,
+      // Like a real S3 REST origin: no index documents. The edge function's directoryIndex turns
+      // /staff/ into /staff/index.html before the origin, as it does in AWS.
+      directoryIndex: false,
       port: sitePort,
       ...(options.onRequest ? { onRequest: options.onRequest } : {}),
     }).catch((error) => {
