@@ -46,6 +46,7 @@ const EDGE_CONFIG_KEYS = new Set([
   "requiredRoles",
   "postLogoutRedirectUri",
   "siteOrigin",
+  "directoryIndex",
   "validateTimeoutMs",
   "idpTimeoutMs",
 ]);

@@ -21,6 +21,11 @@ export interface EdgeConfig {
   postLogoutRedirectUri?: string;
   /** Overrides `https://<host>` as the site's origin (redirect_uri, post-logout default). */
   siteOrigin?: string;
+  /**
+   * Appended to a URI ending in `/` before it goes to the origin (default `index.html`): a private S3
+   * origin has no index documents, so `/staff/` would otherwise be a 403 from S3. Empty: off.
+   */
+  directoryIndex: string;
   /** Deadline for one validation API call (default 2000 ms). */
   validateTimeoutMs: number;
   /** Deadline for one IdP call: discovery, token endpoint (default 2500 ms). */
@@ -33,6 +38,7 @@ export const CONFIG_DEFAULTS = {
   logoutPath: "/_auth/logout",
   publicPaths: [] as string[],
   cookiePrefix: "sso",
+  directoryIndex: "index.html",
   validateTimeoutMs: 2000,
   idpTimeoutMs: 2500,
 } as const;
@@ -109,6 +115,17 @@ function timeout(field: string, value: unknown, fallback: number): number {
   return value;
 }
 
+function directoryIndex(value: unknown): string {
+  if (value === undefined) return CONFIG_DEFAULTS.directoryIndex;
+  if (value === "" || value === false) return "";
+  if (typeof value !== "string" || !/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/.test(value))
+    throw new ConfigError(
+      "directoryIndex",
+      "must be a file name such as index.html, or empty to turn it off",
+    );
+  return value;
+}
+
 /** Checks a parsed config document and applies the defaults; throws ConfigError naming the field. */
 export function parseConfig(raw: unknown): EdgeConfig {
   if (!isObject(raw)) throw new ConfigError("(root)", "must be a JSON object");
@@ -152,6 +169,7 @@ export function parseConfig(raw: unknown): EdgeConfig {
         ? [...CONFIG_DEFAULTS.publicPaths]
         : globList("publicPaths", raw.publicPaths),
     cookiePrefix,
+    directoryIndex: directoryIndex(raw.directoryIndex),
     validateTimeoutMs: timeout("validateTimeoutMs", raw.validateTimeoutMs, CONFIG_DEFAULTS.validateTimeoutMs),
     idpTimeoutMs: timeout("idpTimeoutMs", raw.idpTimeoutMs, CONFIG_DEFAULTS.idpTimeoutMs),
   };

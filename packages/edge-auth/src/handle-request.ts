@@ -109,7 +109,8 @@ export async function handleRequest(
   }
   const decision = decide({ route, navigation, config, ...(session ? { session } : {}) });
   // Nearly every request ends here: nothing below is built for it.
-  if (decision.type === "allow") return { decision, result: passToOrigin(request, req, names) };
+  if (decision.type === "allow")
+    return { decision, result: passToOrigin(request, req, names, config.directoryIndex) };
 
   const discovery = () =>
     timed(trace, "discoveryMs", ctx.now, () => ctx.discovery.get(deadline.remaining(config.idpTimeoutMs)));
@@ -147,7 +148,8 @@ export async function handleRequest(
       case "deny":
         return {
           decision,
-          result: decision.reason === "bad_path" ? badRequestResponse() : forbiddenResponse(),
+          result:
+            decision.reason === "bad_path" ? badRequestResponse() : forbiddenResponse(config.logoutPath),
         };
       case "unavailable":
         return { decision, result: unavailableResponse() };
@@ -226,13 +228,19 @@ export async function handleRequest(
 }
 
 /** The viewer's request, on to the origin, without this function's cookies. */
-function passToOrigin(request: CloudFrontRequest, req: ViewerRequest, names: CookieNames): CloudFrontRequest {
-  if (req.cookieHeaders.length === 0) return request;
+function passToOrigin(
+  request: CloudFrontRequest,
+  req: ViewerRequest,
+  names: CookieNames,
+  directoryIndex: string,
+): CloudFrontRequest {
+  const uri = directoryIndex && request.uri.endsWith("/") ? `${request.uri}${directoryIndex}` : request.uri;
+  if (req.cookieHeaders.length === 0) return uri === request.uri ? request : { ...request, uri };
   const kept = stripOwnCookies(req.cookieHeaders, names);
   const headers = { ...request.headers };
   if (kept.length === 0) delete headers.cookie;
   else headers.cookie = kept.map((value) => ({ key: "Cookie", value }));
-  return { ...request, headers };
+  return { ...request, uri, headers };
 }
 
 async function handleCallback(

@@ -61,11 +61,15 @@ export function unauthorizedResponse(reason: string, setCookies: string[] = []):
   );
 }
 
-export function forbiddenResponse(): CloudFrontResultResponse {
+/** The way out is a logout: the IdP would sign the same user straight back in otherwise. */
+export function forbiddenResponse(logoutPath: string): CloudFrontResultResponse {
   return result(
     403,
     headers(HTML, {}, []),
-    page("Access denied", "Your account does not have access to this page."),
+    page(
+      "Access denied",
+      `Your account does not have access to this page. <a href="${encodeURI(logoutPath)}">Sign in as someone else</a>.`,
+    ),
   );
 }
 

@@ -25,6 +25,7 @@ describe("parseConfig", () => {
       logoutPath: "/_auth/logout",
       publicPaths: [],
       cookiePrefix: "sso",
+      directoryIndex: "index.html",
     });
   });
 
@@ -42,6 +43,7 @@ describe("parseConfig", () => {
     [{ ...minimal, publicPaths: "/public/*" }, "publicPaths"],
     [{ ...minimal, requiredRoles: { "/staff/*": "staff" } }, 'requiredRoles["/staff/*"]'],
     [{ ...minimal, postLogoutRedirectUri: "javascript:alert(1)" }, "postLogoutRedirectUri"],
+    [{ ...minimal, directoryIndex: "../index.html" }, "directoryIndex"],
   ])("names the field that is wrong (%#)", (raw, field) => {
     expect(fieldOf(() => parseConfig(raw))).toMatchObject({ code: "config_invalid", field });
   });

@@ -193,7 +193,8 @@ describe("signing in", () => {
   it("never sends the browser to another site after login", async () => {
     const { browser } = setup();
     const end = await browser.login(`${SITE}//evil.example/x`, "bob", "bob-password");
-    expect(origin(end).uri).toBe("/");
+    // Sent home instead, whose index document the origin is asked for.
+    expect(origin(end).uri).toBe("/index.html");
   });
 });
 
@@ -240,9 +241,26 @@ describe("with a session", () => {
     expectGenerated(await browser.request(`${SITE}/staff/`), "403");
   });
 
-  it("lets a user with the realm role in", async () => {
+  it("offers a way out of the 403 page: a logout, so another user can sign in", async () => {
+    const { browser } = await signedIn("bob");
+    const res = expectGenerated(await browser.request(`${SITE}/staff/`), "403");
+    expect(res.body).toContain('<a href="/_auth/logout">');
+  });
+
+  it("lets a user with the realm role in, asking the origin for the directory's index document", async () => {
     const { browser } = await signedIn("alice");
+    expect(origin(await browser.request(`${SITE}/staff/`)).uri).toBe("/staff/index.html");
+  });
+
+  it("passes a directory URI as it is when directoryIndex is turned off", async () => {
+    const { browser } = await signedIn("alice", { directoryIndex: "" });
     expect(origin(await browser.request(`${SITE}/staff/`)).uri).toBe("/staff/");
+  });
+
+  it("adds the directory index to public directories too, and to nothing else", async () => {
+    const { browser } = setup();
+    expect(origin(await browser.request(`${SITE}/public/`)).uri).toBe("/public/index.html");
+    expect(origin(await browser.request(`${SITE}/public/style.css`)).uri).toBe("/public/style.css");
   });
 
   it("applies a plain requiredRoles list to every protected path", async () => {

@@ -41,6 +41,7 @@ locals {
     var.site_origin == null ? "{}" : jsonencode({ siteOrigin = var.site_origin }),
     var.validate_timeout_ms == null ? "{}" : jsonencode({ validateTimeoutMs = var.validate_timeout_ms }),
     var.idp_timeout_ms == null ? "{}" : jsonencode({ idpTimeoutMs = var.idp_timeout_ms }),
+    var.directory_index == null ? "{}" : jsonencode({ directoryIndex = var.directory_index }),
     length(var.path_roles) > 0 ? jsonencode({ requiredRoles = var.path_roles }) : (
       length(var.required_roles) > 0 ? jsonencode({ requiredRoles = var.required_roles }) : "{}"
     ),

@@ -237,3 +237,14 @@ variable "tags" {
   type        = map(string)
   default     = {}
 }
+
+variable "directory_index" {
+  type        = string
+  description = "Appended by the function to URIs ending in / before they reach the S3 origin, which has no index documents (config directoryIndex). Null keeps the function's default, index.html; an empty string turns it off."
+  default     = null
+
+  validation {
+    condition     = var.directory_index == null || can(regex("^([A-Za-z0-9][A-Za-z0-9._-]{0,63})?$", var.directory_index))
+    error_message = "directory_index must be a file name such as index.html, or empty."
+  }
+}
