@@ -11,6 +11,34 @@ let base: string;
 beforeAll(async () => {
   server = createServer((req, res) => {
     if (req.url === "/json") return res.end('{"ok":true}');
+    if (req.url === "/echo") {
+      let body = "";
+      req.on("data", (c) => {
+        body += c;
+      });
+      req.on("end", () => {
+        res.setHeader("x-seen", "yes");
+        res.end(JSON.stringify({ method: req.method, type: req.headers["content-type"], body }));
+      });
+      return;
+    }
+    if (req.url === "/declared-big") {
+      res.setHeader("content-length", "5000");
+      return res.end("x".repeat(5000));
+    }
+    if (req.url === "/chunked-big") {
+      res.write('"');
+      for (let i = 0; i < 50; i++) res.write("y".repeat(100));
+      return res.end('"');
+    }
+    // 600 two-byte characters: 600 characters, 1,202 bytes with the quotes.
+    if (req.url === "/multibyte") return res.end(JSON.stringify("é".repeat(600)));
+    if (req.url === "/cut-off") {
+      res.setHeader("content-length", "100");
+      res.write('{"partial":');
+      setTimeout(() => res.socket?.destroy(), 20).unref();
+      return;
+    }
     if (req.url === "/garbage") return res.end("<html>");
     if (req.url === "/slow") return setTimeout(() => res.end("{}"), 2000).unref();
     if (req.url?.endsWith("/.well-known/openid-configuration")) {
@@ -48,6 +76,45 @@ describe("fetchJson", () => {
       code: "upstream_unavailable",
     });
     expect(Date.now() - started).toBeLessThan(1500);
+  });
+
+  it("sends a URLSearchParams body as a form POST and exposes the answer's headers", async () => {
+    const res = await fetchJson<{ method: string; type: string; body: string }>(`${base}/echo`, {
+      upstream: "t",
+      timeoutMs: 1000,
+      init: { method: "POST", body: new URLSearchParams({ grant_type: "refresh_token", a: "b c" }) },
+    });
+    expect(res.body).toEqual({
+      method: "POST",
+      type: "application/x-www-form-urlencoded;charset=UTF-8",
+      body: "grant_type=refresh_token&a=b+c",
+    });
+    expect(res.headers.get("x-seen")).toBe("yes");
+  });
+
+  it.each(["/declared-big", "/chunked-big"])("refuses an answer over maxBytes (%s)", async (path) => {
+    await expect(
+      fetchJson(`${base}${path}`, { upstream: "t", timeoutMs: 1000, maxBytes: 1000 }),
+    ).rejects.toMatchObject({
+      code: "upstream_unavailable",
+      message: expect.stringContaining("larger than 1000 bytes"),
+    });
+  });
+
+  it("counts maxBytes in bytes, not characters", async () => {
+    await expect(
+      fetchJson(`${base}/multibyte`, { upstream: "t", timeoutMs: 1000, maxBytes: 1000 }),
+    ).rejects.toBeInstanceOf(UpstreamError);
+    await expect(
+      fetchJson(`${base}/multibyte`, { upstream: "t", timeoutMs: 1000, maxBytes: 1300 }),
+    ).resolves.toMatchObject({ status: 200 });
+  });
+
+  it("fails with an UpstreamError when the answer is cut off midway", async () => {
+    await expect(fetchJson(`${base}/cut-off`, { upstream: "t", timeoutMs: 1000 })).rejects.toMatchObject({
+      code: "upstream_unavailable",
+      message: expect.stringContaining("cut off"),
+    });
   });
 
   it("fails with an UpstreamError when nothing listens", async () => {
