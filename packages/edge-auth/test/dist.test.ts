@@ -63,7 +63,10 @@ describe("the built dist/index.js", () => {
     const { handler } = install("file", stack.config);
     const browser = new Browser((event) => handler(event, context), SITE);
     const end = await browser.login(`${SITE}/staff/?from=dist`, "alice", "alice-password");
-    expect(end).toMatchObject({ at: "origin", request: { uri: "/staff/index.html", querystring: "from=dist" } });
+    expect(end).toMatchObject({
+      at: "origin",
+      request: { uri: "/staff/index.html", querystring: "from=dist" },
+    });
     expect((end as { request: CloudFrontRequest }).request.headers.cookie).toBeUndefined();
     const logout = expectGenerated(await browser.request(`${SITE}/_auth/logout`), "302");
     expect(locationOf(logout)).toContain(`${stack.idp.issuer}/protocol/openid-connect/logout?id_token_hint=`);

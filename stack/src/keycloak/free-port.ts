@@ -1,18 +1,8 @@
 import { createServer } from "node:net";
 import { KeycloakError } from "./keycloak-error.js";
 
-/** A port nothing listens on right now (the OS picks it). */
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const address = server.address();
-      const port = typeof address === "object" && address ? address.port : 0;
-      server.close(() => resolve(port));
-    });
-  });
-}
+/** A port nothing listens on right now (the OS picks it): the stack's own picker. */
+export { pickFreePort as freePort } from "../free-port.js";
 
 /**
  * Fails with `port_in_use` when something already listens on the port (on any address), so a
