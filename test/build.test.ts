@@ -71,3 +71,21 @@ describe("the size limit", () => {
     expect(buildArgs("edge-auth").join(" ")).toContain("--max-zip-bytes 1048576");
   });
 });
+
+describe("the turbo build cache", () => {
+  // `npm test` builds before the tests run, so every build task's inputs are in the cache by now.
+  it("answers a second build with no change from the cache", () => {
+    const dry = JSON.parse(
+      execFileSync(join(root, "node_modules/.bin/turbo"), ["run", "build", "--dry=json"], {
+        cwd: root,
+        encoding: "utf8",
+      }),
+    ) as { tasks: Array<{ taskId: string; command: string; cache: { status: string } }> };
+    const builds = dry.tasks.filter((t) => t.command !== "<NONEXISTENT>");
+    expect(builds.map((t) => t.taskId).sort()).toEqual([
+      "@static-sso/edge-auth#build",
+      "@static-sso/validate-api#build",
+    ]);
+    for (const t of builds) expect(t.cache.status, `${t.taskId}: run 'pnpm build' first`).toBe("HIT");
+  });
+});
