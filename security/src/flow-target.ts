@@ -1,5 +1,6 @@
 import { type DemoIdp, startDemoIdp } from "@static-sso/demo-idp";
 import { createHandler, type EdgeHandler } from "@static-sso/edge-auth";
+import { demoEdgeConfig } from "@static-sso/stack";
 import { startValidateServer, type ValidateServer } from "@static-sso/validate-api";
 import { captureLogs, type LogCapture } from "./log-capture.js";
 import { edgeTransport, SiteBrowser } from "./site-browser.js";
@@ -35,12 +36,12 @@ export async function startFlowTarget(
   });
   const api = await startValidateServer({ issuer: idp.issuer, audience: idp.clientId, logger: logs.logger });
   const config = {
-    issuer: idp.issuer,
-    clientId: idp.clientId,
-    clientSecret: idp.clientSecret,
-    validateUrl: api.validateUrl,
-    publicPaths: ["/public/*"],
-    requiredRoles: { "/staff/*": ["staff"] },
+    ...demoEdgeConfig({
+      issuer: idp.issuer,
+      clientId: idp.clientId,
+      clientSecret: idp.clientSecret,
+      validateUrl: api.validateUrl,
+    }),
     ...options.edge,
   };
   const edge = createHandler(config, { logSink: logs.sink, ...(options.now ? { now: options.now } : {}) });

@@ -6,6 +6,7 @@ export {
   SECURITY_HEADERS,
   startCloudFrontEmulator,
 } from "./cloudfront-emulator.js";
+export { demoEdgeConfig, type EdgeConfigParts } from "./demo-edge-config.js";
 export { StackError, type StackErrorCode } from "./stack-error.js";
 export {
   DEFAULT_EDGE_BUNDLE,

@@ -7,6 +7,7 @@ import {
   type CloudFrontEmulatorOptions,
   startCloudFrontEmulator,
 } from "./cloudfront-emulator.js";
+import { demoEdgeConfig } from "./demo-edge-config.js";
 import { pickFreePort, portInUse } from "./free-port.js";
 import { StackError } from "./stack-error.js";
 import { waitUntilAnswers } from "./wait-until-answers.js";
@@ -184,12 +185,12 @@ export async function startStack(options: StackOptions = {}): Promise<RunningSta
     await waitUntilAnswers("the validation API", `${api.url}/health`, { status: 200 });
 
     const edgeConfig: Record<string, unknown> = {
-      issuer: idp.issuer,
-      clientId: idp.clientId,
-      clientSecret: idp.clientSecret,
-      validateUrl: api.validateUrl,
-      publicPaths: ["/public/*"],
-      requiredRoles: { "/staff/*": ["staff"] },
+      ...demoEdgeConfig({
+        issuer: idp.issuer,
+        clientId: idp.clientId,
+        clientSecret: idp.clientSecret,
+        validateUrl: api.validateUrl,
+      }),
       siteOrigin: siteUrl,
       postLogoutRedirectUri: `${siteUrl}/`,
       ...(options.edgeConfig ?? {}),
