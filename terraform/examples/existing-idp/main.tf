@@ -25,6 +25,9 @@ module "edge_auth" {
   validate_url  = module.validate_api.validate_url
   public_paths  = var.public_paths
   path_roles    = var.path_roles
+  # One origin for redirect_uri and logout, whichever hostname (alias or *.cloudfront.net) a visitor used:
+  # the IdP only knows the registered one.
+  site_origin = "https://${var.site_domain}"
 }
 
 module "site" {
