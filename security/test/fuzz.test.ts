@@ -12,6 +12,7 @@ import {
   apiEventArb,
   cookieHeadersArb,
   headersArb,
+  isSameJws,
   methodArb,
   queryArb,
   type TokenPool,
@@ -146,4 +147,23 @@ describe("the validation API's handler under arbitrary payload 2.0 events", () =
       `validate-api fuzz: ${RUNS} cases in ${Math.round(performance.now() - started)} ms, ${valid} valid`,
     );
   }, 120_000);
+});
+
+describe("the fuzzers' oracle", () => {
+  it("counts a token whose signature differs only in unused base64url bits as the same, valid token", () => {
+    const [h, p, sig] = pool.valid.split(".") as [string, string, string];
+    // 256 signature bytes are 342 characters; the last one's four low bits are padding: flip the lowest.
+    const alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+    const bent = sig.slice(0, -1) + alphabet[alphabet.indexOf(sig.at(-1) ?? "A") ^ 1];
+    expect(Buffer.from(bent, "base64url").equals(Buffer.from(sig, "base64url"))).toBe(true);
+    expect(isSameJws(`${h}.${p}.${bent}`, pool.valid)).toBe(true);
+  });
+
+  it("counts any change to the signing input or the signature's bytes as another token", () => {
+    const [h, p, sig] = pool.valid.split(".") as [string, string, string];
+    const flipped = (s: string, i: number) => s.slice(0, i) + (s[i] === "A" ? "B" : "A") + s.slice(i + 1);
+    expect(isSameJws(`${flipped(h, 3)}.${p}.${sig}`, pool.valid)).toBe(false);
+    expect(isSameJws(`${h}.${flipped(p, 3)}.${sig}`, pool.valid)).toBe(false);
+    expect(isSameJws(`${h}.${p}.${flipped(sig, 3)}`, pool.valid)).toBe(false);
+  });
 });
