@@ -1,7 +1,6 @@
 import type { ValidationErrorCode } from "@static-sso/shared";
-import { matchesAnyCompiled } from "./compiled-globs.js";
 import type { EdgeConfig } from "./config.js";
-import { normalizePath } from "./paths.js";
+import { matchesAny, normalizePath } from "./paths.js";
 import { missingRoles } from "./roles.js";
 
 export type Route =
@@ -17,7 +16,7 @@ export function routeOf(uri: string, config: EdgeConfig): Route {
   if (path === undefined) return { kind: "bad_path" };
   if (path === config.callbackPath) return { kind: "callback" };
   if (path === config.logoutPath) return { kind: "logout" };
-  if (matchesAnyCompiled(path, config.publicPaths)) return { kind: "public", path };
+  if (matchesAny(path, config.publicPaths)) return { kind: "public", path };
   return { kind: "protected", path };
 }
 

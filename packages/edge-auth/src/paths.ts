@@ -16,8 +16,18 @@ export function globToRegExp(glob: string): RegExp {
   return new RegExp(`^${source}$`, "s");
 }
 
+// Each globs array is compiled once, the first time a request needs it, and kept while the array lives
+// (a container's config never changes); a WeakMap, so nothing outlives the config it came from.
+const compiledLists = new WeakMap<readonly string[], RegExp[]>();
+
 export function matchesAny(path: string, globs: readonly string[]): boolean {
-  return globs.some((g) => globToRegExp(g).test(path));
+  let patterns = compiledLists.get(globs);
+  if (!patterns) {
+    patterns = globs.map(globToRegExp);
+    compiledLists.set(globs, patterns);
+  }
+  for (const pattern of patterns) if (pattern.test(path)) return true;
+  return false;
 }
 
 /**
