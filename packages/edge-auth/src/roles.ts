@@ -1,19 +1,10 @@
+import { rolesFromClaims } from "@static-sso/shared";
 import { compiledRequiredRoles } from "./compiled-globs.js";
 import type { RequiredRoles } from "./config.js";
 
-function stringArray(v: unknown): string[] {
-  return Array.isArray(v) ? v.filter((x): x is string => typeof x === "string") : [];
-}
-
-/** Keycloak's roles in a token: realm roles (`realm_access.roles`) and this client's (`resource_access.<clientId>.roles`). */
+/** Keycloak's roles in a token: realm roles and this client's (the shared reading, `rolesFromClaims`). */
 export function rolesOf(claims: Record<string, unknown>, clientId: string): Set<string> {
-  const roles = new Set<string>();
-  const realm = claims.realm_access as { roles?: unknown } | undefined;
-  for (const r of stringArray(realm?.roles)) roles.add(r);
-  const resource = claims.resource_access as Record<string, { roles?: unknown } | undefined> | undefined;
-  if (resource && typeof resource === "object" && Object.hasOwn(resource, clientId))
-    for (const r of stringArray(resource[clientId]?.roles)) roles.add(r);
-  return roles;
+  return rolesFromClaims(claims, clientId);
 }
 
 /** The roles a path needs: a plain list applies everywhere; with an object, every matching glob's roles. */
