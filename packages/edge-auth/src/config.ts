@@ -1,4 +1,4 @@
-import { ConfigError } from "@static-sso/shared";
+import { ConfigError, checkHttpsUrl } from "@static-sso/shared";
 
 /** Roles every protected path needs, or path globs mapped to the roles they need (all listed, AND). */
 export type RequiredRoles = string[] | Record<string, string[]>;
@@ -43,8 +43,6 @@ export const CONFIG_DEFAULTS = {
   idpTimeoutMs: 2500,
 } as const;
 
-const LOOPBACK = new Set(["localhost", "127.0.0.1", "[::1]"]);
-
 function isObject(v: unknown): v is Record<string, unknown> {
   return typeof v === "object" && v !== null && !Array.isArray(v);
 }
@@ -61,19 +59,6 @@ function optionalString(raw: Record<string, unknown>, field: string): string | u
   if (v === undefined || v === null || v === "") return undefined;
   if (typeof v !== "string") throw new ConfigError(field, "must be a string");
   return v;
-}
-
-/** https everywhere; plain http only on loopback, for the local stack and tests. */
-function url(field: string, value: string): string {
-  let parsed: URL;
-  try {
-    parsed = new URL(value);
-  } catch {
-    throw new ConfigError(field, `is not a URL: ${JSON.stringify(value)}`);
-  }
-  if (parsed.protocol !== "https:" && !(parsed.protocol === "http:" && LOOPBACK.has(parsed.hostname)))
-    throw new ConfigError(field, "must be an https:// URL (http:// only for localhost)");
-  return value;
 }
 
 function path(field: string, value: unknown, fallback: string): string {
@@ -129,10 +114,10 @@ function directoryIndex(value: unknown): string {
 /** Checks a parsed config document and applies the defaults; throws ConfigError naming the field. */
 export function parseConfig(raw: unknown): EdgeConfig {
   if (!isObject(raw)) throw new ConfigError("(root)", "must be a JSON object");
-  const issuer = url("issuer", requiredString(raw, "issuer")).replace(/\/+$/, "");
+  const issuer = checkHttpsUrl("issuer", requiredString(raw, "issuer")).replace(/\/+$/, "");
   const clientId = requiredString(raw, "clientId");
   const clientSecret = optionalString(raw, "clientSecret");
-  const validateUrl = url("validateUrl", requiredString(raw, "validateUrl"));
+  const validateUrl = checkHttpsUrl("validateUrl", requiredString(raw, "validateUrl"));
 
   let scopes: string[] = [...CONFIG_DEFAULTS.scopes];
   if (typeof raw.scopes === "string") scopes = raw.scopes.split(/\s+/).filter(Boolean);
@@ -149,10 +134,10 @@ export function parseConfig(raw: unknown): EdgeConfig {
 
   const postLogoutRedirectUri = optionalString(raw, "postLogoutRedirectUri");
   if (postLogoutRedirectUri !== undefined && !postLogoutRedirectUri.startsWith("/"))
-    url("postLogoutRedirectUri", postLogoutRedirectUri);
+    checkHttpsUrl("postLogoutRedirectUri", postLogoutRedirectUri);
   const siteOrigin = optionalString(raw, "siteOrigin");
   if (siteOrigin !== undefined) {
-    url("siteOrigin", siteOrigin);
+    checkHttpsUrl("siteOrigin", siteOrigin);
     if (new URL(siteOrigin).origin !== siteOrigin.replace(/\/+$/, ""))
       throw new ConfigError("siteOrigin", "must be an origin only (scheme://host[:port])");
   }

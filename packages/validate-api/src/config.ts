@@ -1,4 +1,4 @@
-import { ConfigError } from "@static-sso/shared";
+import { ConfigError, checkHttpsUrl } from "@static-sso/shared";
 import { DEFAULT_ALGORITHMS, isSupportedAlgorithm } from "./algorithms.js";
 import type { JwksTiming } from "./jwks.js";
 import {
@@ -63,28 +63,13 @@ function list(env: Env, name: string): string[] | undefined {
   return items;
 }
 
-const LOOPBACK = new Set(["localhost", "127.0.0.1", "[::1]"]);
-
 function url(env: Env, name: string, required: boolean): string | undefined {
   const raw = value(env, name);
   if (raw === undefined) {
     if (required) throw new ConfigError(name, "is missing (an https:// URL)");
     return undefined;
   }
-  let parsed: URL;
-  try {
-    parsed = new URL(raw);
-  } catch {
-    throw new ConfigError(name, `is not a URL: ${JSON.stringify(raw)}`);
-  }
-  // Plain http only on loopback (the local stack); anything else could hand us an attacker's keys.
-  if (parsed.protocol !== "https:" && !(parsed.protocol === "http:" && LOOPBACK.has(parsed.hostname))) {
-    throw new ConfigError(
-      name,
-      `must be an https:// URL (http:// only on localhost), got ${JSON.stringify(raw)}`,
-    );
-  }
-  return raw;
+  return checkHttpsUrl(name, raw);
 }
 
 function int(env: Env, name: string, min: number, max: number): number | undefined {
