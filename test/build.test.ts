@@ -73,6 +73,17 @@ describe("the size limit", () => {
 });
 
 describe("the turbo build cache", () => {
+  // A file zipped in only when present (the edge's config.json) must change the build's hash, or a
+  // cached build would ship a zip without it, or with an old one.
+  it("counts every file a build may zip in among the build's inputs", () => {
+    const inputs: string[] = JSON.parse(readFileSync(join(root, "turbo.json"), "utf8")).tasks.build.inputs;
+    for (const pkg of LAMBDAS) {
+      const args = buildArgs(pkg);
+      const optional = args.flatMap((a, i) => (a === "--include-optional" ? [args[i + 1]] : []));
+      for (const file of optional) expect(inputs, `${pkg}: ${file}`).toContain(file);
+    }
+  });
+
   // `npm test` builds before the tests run, so every build task's inputs are in the cache by now.
   it("answers a second build with no change from the cache", () => {
     const dry = JSON.parse(
