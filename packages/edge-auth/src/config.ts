@@ -114,7 +114,8 @@ function directoryIndex(value: unknown): string {
 /** Checks a parsed config document and applies the defaults; throws ConfigError naming the field. */
 export function parseConfig(raw: unknown): EdgeConfig {
   if (!isObject(raw)) throw new ConfigError("(root)", "must be a JSON object");
-  const issuer = checkHttpsUrl("issuer", requiredString(raw, "issuer")).replace(/\/+$/, "");
+  // Exactly as given: the discovery document's `issuer` must equal it, and some IdPs' end in `/`.
+  const issuer = checkHttpsUrl("issuer", requiredString(raw, "issuer"));
   const clientId = requiredString(raw, "clientId");
   const clientSecret = optionalString(raw, "clientSecret");
   const validateUrl = checkHttpsUrl("validateUrl", requiredString(raw, "validateUrl"));

@@ -1,7 +1,7 @@
 import { createLogger, type LogSink } from "@static-sso/shared";
 import type { CloudFrontRequestEvent, CloudFrontRequestResult } from "aws-lambda";
 import { type EdgeConfig, parseConfig } from "./config.js";
-import { createDeadline } from "./deadline.js";
+import { createDeadline, type Deadline } from "./deadline.js";
 import { type HandlerContext, handleRequest, type RequestTrace } from "./handle-request.js";
 import { createDiscoveryCache } from "./oidc/discovery-cache.js";
 import {
@@ -23,7 +23,14 @@ export interface HandlerDeps {
   cacheMaxEntries?: number;
 }
 
-export type EdgeHandler = (event: CloudFrontRequestEvent) => Promise<CloudFrontRequestResult>;
+/**
+ * `deadline`: the request's share of Lambda@Edge's 5 s, when it started before this handler did (the
+ * cold start's config load); a new one otherwise.
+ */
+export type EdgeHandler = (
+  event: CloudFrontRequestEvent,
+  deadline?: Deadline,
+) => Promise<CloudFrontRequestResult>;
 
 /**
  * The viewer-request handler for one config. The closure holds what may be shared between requests of
@@ -50,15 +57,15 @@ export function createHandler(
   };
   const logger = createLogger({ fn: "edge-auth" }, deps.logSink ? { sink: deps.logSink } : {});
 
-  return async (event) => {
+  return async (event, deadline = createDeadline(now)) => {
     const started = now();
-    const cf = event.Records[0]?.cf;
-    const requestId = cf?.config.requestId;
+    const cf = event?.Records?.[0]?.cf;
+    const requestId = cf?.config?.requestId;
     const trace: RequestTrace = { timings: {} };
     try {
       if (!cf) throw new Error("not a CloudFront event");
       const req = readViewerRequest(cf.request);
-      const { decision, result } = await handleRequest(ctx, cf.request, req, createDeadline(now), trace);
+      const { decision, result } = await handleRequest(ctx, cf.request, req, deadline, trace);
       let out = result;
       if ("status" in out && generatedResponseBytes(out) > GENERATED_RESPONSE_LIMIT_BYTES) {
         trace.detail = "response_too_large";

@@ -2,6 +2,7 @@ import { createLogger, type LogSink } from "@static-sso/shared";
 import type { CloudFrontRequestEvent, CloudFrontRequestResult, Context } from "aws-lambda";
 import type { ConfigSource } from "./config/load-config.js";
 import type { EdgeConfig } from "./config.js";
+import { createDeadline } from "./deadline.js";
 import { createHandler, type EdgeHandler, type HandlerDeps } from "./handler.js";
 import { unavailableResponse } from "./responses.js";
 
@@ -53,7 +54,9 @@ export function createLambdaHandler(
 
   return async (event, context) => {
     if (handler) return handler(event);
-    const requestId = event.Records[0]?.cf.config.requestId;
+    // Started before the config load, so a slow SSM eats into the same 5 s, not on top of it.
+    const deadline = createDeadline(now);
+    const requestId = event?.Records?.[0]?.cf?.config?.requestId;
     if (failedAt !== undefined && now() - failedAt < CONFIG_RETRY_MS) {
       logger.error("request", {
         requestId,
@@ -64,7 +67,7 @@ export function createLambdaHandler(
       return unavailableResponse();
     }
     try {
-      return await (await get(context.functionName))(event);
+      return await (await get(context.functionName))(event, deadline);
     } catch (error) {
       const e = error as { code?: string; message?: string; field?: string };
       logger.error("request", {

@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { parseConfig, parseConfigText } from "../src/config.js";
 
 const minimal = {
-  issuer: "https://idp.example.com/realms/demo/",
+  issuer: "https://idp.example.com/realms/demo",
   clientId: "static-site",
   validateUrl: "https://api.example.com/validate",
 };
@@ -27,6 +27,12 @@ describe("parseConfig", () => {
       cookiePrefix: "sso",
       directoryIndex: "index.html",
     });
+  });
+
+  it("keeps the issuer exactly as given, a trailing slash included (it must equal the IdP's)", () => {
+    expect(parseConfig({ ...minimal, issuer: "https://tenant.idp.example/" }).issuer).toBe(
+      "https://tenant.idp.example/",
+    );
   });
 
   it("accepts scopes as a space-separated string", () => {

@@ -1,11 +1,13 @@
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { PAGE_LOAD_HEADERS, viewerRequestEvent } from "@static-sso/testing";
+import { createTestKey, PAGE_LOAD_HEADERS, signToken, viewerRequestEvent } from "@static-sso/testing";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
 import { loadConfig } from "../src/config/load-config.js";
 import { CONFIG_RETRY_MS, createLambdaHandler } from "../src/lambda-handler.js";
-import { type SsmEndpoint, startSsmEndpoint } from "./fixtures/ssm-endpoint.js";
+import { REQUEST_BUDGET_MS } from "../src/deadline.js";
+import { SLOW_SSM_MS, type SsmEndpoint, startSsmEndpoint } from "./fixtures/ssm-endpoint.js";
+import { type StubServer, startStubServer } from "./fixtures/stub-server.js";
 
 const PARAM = "/static-sso/edge-auth/site-auth/config";
 const CONFIG = {
@@ -80,6 +82,54 @@ describe("config from SSM Parameter Store", () => {
     expect(ssm.calls.length).toBe(callsWhileDown); // inside the back-off: SSM is not hammered
     clock += CONFIG_RETRY_MS + 1;
     expect(await handler(publicPage(), context)).toMatchObject({ uri: "/public/index.html" });
+  });
+
+  it("answers 503 and logs when SSM answers something that is not its JSON", async () => {
+    const logs: Array<Record<string, unknown>> = [];
+    ssm.setMode("garbage");
+    expect(await lambda(logs)(publicPage(), context)).toMatchObject({ status: "503" });
+    expect(logs.at(-1)).toMatchObject({ reason: "config_unavailable", errorCode: "upstream_unavailable" });
+  });
+
+  it("counts a slow config load against the request's 5 s, answering 503 inside it", async () => {
+    // The validation API accepts the connection and never answers; its deadline is the most a config
+    // allows. Were the budget started after the config load, this request would run past 5 s.
+    const hanging: StubServer = await startStubServer(() => {});
+    try {
+      ssm.setMode("slow");
+      ssm.setParameter(
+        PARAM,
+        JSON.stringify({ ...CONFIG, validateUrl: `${hanging.url}/validate`, validateTimeoutMs: 4500 }),
+      );
+      const key = await createTestKey();
+      const token = await signToken(key, { sub: "u", iss: CONFIG.issuer, aud: CONFIG.clientId });
+      const event = viewerRequestEvent({
+        uri: "/docs/",
+        headers: PAGE_LOAD_HEADERS,
+        cookieHeaders: [`__Host-sso-at=${token}`],
+      });
+      const logs: Array<Record<string, unknown>> = [];
+      const started = Date.now();
+      const res = await lambda(logs)(event, context);
+      const elapsed = Date.now() - started;
+      expect(res).toMatchObject({ status: "503" });
+      expect(logs.at(-1)).toMatchObject({ decision: "unavailable", reason: "validate_timeout" });
+      expect(elapsed).toBeGreaterThanOrEqual(SLOW_SSM_MS);
+      expect(elapsed).toBeLessThan(REQUEST_BUDGET_MS + 300);
+    } finally {
+      await hanging.close();
+    }
+  });
+
+  it("answers 500 and logs, never throws, for an event without a CloudFront record", async () => {
+    await writeFile(join(dir, "config.json"), JSON.stringify(CONFIG));
+    const logs: Array<Record<string, unknown>> = [];
+    const handler = lambda(logs);
+    for (const event of [{}, { Records: [] }, { Records: [{}] }, null]) {
+      const res = await handler(event as unknown as Parameters<typeof handler>[0], context);
+      expect(res).toMatchObject({ status: "500" });
+    }
+    expect(logs.filter((l) => l.reason === "internal_error").length).toBe(4);
   });
 
   it("answers 503 and names the field when the parameter holds an invalid config", async () => {

@@ -2,7 +2,7 @@ export { type DiscoveryDocument, discoveryUrl, fetchDiscovery } from "./discover
 export { isValidationErrorCode, VALIDATION_ERROR_CODES, type ValidationErrorCode } from "./error-codes.js";
 export { ConfigError, SsoError, TokenError, UpstreamError } from "./errors.js";
 export { type FetchJsonOptions, fetchJson, type JsonResponse } from "./fetch-json.js";
-export { checkHttpsUrl } from "./https-url.js";
+export { checkHttpsUrl, isHttpsUrl } from "./https-url.js";
 export { createLogger, type LogFields, type Logger, type LogLevel, type LogSink } from "./logger.js";
 export { rolesFromClaims } from "./roles-from-claims.js";
 export { tokenFingerprint } from "./token-fingerprint.js";

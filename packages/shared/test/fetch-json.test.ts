@@ -41,10 +41,21 @@ beforeAll(async () => {
     }
     if (req.url === "/garbage") return res.end("<html>");
     if (req.url === "/slow") return setTimeout(() => res.end("{}"), 2000).unref();
+    if (req.url === "/null/.well-known/openid-configuration") return res.end("null");
     if (req.url?.endsWith("/.well-known/openid-configuration")) {
-      const issuer = req.url.startsWith("/good") ? `${base}/good` : "https://evil.example";
+      const path = req.url.split("/.")[0];
+      // An issuer may end in a slash (Auth0's do); its discovery URL does not double it.
+      const issuer = req.url.startsWith("/bad")
+        ? "https://evil.example"
+        : `${base}${path}${path === "/slash" ? "/" : ""}`;
+      const endpoint = req.url.startsWith("/script") ? "javascript:alert(1)" : `${base}/e`;
       return res.end(
-        JSON.stringify({ issuer, authorization_endpoint: "a", token_endpoint: "t", jwks_uri: "j" }),
+        JSON.stringify({
+          issuer,
+          authorization_endpoint: endpoint,
+          token_endpoint: `${base}/t`,
+          jwks_uri: `${base}/j`,
+        }),
       );
     }
     res.statusCode = 404;
@@ -127,8 +138,22 @@ describe("fetchJson", () => {
 describe("fetchDiscovery", () => {
   it("accepts a document whose issuer matches", async () => {
     await expect(fetchDiscovery(`${base}/good`, { timeoutMs: 1000 })).resolves.toMatchObject({
-      token_endpoint: "t",
+      token_endpoint: `${base}/t`,
     });
+  });
+
+  it("accepts an issuer that ends in a slash when the document names it so, exactly", async () => {
+    await expect(fetchDiscovery(`${base}/slash/`, { timeoutMs: 1000 })).resolves.toMatchObject({
+      issuer: `${base}/slash/`,
+    });
+    await expect(fetchDiscovery(`${base}/slash`, { timeoutMs: 1000 })).rejects.toBeInstanceOf(UpstreamError);
+  });
+
+  it.each([
+    ["a JSON null", "/null"],
+    ["an endpoint that is not an https URL", "/script"],
+  ])("refuses %s with an UpstreamError, not a TypeError", async (_what, path) => {
+    await expect(fetchDiscovery(`${base}${path}`, { timeoutMs: 1000 })).rejects.toBeInstanceOf(UpstreamError);
   });
 
   it("refuses a document that names another issuer", async () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { checkHttpsUrl } from "../src/https-url.js";
+import { checkHttpsUrl, isHttpsUrl } from "../src/https-url.js";
 
 describe("checkHttpsUrl", () => {
   it.each([
@@ -19,4 +19,17 @@ describe("checkHttpsUrl", () => {
       );
     },
   );
+});
+
+describe("isHttpsUrl", () => {
+  it.each([
+    ["https://idp.example/x", true],
+    ["http://localhost:8080/x", true],
+    ["http://idp.example/x", false],
+    ["javascript:alert(1)", false],
+    [null, false],
+    [42, false],
+  ])("says %s is %s", (value, expected) => {
+    expect(isHttpsUrl(value)).toBe(expected);
+  });
 });
