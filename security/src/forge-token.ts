@@ -42,7 +42,31 @@ export async function encryptFor(publicJwk: JWK, plaintext: string): Promise<str
  * such as a `crit` naming an extension nobody understands.
  */
 export function signRaw(key: TestKey, header: Record<string, unknown>, payload: unknown): string {
-  const input = `${segment({ alg: "RS256", kid: key.kid, ...header })}.${segment(payload)}`;
+  return signText(key, JSON.stringify({ alg: "RS256", kid: key.kid, ...header }), JSON.stringify(payload));
+}
+
+/**
+ * Signs header and payload JSON text byte for byte (RS256) with the key: for JSON no serializer writes,
+ * such as an object that repeats a key. The signature is genuine: the key's owner signed this text.
+ */
+export function signText(key: TestKey, headerText: string, payloadText: string): string {
+  const input = `${segment(headerText)}.${segment(payloadText)}`;
   const privateKey = KeyObject.from(key.privateKey as unknown as webcrypto.CryptoKey);
   return `${input}.${sign("sha256", Buffer.from(input), privateKey).toString("base64url")}`;
+}
+
+/**
+ * JSON text of `object` with `key` written twice: `first` as the object's first member and `last` as
+ * its last, the other members in between (`object`'s own `key`, if any, left out).
+ */
+export function withDuplicateKey(
+  object: Record<string, unknown>,
+  key: string,
+  first: unknown,
+  last: unknown,
+): string {
+  const { [key]: _, ...rest } = object;
+  const middle = JSON.stringify(rest).slice(1, -1);
+  const name = JSON.stringify(key);
+  return `{${name}:${JSON.stringify(first)},${middle}${middle ? "," : ""}${name}:${JSON.stringify(last)}}`;
 }
