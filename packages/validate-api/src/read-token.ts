@@ -7,27 +7,39 @@ export type TokenRequest =
 
 /** Room for `{"token": "..."}` around a token of the largest accepted size. */
 const BODY_SLACK_BYTES = 1024;
+/** Room for `Bearer ` and surrounding whitespace around a token of the largest accepted size. */
+const HEADER_SLACK_CHARS = 256;
 
 /**
  * Finds the token in a `POST /validate` request: `Authorization: Bearer <jwt>` or a JSON body
- * `{"token": "<jwt>"}`. A body larger than the biggest acceptable token (plus room for the JSON around it)
- * is not parsed at all and answers `token_malformed`, the same code a too-large token in the header gets.
+ * `{"token": "<jwt>"}`. A header or body larger than the biggest acceptable token (plus room for what
+ * surrounds it) is not parsed at all and answers `token_malformed`, the same code a too-large token gets.
  */
 export function readToken(event: APIGatewayProxyEventV2, maxTokenBytes: number): TokenRequest {
   const fail = (code: TokenError["code"], message: string): TokenRequest => ({
     ok: false,
     error: new TokenError(code, message),
   });
-  // API Gateway lower-cases header names in payload 2.0; the local server does the same.
-  const authorization = event.headers?.authorization;
+  const authorization = headerOf(event.headers, "authorization");
   let headerToken: string | undefined;
-  if (authorization !== undefined && authorization.trim() !== "") {
-    const match = /^\s*Bearer(?:\s+(\S*))?\s*$/i.exec(authorization);
-    if (!match) return fail("bad_request", "the Authorization header is not of the form: Bearer <token>");
-    headerToken = match[1] || undefined;
+  if (authorization !== undefined) {
+    if (typeof authorization !== "string") return fail("bad_request", "the Authorization header is not text");
+    // Length first: nothing below ever looks at more than an acceptable header's worth of text.
+    if (authorization.length > maxTokenBytes + HEADER_SLACK_CHARS) {
+      return fail(
+        "token_malformed",
+        `the Authorization header is larger than any accepted token (${maxTokenBytes} bytes)`,
+      );
+    }
+    const bearer = bearerToken(authorization);
+    if (bearer === false) {
+      return fail("bad_request", "the Authorization header is not of the form: Bearer <token>");
+    }
+    headerToken = bearer;
   }
 
   const rawBody = event.body ?? "";
+  if (typeof rawBody !== "string") return fail("bad_request", "the request body is not text");
   let bodyToken: string | undefined;
   if (rawBody !== "") {
     const maxBody = maxTokenBytes + BODY_SLACK_BYTES;
@@ -69,4 +81,41 @@ export function readToken(event: APIGatewayProxyEventV2, maxTokenBytes: number):
     );
   }
   return { ok: true, token, source: headerToken !== undefined ? "header" : "body" };
+}
+
+/**
+ * The header's value, its name matched in any letter case: API Gateway lower-cases names in payload 2.0
+ * (and so does the local server), but a hand-built event may not. Values under several spellings are
+ * joined with commas, as API Gateway joins a repeated header.
+ */
+function headerOf(headers: unknown, name: string): unknown {
+  if (typeof headers !== "object" || headers === null) return undefined;
+  const record = headers as Record<string, unknown>;
+  const exact = record[name];
+  if (exact !== undefined && exact !== null) return exact;
+  let found: unknown;
+  for (const key of Object.keys(record)) {
+    if (key.length !== name.length || key.toLowerCase() !== name) continue;
+    const value = record[key];
+    if (value === undefined || value === null) continue;
+    found = found === undefined ? value : `${String(found)},${String(value)}`;
+  }
+  return found;
+}
+
+/**
+ * `Bearer <token>` read with string operations (a backtracking pattern over a long run of spaces was
+ * quadratic): the token, `undefined` when the header is blank or carries the scheme alone, `false`
+ * when it is not of that form. The scheme is matched in any letter case; whitespace is what `\s` matches.
+ */
+function bearerToken(header: string): string | false | undefined {
+  const value = header.trim();
+  if (value === "") return undefined;
+  if (value.length < 6 || value.slice(0, 6).toLowerCase() !== "bearer") return false;
+  if (value.length === 6) return undefined;
+  const rest = value.slice(6);
+  const token = rest.trimStart();
+  if (token.length === rest.length) return false; // "Bearerx": no space after the scheme
+  if (/\s/.test(token)) return false; // two words after the scheme (one character class: linear)
+  return token;
 }

@@ -7,6 +7,7 @@ import {
   type Keys,
   NOW_S,
   oneMegabyteToken,
+  pathologicalBearer,
   unsignedToken,
   withChangedPayload,
 } from "./fixtures.js";
@@ -149,6 +150,12 @@ export const CONTRACT_CASES: ContractCase[] = [
   {
     name: "refuses a 1 MB token in the Authorization header with token_malformed",
     request: async () => bearer(oneMegabyteToken()),
+    status: 401,
+    error: "token_malformed",
+  },
+  {
+    name: "refuses a 1 MB Authorization header of Bearer, spaces and two words with token_malformed",
+    request: async () => bearer(pathologicalBearer()),
     status: 401,
     error: "token_malformed",
   },

@@ -71,6 +71,14 @@ export function oneMegabyteToken(): string {
   return `${b64url({ alg: "RS256", typ: "JWT" })}.${"A".repeat(1024 * 1024)}.sig`;
 }
 
+/**
+ * After `Bearer `: a megabyte of spaces, then two words. The shape that made a backtracking Bearer pattern
+ * quadratic (100 KB of it held the event loop for seconds).
+ */
+export function pathologicalBearer(): string {
+  return `${" ".repeat(1024 * 1024)}a b`;
+}
+
 let counter = 0;
 
 /** An API Gateway HTTP API payload 2.0 event, as AWS sends it (`$default` stage, explicit route). */

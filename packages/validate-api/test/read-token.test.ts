@@ -42,4 +42,49 @@ describe("readToken", () => {
     const body = Buffer.from(JSON.stringify({ token: "a.b.c" })).toString("base64");
     expect(codeOf(readToken(apiEvent({ body, isBase64Encoded: true }), 100))).toBe("token from body");
   });
+
+  it("reads the Authorization header under any spelling of its name (a hand-built event)", () => {
+    expect(codeOf(readToken(apiEvent({ headers: { Authorization: "Bearer a.b.c" } }), 100))).toBe(
+      "token from header",
+    );
+  });
+
+  it("answers two words after Bearer with bad_request", () => {
+    expect(codeOf(readToken(apiEvent({ headers: { authorization: "Bearer a.b.c d" } }), 100))).toBe(
+      "bad_request",
+    );
+  });
+
+  it("answers Bearer glued to its token with bad_request", () => {
+    expect(codeOf(readToken(apiEvent({ headers: { authorization: "Bearera.b.c" } }), 100))).toBe(
+      "bad_request",
+    );
+  });
+
+  it("accepts spaces and tabs around the scheme and the token", () => {
+    const event = apiEvent({ headers: { authorization: " \tBearer \t a.b.c \t" } });
+    expect(readToken(event, 100)).toMatchObject({ ok: true, token: "a.b.c" });
+  });
+
+  it("answers an Authorization header longer than any accepted token with token_malformed, unparsed", () => {
+    const header = `Bearer${" ".repeat(1024 * 1024)}a b`;
+    expect(codeOf(readToken(apiEvent({ headers: { authorization: header } }), 16_384))).toBe(
+      "token_malformed",
+    );
+  });
+
+  it("reads a pathological header just under the size limit in linear time (it answers at all)", () => {
+    // Bearer, a long run of spaces, then two words: the shape that made a backtracking regex quadratic.
+    const header = `Bearer${" ".repeat(16_384)}a b`;
+    expect(codeOf(readToken(apiEvent({ headers: { authorization: header } }), 16_384))).toBe("bad_request");
+  });
+
+  it("answers a header or body that is not text with bad_request", () => {
+    const event = apiEvent();
+    (event.headers as Record<string, unknown>).authorization = 42;
+    expect(codeOf(readToken(event, 100))).toBe("bad_request");
+    const body = apiEvent();
+    (body as { body?: unknown }).body = { token: "a.b.c" };
+    expect(codeOf(readToken(body, 100))).toBe("bad_request");
+  });
 });

@@ -4,7 +4,14 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startValidateServer, type ValidateServer } from "../src/server.js";
 import { apiOptions } from "./api-options.js";
 import { CONTRACT_CASES, type ContractRequest } from "./contract-cases.js";
-import { createKeys, goodToken, type Keys, logLines, startIssuerWith } from "./fixtures.js";
+import {
+  createKeys,
+  goodToken,
+  type Keys,
+  logLines,
+  pathologicalBearer,
+  startIssuerWith,
+} from "./fixtures.js";
 import { rotationScenario } from "./rotation-scenario.js";
 
 let keys: Keys;
@@ -41,6 +48,17 @@ describe("the local HTTP server, POST /validate", () => {
         expect(body).toMatchObject({ valid: true, claims: { sub: "alice" }, expiresIn: expect.any(Number) });
     });
   }
+
+  it("answers a 1 MB pathological Authorization header at once, without holding the event loop", async () => {
+    const started = performance.now();
+    const res = await post(server.validateUrl, {
+      headers: { authorization: `Bearer${pathologicalBearer()}` },
+    });
+    const ms = performance.now() - started;
+    expect(res.status).toBe(401);
+    expect(await res.json()).toMatchObject({ error: "token_malformed" });
+    expect(ms).toBeLessThan(1_000);
+  });
 
   it("answers with JSON that no cache may keep", async () => {
     const res = await post(server.validateUrl, {
