@@ -2,9 +2,10 @@
 // Keycloak's paths) and the real validation API on loopback. Every refused callback answers 400
 // "Sign-in did not complete" and sets no session cookie.
 import { randomBytes } from "node:crypto";
+import { createHandler } from "@static-sso/edge-auth";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type FlowTarget, SITE, startFlowTarget } from "../src/flow-target.js";
-import type { Answer, SiteBrowser } from "../src/site-browser.js";
+import { type Answer, edgeTransport, SiteBrowser } from "../src/site-browser.js";
 
 let t: FlowTarget;
 beforeAll(async () => {
@@ -105,6 +106,28 @@ describe("the callback", () => {
     expectRefused(await b.request(cb.href), b, /nonce_mismatch/);
   });
 
+  it("refuses an access token returned as the id_token by the token endpoint: 400 nonce_mismatch, no session", async () => {
+    // The real IdP's token response with its access token copied over the id_token, as a confused or
+    // hostile token endpoint (or anything between it and the edge) could send. The access token is
+    // genuinely signed and for this client, so the validation API accepts it; it carries no nonce.
+    const { token_endpoint } = (await (
+      await fetch(`${t.idp.issuer}/.well-known/openid-configuration`)
+    ).json()) as { token_endpoint: string };
+    let swapped = 0;
+    const swapIdToken: typeof fetch = async (input, init) => {
+      const res = await fetch(input, init);
+      if (String(input) !== token_endpoint || !res.ok) return res;
+      const tokens = (await res.json()) as Record<string, unknown>;
+      swapped++;
+      return Response.json({ ...tokens, id_token: tokens.access_token });
+    };
+    const edge = createHandler(t.config, { fetch: swapIdToken, logSink: t.logs.sink });
+    const b = new SiteBrowser(SITE, edgeTransport(edge, t.setCookies));
+    const cb = await callbackUrl(b);
+    expectRefused(await b.request(cb.href), b, /nonce_mismatch/);
+    expect(swapped).toBe(1);
+  });
+
   it("refuses a replayed code: 400 code_rejected_invalid_grant", async () => {
     const b = t.browser();
     const cb = await callbackUrl(b);
@@ -196,9 +219,7 @@ describe("logout", () => {
   });
 
   it("refuses a configured post-logout redirect to a foreign host: the site's root instead", async () => {
-    const { createHandler } = await import("@static-sso/edge-auth");
     const edge = createHandler({ ...t.config, postLogoutRedirectUri: "https://evil.example/bye" });
-    const { edgeTransport, SiteBrowser } = await import("../src/site-browser.js");
     const out = await new SiteBrowser(SITE, edgeTransport(edge)).request(`${SITE}/_auth/logout`);
     expect(new URL(out.location as string).searchParams.get("post_logout_redirect_uri")).toBe(`${SITE}/`);
   });
