@@ -43,8 +43,8 @@ export function createHandler(options: HandlerOptions): ValidateHandler {
 
   return async (event) => {
     const started = performance.now();
-    const requestId = event.requestContext?.requestId;
-    const route = routeOf(event);
+    let requestId: string | undefined;
+    let route = { method: "", path: "" };
     const log = (status: number, outcome: string, fields: Record<string, unknown> = {}) =>
       logger[status >= 500 ? "error" : "info"]("request", {
         requestId,
@@ -57,18 +57,19 @@ export function createHandler(options: HandlerOptions): ValidateHandler {
       });
 
     try {
+      // Inside the try: whatever the event holds (null, fields of the wrong type), the answer is shaped here.
+      const id = event?.requestContext?.requestId;
+      if (typeof id === "string") requestId = id;
+      route = routeOf(event);
       if (route.path === "/health") {
         if (route.method !== "GET" && route.method !== "HEAD") return methodNotAllowed(log, "GET");
         log(200, "health");
         return json(200, { ok: true });
       }
       if (route.path !== "/validate") {
-        log(404, "not_found", { error: "bad_request" });
-        return json(404, {
-          valid: false,
-          error: "bad_request",
-          message: "no such route; use POST /validate",
-        });
+        // Not a contract answer: the body API Gateway itself gives for a route it does not have.
+        log(404, "not_found");
+        return json(404, { message: "Not Found" });
       }
       if (route.method !== "POST") return methodNotAllowed(log, "POST");
 
@@ -97,10 +98,11 @@ export function createHandler(options: HandlerOptions): ValidateHandler {
   };
 }
 
+/** 405 with an Allow header; like 404, not a contract answer, so no contract error code in the body. */
 function methodNotAllowed(
   log: (status: number, outcome: string, fields?: Record<string, unknown>) => void,
   allow: string,
 ) {
-  log(405, "method_not_allowed", { error: "bad_request" });
-  return json(405, { valid: false, error: "bad_request", message: `use ${allow}` }, { allow });
+  log(405, "method_not_allowed");
+  return json(405, { message: "Method Not Allowed" }, { allow });
 }

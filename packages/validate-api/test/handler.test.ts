@@ -102,14 +102,85 @@ describe("the Lambda handler, POST /validate", () => {
     expect((await handler(event)).statusCode).toBe(200);
   });
 
-  it("answers GET /validate with 405 and an Allow header", async () => {
+  it("answers GET /validate with 405, an Allow header and API Gateway's body, not a contract error code", async () => {
     const result = await handler(apiEvent({ method: "GET" }));
     expect(result.statusCode).toBe(405);
     expect(result.headers).toMatchObject({ allow: "POST" });
+    expect(body(result)).toEqual({ message: "Method Not Allowed" });
   });
 
-  it("answers an unknown path with 404", async () => {
-    expect((await handler(apiEvent({ method: "GET", path: "/nope" }))).statusCode).toBe(404);
+  it("answers an unknown path with 404 and API Gateway's body, not a contract error code", async () => {
+    const result = await handler(apiEvent({ method: "GET", path: "/nope" }));
+    expect(result.statusCode).toBe(404);
+    expect(body(result)).toEqual({ message: "Not Found" });
+  });
+
+  it("answers POST /health with 405 and Allow: GET", async () => {
+    const result = await handler(apiEvent({ method: "POST", path: "/health" }));
+    expect(result.statusCode).toBe(405);
+    expect(result.headers).toMatchObject({ allow: "GET" });
+    expect(body(result)).toEqual({ message: "Method Not Allowed" });
+  });
+});
+
+describe("the Lambda handler with hostile or broken events", () => {
+  const validateEvent = (change: Record<string, unknown>) => ({ ...apiEvent(), ...change });
+  const hostile: [string, unknown][] = [
+    ["null", null],
+    ["undefined", undefined],
+    ["a number", 42],
+    ["a string", "POST /validate"],
+    ["an empty object", {}],
+    ["requestContext null", validateEvent({ requestContext: null })],
+    ["requestContext.http a string", validateEvent({ requestContext: { http: "POST" } })],
+    ["a numeric rawPath", validateEvent({ rawPath: 42 })],
+    ["an object as rawPath", validateEvent({ rawPath: { toString: null } })],
+    ["a numeric method", validateEvent({ requestContext: { http: { method: 7, path: "/validate" } } })],
+    ["a numeric requestId", validateEvent({ requestContext: { requestId: 7, http: { method: "POST" } } })],
+    ["headers null", validateEvent({ headers: null })],
+    ["headers a string", validateEvent({ headers: "authorization: Bearer x" })],
+    ["a numeric authorization header", validateEvent({ headers: { authorization: 42 } })],
+    ["an array as authorization header", validateEvent({ headers: { authorization: ["Bearer a.b.c"] } })],
+    ["an object as body", validateEvent({ body: { token: "a.b.c" } })],
+    ["a numeric body", validateEvent({ body: 42 })],
+    ["isBase64Encoded with a body that is not base64", validateEvent({ body: "%%%", isBase64Encoded: true })],
+    [
+      "a stage that is not a string",
+      validateEvent({ requestContext: { stage: 1, http: { method: "POST" } } }),
+    ],
+  ];
+  for (const [name, event] of hostile) {
+    it(`answers an event with ${name} with JSON and a 4xx/5xx status, never throwing`, async () => {
+      const result = await handler(event as never);
+      expect([400, 401, 404, 405, 500]).toContain(result.statusCode);
+      expect(() => JSON.parse(result.body ?? "")).not.toThrow();
+    });
+  }
+
+  it("routes a null event as an unknown path: 404", async () => {
+    const result = await handler(null as never);
+    expect(result.statusCode).toBe(404);
+    expect(body(result)).toEqual({ message: "Not Found" });
+  });
+
+  it("routes a numeric rawPath by requestContext.http.path", async () => {
+    const result = await handler(validateEvent({ rawPath: 42 }) as never);
+    expect(result.statusCode).toBe(400);
+    expect(body(result)).toMatchObject({ valid: false, error: "token_missing" });
+  });
+
+  it("answers a numeric authorization header with 400 bad_request", async () => {
+    const result = await handler(validateEvent({ headers: { authorization: 42 } }) as never);
+    expect(result.statusCode).toBe(400);
+    expect(body(result)).toMatchObject({ valid: false, error: "bad_request" });
+  });
+
+  it("logs a request id that is not a string as absent, not as the event's value", async () => {
+    logs.lines.length = 0;
+    await handler(
+      validateEvent({ requestContext: { requestId: { a: 1 }, http: { method: "GET" } } }) as never,
+    );
+    expect(logs.parsed()).toEqual([expect.not.objectContaining({ requestId: expect.anything() })]);
   });
 });
 

@@ -19,4 +19,15 @@ describe("routeOf", () => {
   it("ignores a trailing slash", () => {
     expect(routeOf(apiEvent({ path: "/validate/" })).path).toBe("/validate");
   });
+
+  it("strips a long run of trailing slashes in linear time (it answers at all)", () => {
+    expect(routeOf(apiEvent({ path: `/validate${"/".repeat(1024 * 1024)}` })).path).toBe("/validate");
+    expect(routeOf(apiEvent({ path: `/${"/".repeat(1024 * 1024)}x` })).path).toBe(
+      `/${"/".repeat(1024 * 1024)}x`,
+    );
+  });
+
+  it("keeps the root path /", () => {
+    expect(routeOf(apiEvent({ path: "//" })).path).toBe("/");
+  });
 });
