@@ -203,6 +203,40 @@ function tfConsole(
   }
 }
 
+/**
+ * Placeholder values for a directory's required variables (those without a default), so that
+ * `terraform console` can load its variables.tf: strings get "x", lists ["x"], maps {}.
+ */
+function requiredVarsOf(d: TerraformDir): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [name, v] of Object.entries(d.variables)) {
+    if ("default" in v) continue;
+    const type = expressionOf(v.type) ?? "string";
+    out[name] =
+      type.startsWith("list") || type.startsWith("set") ? '["x"]' : type.startsWith("map") ? "{}" : "x";
+  }
+  return out;
+}
+
+/**
+ * A parsed attribute as HCL source: hcl2json gives a pure expression as "${expr}" and a template (text
+ * with interpolations) as the template's text, which goes back in quotes.
+ */
+function hclOf(value: unknown): string {
+  if (typeof value !== "string") return JSON.stringify(value);
+  if (value.startsWith("${")) {
+    let depth = 0;
+    for (let i = 0; i < value.length; i++) {
+      if (value[i] === "{") depth++;
+      if (value[i] === "}" && --depth === 0) {
+        if (i === value.length - 1) return value.slice(2, -1);
+        break;
+      }
+    }
+  }
+  return JSON.stringify(value);
+}
+
 /** A console-printed string ("…" with HCL escapes) as a JS string. */
 function consoleString(printed: string): string {
   return JSON.parse(printed.replace(/\$\$\{/g, "${").replace(/%%\{/g, "%{")) as string;
@@ -358,6 +392,39 @@ describe.each(EXAMPLES)("the %s example's module calls", (example) => {
     expect(checked).toBe(2);
   });
 
+  it.skipIf(!terraformBin)(
+    `build the edge function's site_origin for every site_domain the example accepts${NO_CLI}`,
+    () => {
+      const edge = Object.values(d.modules).find((b) => sourceOf(d, b).endsWith("modules/edge-auth"));
+      expect(edge?.site_origin, "module.edge_auth.site_origin").toBeDefined();
+      const expr = hclOf(edge?.site_origin);
+      const files = {
+        "variables.tf": d.files["variables.tf"] ?? "",
+        "locals.tf": `locals {\n  site_origin = ${expr}\n}\n`,
+      };
+      const required = requiredVarsOf(d);
+      const withDomain = tfConsole(
+        files,
+        { ...required, site_domain: "www.example.com" },
+        "local.site_origin",
+      );
+      expect(withDomain.output).not.toMatch(/Error:/);
+      expect(consoleString(withDomain.value)).toBe("https://www.example.com");
+      const domain = block(d.variables, "site_domain");
+      if (domain.nullable === false) {
+        // site_domain can never be null here: Terraform refuses a null before anything is evaluated.
+        expect("default" in domain).toBe(false);
+        return;
+      }
+      // The documented default (null: the site on its cloudfront.net name only) must plan as well.
+      delete required.site_domain;
+      const withoutDomain = tfConsole(files, required, "local.site_origin");
+      expect(withoutDomain.output).not.toMatch(/Error:/);
+      // A typed null prints as tostring(null).
+      expect(withoutDomain.value).toMatch(/^(tostring\()?null\)?$/);
+    },
+  );
+
   it("output nothing a module marks sensitive", () => {
     for (const [o, body] of Object.entries(d.outputs)) {
       for (const [call = "", output = ""] of matchesIn(body.value, MODULE_REF)) {
@@ -501,6 +568,32 @@ describe("the edge function (modules/edge-auth)", () => {
     const parseConfig = await importExport("edge-auth", "parseConfig");
     if (parseConfig) expect(parseConfig(config)).toMatchObject({ clientId: "static-site" });
   });
+
+  it.skipIf(!terraformBin)(
+    `leaves siteOrigin out of the config when site_origin is null, so the handler uses the Host${NO_CLI}`,
+    async () => {
+      const files = {
+        "variables.tf": d.files["variables.tf"] ?? "",
+        "locals.tf": localsFile(d, ["config_parts", "config_json"]),
+      };
+      const vars = {
+        function_name: "site-auth",
+        zip_path: "edge-auth.zip",
+        issuer: "https://sso.example.com/realms/demo",
+        client_id: "static-site",
+        validate_url: "https://api.example.com/validate",
+      };
+      const r = tfConsole(files, vars, "nonsensitive(local.config_json)");
+      expect(r.invalid, r.output).toBe(false);
+      const config = JSON.parse(consoleString(r.value)) as Record<string, unknown>;
+      expect(config).not.toHaveProperty("siteOrigin");
+      const siteOriginOf = await importExport("edge-auth", "siteOriginOf");
+      if (siteOriginOf)
+        expect(siteOriginOf("d111111abcdef8.cloudfront.net", config)).toBe(
+          "https://d111111abcdef8.cloudfront.net",
+        );
+    },
+  );
 });
 
 describe("the validation API (modules/validate-api)", () => {

@@ -36,8 +36,9 @@ variable "keycloak_certificate_arn" {
 }
 
 variable "site_domain" {
-  description = "Host name of the site, e.g. www.example.com."
+  description = "Host name of the site, e.g. www.example.com. Required: the realm's redirect URIs, the distribution's alias and the edge function's site_origin are built from it."
   type        = string
+  nullable    = false
 }
 
 variable "site_certificate_arn" {

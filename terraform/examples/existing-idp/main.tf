@@ -26,8 +26,9 @@ module "edge_auth" {
   public_paths  = var.public_paths
   path_roles    = var.path_roles
   # One origin for redirect_uri and logout, whichever hostname (alias or *.cloudfront.net) a visitor used:
-  # the IdP only knows the registered one.
-  site_origin = "https://${var.site_domain}"
+  # the IdP only knows the registered one. Without a site_domain there is no alias: the site answers on its
+  # cloudfront.net name only, the config gets no siteOrigin and the function uses the request's Host.
+  site_origin = var.site_domain == null ? null : "https://${var.site_domain}"
 }
 
 module "site" {

@@ -60,3 +60,19 @@ run "plans_the_site_modules" {
     error_message = "The edge config parameter must be named /static-sso/edge-auth/<function_name>/config."
   }
 }
+
+# site_domain's documented default: no alias, no certificate, the site on its cloudfront.net name. The edge
+# function then gets no site_origin and builds redirect URIs from the request's Host.
+run "plans_without_a_site_domain" {
+  command = plan
+
+  variables {
+    site_domain          = null
+    site_certificate_arn = null
+  }
+
+  assert {
+    condition     = module.edge_auth.parameter_name == "/static-sso/edge-auth/static-sso-edge-auth/config"
+    error_message = "The example must plan without a site_domain."
+  }
+}
