@@ -3,6 +3,7 @@ import { createServer, type IncomingMessage } from "node:http";
 import type { AddressInfo } from "node:net";
 import type { APIGatewayProxyEventV2 } from "aws-lambda";
 import { createHandler } from "./handler.js";
+import { splitTarget } from "./split-target.js";
 import type { ValidatorOptions } from "./validator.js";
 
 export interface ValidateServer {
@@ -32,6 +33,8 @@ export async function startValidateServer(
     readBody(req)
       .then(async (body) => {
         if (body === undefined) {
+          // Over Lambda's payload limit: API Gateway answers this itself, with its own body, before any
+          // function runs; so does this server (the handler never sees the request).
           res
             .writeHead(413, { "content-type": "application/json" })
             .end('{"message":"Request Entity Too Large"}');
@@ -44,7 +47,8 @@ export async function startValidateServer(
         res.end(result.isBase64Encoded ? Buffer.from(result.body ?? "", "base64") : (result.body ?? ""));
       })
       .catch(() => {
-        // The handler catches its own failures; this is a broken connection or a bug here.
+        // The handler catches its own failures and building the event cannot throw: this is a broken
+        // connection (or a bug here).
         if (!res.headersSent) res.writeHead(500, { "content-type": "application/json" });
         res.end('{"message":"Internal Server Error"}');
       });
@@ -99,30 +103,32 @@ const TEXT_TYPES = /^(text\/|application\/(json|x-www-form-urlencoded|xml|javasc
 
 /** The event API Gateway (HTTP API, payload format 2.0) would send for this request. */
 function toEvent(req: IncomingMessage, body: Buffer): APIGatewayProxyEventV2 {
-  const url = new URL(req.url ?? "/", "http://localhost");
+  const { path, query: rawQuery } = splitTarget(req.url ?? "/");
   const headers: Record<string, string> = {};
-  // Payload 2.0: names lower-cased (Node already does), repeated headers joined with commas, cookies apart.
-  for (const [name, value] of Object.entries(req.headers)) {
-    if (value === undefined || name === "cookie") continue;
-    headers[name] = Array.isArray(value) ? value.join(",") : value;
+  // Payload 2.0: names lower-cased (Node already does), every value of a repeated header joined with
+  // commas (req.headers would keep only the first Authorization, Host, ...), cookies apart.
+  let cookies: string[] | undefined;
+  for (const [name, values] of Object.entries(req.headersDistinct)) {
+    if (values === undefined) continue;
+    if (name === "cookie") {
+      cookies = values.flatMap((line) => line.split(";").map((c) => c.trim())).filter(Boolean);
+      continue;
+    }
+    headers[name] = values.join(",");
   }
-  const cookies = req.headers.cookie
-    ?.split(";")
-    .map((c) => c.trim())
-    .filter(Boolean);
   const query: Record<string, string> = {};
-  for (const [k, v] of url.searchParams) query[k] = k in query ? `${query[k]},${v}` : v;
+  for (const [k, v] of new URLSearchParams(rawQuery)) query[k] = k in query ? `${query[k]},${v}` : v;
   const now = new Date();
   const hasBody = body.length > 0;
   const isText = TEXT_TYPES.test(headers["content-type"] ?? "");
   return {
     version: "2.0",
     routeKey: "$default",
-    rawPath: url.pathname,
-    rawQueryString: url.search.slice(1),
+    rawPath: path,
+    rawQueryString: rawQuery,
     ...(cookies?.length ? { cookies } : {}),
     headers,
-    ...(url.search ? { queryStringParameters: query } : {}),
+    ...(rawQuery ? { queryStringParameters: query } : {}),
     requestContext: {
       accountId: "000000000000",
       apiId: "local",
@@ -130,7 +136,7 @@ function toEvent(req: IncomingMessage, body: Buffer): APIGatewayProxyEventV2 {
       domainPrefix: (headers.host ?? "localhost").split(".")[0] ?? "localhost",
       http: {
         method: req.method ?? "GET",
-        path: url.pathname,
+        path,
         protocol: `HTTP/${req.httpVersion}`,
         sourceIp: req.socket.remoteAddress ?? "127.0.0.1",
         userAgent: headers["user-agent"] ?? "",

@@ -1,3 +1,4 @@
+import { connect } from "node:net";
 import { createLogger } from "@static-sso/shared";
 import type { FakeIssuer } from "@static-sso/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -81,6 +82,78 @@ describe("the local HTTP server, POST /validate", () => {
   it("serves the validation URL as url + /validate on 127.0.0.1", () => {
     expect(server.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
     expect(server.validateUrl).toBe(`${server.url}/validate`);
+  });
+});
+
+/**
+ * Sends bytes exactly as written (fetch would normalise the request target and merge repeated headers)
+ * and reads the answer until the server closes the connection (HTTP/1.0: no chunked answer to decode).
+ */
+function rawRequest(url: string, head: string, body = ""): Promise<{ status: number; body: string }> {
+  const { hostname, port } = new URL(url);
+  return new Promise((resolve, reject) => {
+    const socket = connect(Number(port), hostname, () => {
+      socket.end(
+        `${head}\r\nhost: ${hostname}:${port}\r\nconnection: close\r\ncontent-length: ${Buffer.byteLength(body)}\r\n\r\n${body}`,
+      );
+    });
+    const chunks: Buffer[] = [];
+    socket.on("data", (c: Buffer) => chunks.push(c));
+    socket.on("error", reject);
+    socket.on("end", () => {
+      const text = Buffer.concat(chunks).toString("utf8");
+      const [statusLine = "", ...rest] = text.split("\r\n");
+      resolve({
+        status: Number(statusLine.split(" ")[1]),
+        body: rest.join("\r\n").split("\r\n\r\n")[1] ?? "",
+      });
+    });
+  });
+}
+
+describe("the local HTTP server, odd requests", () => {
+  it("answers GET // through the handler (404, JSON), not with a 500 from parsing the URL", async () => {
+    const res = await rawRequest(server.url, "GET // HTTP/1.0");
+    expect(res.status).toBe(404);
+    expect(JSON.parse(res.body)).toEqual({ message: "Not Found" });
+  });
+
+  it("routes an absolute-form request target by its path", async () => {
+    const res = await rawRequest(server.url, "GET http://validate.example/health HTTP/1.0");
+    expect(res.status).toBe(200);
+    expect(JSON.parse(res.body)).toEqual({ ok: true });
+  });
+
+  it("answers an absolute-form target new URL cannot parse through the handler", async () => {
+    const res = await rawRequest(server.url, "GET http://[::1/health HTTP/1.0");
+    expect(res.status).toBe(200);
+  });
+
+  it("joins a repeated Authorization header with commas as API Gateway does: two Bearer values are bad_request", async () => {
+    const token = await goodToken(keys.rs, idp.issuer);
+    const res = await rawRequest(
+      server.url,
+      `POST /validate HTTP/1.0\r\nauthorization: Bearer ${token}\r\nauthorization: Bearer ${token}`,
+    );
+    expect(res.status).toBe(400);
+    expect(JSON.parse(res.body)).toMatchObject({ valid: false, error: "bad_request" });
+  });
+
+  it("answers a body over Lambda's 6 MB payload limit with 413 before the handler, as API Gateway does", async () => {
+    const res = await post(server.validateUrl, { body: "x".repeat(6 * 1024 * 1024 + 1) });
+    expect(res.status).toBe(413);
+    expect(await res.json()).toEqual({ message: "Request Entity Too Large" });
+  });
+
+  it("passes a binary body base64-encoded (isBase64Encoded) and the handler reads the token from it", async () => {
+    const token = await goodToken(keys.es, idp.issuer);
+    const res = await fetch(server.validateUrl, {
+      method: "POST",
+      headers: { "content-type": "application/octet-stream" },
+      body: Buffer.from(JSON.stringify({ token })),
+    });
+    expect(res.status).toBe(200);
+    expect(await res.json()).toMatchObject({ valid: true, claims: { sub: "alice" } });
   });
 });
 
