@@ -219,6 +219,32 @@ function requiredVarsOf(d: TerraformDir): Record<string, string> {
 }
 
 /**
+ * The most values one listener rule condition (`path_pattern { values = … }` and the like) can hold: a
+ * literal list counts its items, `local.x` a literal list local, and `local.x[count.index]` or
+ * `each.value` over a local built with chunklist(…, n) at most n. Anything else cannot be bounded
+ * statically and fails the test.
+ */
+function listenerConditionValues(d: TerraformDir, kind: string, blocks: unknown): number {
+  const block = (Array.isArray(blocks) ? blocks[0] : blocks) as Body;
+  if (kind === "query_string") return (Array.isArray(blocks) ? blocks : [blocks]).length;
+  const values = block.values;
+  if (Array.isArray(values)) return values.length;
+  const expr = expressionOf(values) ?? "";
+  const whole = /^local\.(\w+)$/.exec(expr);
+  if (whole && Array.isArray(d.locals[whole[1] as string]))
+    return (d.locals[whole[1] as string] as unknown[]).length;
+  const element = /^local\.(\w+)\[count\.index\]$/.exec(expr);
+  if (element) {
+    const chunked = /chunklist\([^,]+,\s*(?:(\d+)|local\.(\w+))\)/.exec(
+      String(d.locals[element[1] as string]),
+    );
+    const size = chunked?.[1] ?? d.locals[chunked?.[2] ?? ""];
+    if (typeof size === "number" || (typeof size === "string" && /^\d+$/.test(size))) return Number(size);
+  }
+  throw new Error(`cannot bound the values of ${kind}: ${String(values)}`);
+}
+
+/**
  * A parsed attribute as HCL source: hcl2json gives a pure expression as "${expr}" and a template (text
  * with interpolations) as the template's text, which goes back in quotes.
  */
@@ -246,8 +272,8 @@ function consoleString(printed: string): string {
 function localsFile(d: TerraformDir, names: string[]): string {
   const lines = names.map((n) => {
     const v = d.locals[n];
-    if (Array.isArray(v)) return `  ${n} = [\n${v.map((e) => `    ${expressionOf(e)},`).join("\n")}\n  ]`;
-    return `  ${n} = ${expressionOf(v)}`;
+    if (Array.isArray(v)) return `  ${n} = [\n${v.map((e) => `    ${hclOf(e)},`).join("\n")}\n  ]`;
+    return `  ${n} = ${hclOf(v)}`;
   });
   return `locals {\n${lines.join("\n")}\n}\n`;
 }
@@ -780,6 +806,63 @@ describe("Keycloak on ECS (modules/keycloak-ecs)", () => {
     );
     for (const [k, rule] of ingress)
       if ("cidr_ipv4" in rule) expect(rule.security_group_id, k).toBe("${aws_security_group.alb.id}");
+  });
+
+  it("keeps every listener rule within the ALB's limits: 3 values per condition, 5 per rule", () => {
+    const rules = Object.entries(d.resources).filter(([k]) => k.startsWith("aws_lb_listener_rule."));
+    expect(rules.length).toBeGreaterThan(0);
+    for (const [key, rule] of rules) {
+      const bounds = ((rule.condition ?? []) as Body[]).flatMap((condition) =>
+        Object.entries(condition).map(([kind, blocks]) => ({
+          kind,
+          max: listenerConditionValues(d, kind, blocks),
+        })),
+      );
+      expect(bounds.length, `${key} has conditions`).toBeGreaterThan(0);
+      for (const { kind, max } of bounds) expect(max, `${key} ${kind}`).toBeLessThanOrEqual(3);
+      expect(
+        bounds.reduce((sum, b) => sum + b.max, 0),
+        `${key}: values across its conditions`,
+      ).toBeLessThanOrEqual(5);
+    }
+  });
+
+  describe.skipIf(!terraformBin)(`admin_cidr_blocks, evaluated by terraform console${NO_CLI}`, () => {
+    const files = {
+      "variables.tf": d.files["variables.tf"] ?? "",
+      "locals.tf": localsFile(d, ["admin_cidrs_per_rule", "admin_cidr_chunks"]),
+    };
+    const valid = {
+      name: "kc-test",
+      vpc_id: "vpc-0123456789abcdef0",
+      public_subnet_ids: '["subnet-a","subnet-b"]',
+      private_subnet_ids: '["subnet-c","subnet-d"]',
+      domain: "sso.example.com",
+      certificate_arn: "arn:aws:acm:eu-west-1:123456789012:certificate/0000",
+    };
+    const cidrs = (n: number) => JSON.stringify(Array.from({ length: n }, (_, i) => `198.51.${i}.0/24`));
+
+    it("spreads 30 ranges over allow rules of at most 3", () => {
+      const r = tfConsole(
+        files,
+        { ...valid, admin_cidr_blocks: cidrs(30) },
+        "jsonencode(local.admin_cidr_chunks)",
+      );
+      expect(r.invalid, r.output).toBe(false);
+      const chunks = JSON.parse(consoleString(r.value)) as string[][];
+      expect(chunks).toHaveLength(10);
+      expect(chunks.flat()).toHaveLength(30);
+      for (const chunk of chunks) expect(chunk.length).toBeLessThanOrEqual(3);
+    });
+
+    it.each([
+      ["31 ranges", cidrs(31)],
+      ["a range that is no IPv4 CIDR", '["sso.example.com"]'],
+    ])("refuses %s", (_, value) => {
+      expect(
+        tfConsole(files, { ...valid, admin_cidr_blocks: value }, "local.admin_cidr_chunks").invalid,
+      ).toBe(true);
+    });
   });
 
   it("pins Keycloak to a 26.x image", () => {

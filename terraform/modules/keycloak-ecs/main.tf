@@ -12,6 +12,16 @@ locals {
   # RDS for PostgreSQL 15+ forces TLS; the sidecar is reached over the task's loopback.
   db_url = "jdbc:postgresql://${local.db_host}:5432/${local.db_name}${local.use_rds ? "?sslmode=require" : ""}"
 
+  # The admin console and the master realm, as ALB path patterns: `*` also covers the bare paths (/admin,
+  # /realms/master) and everything under them. (It also matches a realm whose name starts with "master",
+  # e.g. /realms/master2: such a realm would be admin-only too.)
+  admin_path_patterns = ["/admin*", "/realms/master*"]
+  # An ALB listener rule takes at most 3 values per condition and 5 across its conditions: the two path
+  # patterns leave 3 source ranges per allow rule, so admin_cidr_blocks is spread over as many rules as
+  # it needs.
+  admin_cidrs_per_rule = 3
+  admin_cidr_chunks    = var.admin_cidr_blocks == null ? [] : chunklist(var.admin_cidr_blocks, local.admin_cidrs_per_rule)
+
   http_port       = 8080
   management_port = 9000
   # Infinispan cluster traffic between tasks (JDBC_PING discovery, Keycloak 26's default stack).
@@ -392,12 +402,13 @@ resource "aws_lb_listener" "http" {
   tags = var.tags
 }
 
-# With admin_cidr_blocks set: the admin console and the master realm answer only those ranges.
+# With admin_cidr_blocks set: the admin console and the master realm answer only those ranges (one allow
+# rule per 3 ranges, then a 403 for everyone else). An empty list closes them to everyone.
 resource "aws_lb_listener_rule" "admin_allowed" {
-  count = var.admin_cidr_blocks == null ? 0 : 1
+  count = length(local.admin_cidr_chunks)
 
   listener_arn = aws_lb_listener.https.arn
-  priority     = 10
+  priority     = 10 + count.index
 
   action {
     type             = "forward"
@@ -406,22 +417,25 @@ resource "aws_lb_listener_rule" "admin_allowed" {
 
   condition {
     path_pattern {
-      values = ["/admin", "/admin/*", "/realms/master", "/realms/master/*"]
+      values = local.admin_path_patterns
     }
   }
 
   condition {
     source_ip {
-      values = var.admin_cidr_blocks
+      values = local.admin_cidr_chunks[count.index]
     }
   }
+
+  tags = var.tags
 }
 
 resource "aws_lb_listener_rule" "admin_denied" {
   count = var.admin_cidr_blocks == null ? 0 : 1
 
   listener_arn = aws_lb_listener.https.arn
-  priority     = 20
+  # After every allow rule: admin_cidr_blocks holds at most 30 ranges, so at most 10 rules (10-19).
+  priority = 50
 
   action {
     type = "fixed-response"
@@ -435,9 +449,11 @@ resource "aws_lb_listener_rule" "admin_denied" {
 
   condition {
     path_pattern {
-      values = ["/admin", "/admin/*", "/realms/master", "/realms/master/*"]
+      values = local.admin_path_patterns
     }
   }
+
+  tags = var.tags
 }
 
 resource "aws_route53_record" "this" {

@@ -66,9 +66,14 @@ variable "ingress_cidr_blocks" {
 }
 
 variable "admin_cidr_blocks" {
-  description = "IPv4 ranges allowed to reach the admin console and the master realm (/admin, /realms/master). Null allows the same ranges as everything else; Keycloak recommends not exposing them publicly."
+  description = "IPv4 ranges (CIDR, at most 30) allowed to reach the admin console and the master realm (/admin*, /realms/master*). Null allows the same ranges as everything else; an empty list closes them to everyone. Keycloak recommends not exposing them publicly."
   type        = list(string)
   default     = null
+
+  validation {
+    condition     = var.admin_cidr_blocks == null ? true : length(var.admin_cidr_blocks) <= 30 && alltrue([for c in var.admin_cidr_blocks : can(cidrnetmask(c))])
+    error_message = "admin_cidr_blocks must be null or at most 30 IPv4 CIDR ranges such as 203.0.113.0/24 (3 per load balancer rule, at most 10 rules)."
+  }
 }
 
 variable "ssl_policy" {

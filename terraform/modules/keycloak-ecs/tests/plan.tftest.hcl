@@ -69,3 +69,16 @@ run "refuses_the_sidecar_with_two_tasks" {
 
   expect_failures = [aws_ecs_service.this]
 }
+
+run "spreads_admin_ranges_over_rules_within_the_alb_limits" {
+  command = plan
+
+  variables {
+    admin_cidr_blocks = ["198.51.100.0/24", "198.51.101.0/24", "198.51.102.0/24", "198.51.103.0/24", "198.51.104.0/24", "198.51.105.0/24", "203.0.113.7/32"]
+  }
+
+  assert {
+    condition     = length(aws_lb_listener_rule.admin_allowed) == 3 && length(aws_lb_listener_rule.admin_denied) == 1
+    error_message = "Seven admin ranges need three allow rules (3 + 3 + 1) and one deny rule."
+  }
+}
