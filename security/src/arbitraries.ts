@@ -80,11 +80,33 @@ const cookieName = fc.oneof(
   fc.string({ maxLength: 12 }),
 );
 
-/** `cookie` header values: pairs of our cookie names and token-ish values, plus raw garbage. */
+/** Whether the edge reads a session's access token from a cookie of this name: whole or one of its chunks. */
+export function isAccessCookieName(name: string): boolean {
+  return name === ACCESS_COOKIE || /^__Host-sso-at\.\d+$/.test(name);
+}
+
+/**
+ * `cookie` header values: pairs of our cookie names and token-ish values, the valid token split into
+ * chunks, plus raw garbage. `carriesValid` is true only when the valid token sits where the edge reads a
+ * session from: `__Host-sso-at` or its chunks. Under any other name it is no session.
+ */
 export function cookieHeadersArb(pool: TokenPool): fc.Arbitrary<{ values: string[]; carriesValid: boolean }> {
   const pair = fc.oneof(
-    fc.tuple(cookieName, tokenArb(pool)).map(([n, v]) => ({ text: `${n}=${v.token}`, valid: v.valid })),
-    anyText.map((text) => ({ text, valid: false })),
+    {
+      weight: 3,
+      arbitrary: fc.tuple(cookieName, tokenArb(pool)).map(([n, v]) => ({
+        text: `${n}=${v.token}`,
+        valid: v.valid && isAccessCookieName(n),
+      })),
+    },
+    {
+      weight: 1,
+      arbitrary: fc.integer({ min: 1, max: pool.valid.length - 1 }).map((i) => ({
+        text: `${ACCESS_COOKIE}.0=${pool.valid.slice(0, i)}; ${ACCESS_COOKIE}.1=${pool.valid.slice(i)}`,
+        valid: true,
+      })),
+    },
+    { weight: 2, arbitrary: anyText.map((text) => ({ text, valid: false })) },
   );
   return fc.array(fc.array(pair, { maxLength: 5 }), { maxLength: 3 }).map((headers) => ({
     values: headers.map((pairs) => pairs.map((p) => p.text).join("; ")),

@@ -12,6 +12,7 @@ import {
   apiEventArb,
   cookieHeadersArb,
   headersArb,
+  isAccessCookieName,
   isSameJws,
   methodArb,
   queryArb,
@@ -65,9 +66,31 @@ function exposesProtected(uri: string): boolean {
   return !posix.normalize(`/${key.replace(/\\/g, "/")}`).startsWith("/public/");
 }
 
+/**
+ * Could `uri` name something under /staff/ for any origin, however many times it percent-decodes
+ * (stricter than exposesProtected): each decoding, dot segments and backslashes resolved.
+ */
+function namesStaff(uri: string): boolean {
+  let text = uri;
+  for (let i = 0; i < 8; i++) {
+    if (posix.normalize(`/${text.replace(/\\/g, "/")}`).startsWith("/staff/")) return true;
+    let next: string;
+    try {
+      next = decodeURIComponent(text);
+    } catch {
+      return false;
+    }
+    if (next === text) return false;
+    text = next;
+  }
+  return true;
+}
+
 describe("the edge handler under arbitrary viewer requests", () => {
-  it(`never throws, answers within ${DEADLINE_MS} ms, and never passes a protected path to the origin without the one valid session (${RUNS} cases)`, async () => {
+  it(`never throws, answers within ${DEADLINE_MS} ms, never passes a protected path to the origin without the valid token in the session cookie, and never /staff/ (the token has no staff role) (${RUNS} cases)`, async () => {
     let passed = 0;
+    let passedWithSession = 0;
+    let staffAsked = 0;
     let slowest = 0;
     const started = performance.now();
     await fc.assert(
@@ -86,6 +109,8 @@ describe("the edge handler under arbitrary viewer requests", () => {
             querystring,
             headers: { ...headers, ...(cookies.values.length ? { cookie: cookies.values } : {}) },
           });
+          const staff = namesStaff(uri);
+          if (staff) staffAsked++;
           const begun = performance.now();
           const result = await t.edge(event);
           const elapsed = performance.now() - begun;
@@ -103,8 +128,10 @@ describe("the edge handler under arbitrary viewer requests", () => {
           expect(request.uri).toBe(uri.endsWith("/") ? `${uri}index.html` : uri);
           expect(
             !exposesProtected(uri) || cookies.carriesValid,
-            `origin reached for ${JSON.stringify(uri)}`,
+            `origin reached for ${JSON.stringify(uri)} without the valid token as __Host-sso-at`,
           ).toBe(true);
+          if (exposesProtected(uri)) passedWithSession++;
+          expect(staff, `origin reached for ${JSON.stringify(uri)}, under /staff/`).toBe(false);
           // Whatever reached the origin carries none of this function's cookies.
           for (const c of request.headers.cookie ?? []) expect(c.value).not.toMatch(/(^|;\s*)__Host-sso-/);
         },
@@ -112,8 +139,11 @@ describe("the edge handler under arbitrary viewer requests", () => {
       { numRuns: RUNS },
     );
     console.log(
-      `edge fuzz: ${RUNS} cases in ${Math.round(performance.now() - started)} ms, ${passed} reached the origin, slowest ${slowest.toFixed(1)} ms`,
+      `edge fuzz: ${RUNS} cases in ${Math.round(performance.now() - started)} ms, ${passed} reached the origin (${passedWithSession} of them protected paths, with the session), ${staffAsked} asked for /staff/; slowest ${slowest.toFixed(1)} ms`,
     );
+    // The properties above are not vacuous: sessions did open protected paths, and /staff/ was tried.
+    expect(passedWithSession).toBeGreaterThan(0);
+    expect(staffAsked).toBeGreaterThan(100);
   }, 120_000);
 });
 
@@ -173,6 +203,20 @@ describe("the fuzzers' oracle", () => {
     const bent = sig.slice(0, -1) + alphabet[alphabet.indexOf(sig.at(-1) ?? "A") ^ 1];
     expect(Buffer.from(bent, "base64url").equals(Buffer.from(sig, "base64url"))).toBe(true);
     expect(isSameJws(`${h}.${p}.${bent}`, pool.valid)).toBe(true);
+  });
+
+  it("counts the valid token as a session only under __Host-sso-at or one of its chunks", () => {
+    for (const name of ["__Host-sso-at", "__Host-sso-at.0", "__Host-sso-at.12"])
+      expect(isAccessCookieName(name), name).toBe(true);
+    for (const name of [
+      "__Host-sso-id",
+      "__Host-sso-rt",
+      "__Host-sso-at.",
+      "__Host-sso-at.x",
+      "sso-at",
+      "other",
+    ])
+      expect(isAccessCookieName(name), name).toBe(false);
   });
 
   it("counts any change to the signing input or the signature's bytes as another token", () => {
