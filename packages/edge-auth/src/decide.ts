@@ -41,7 +41,7 @@ export type Decision =
   | { type: "callback"; reason: string }
   | { type: "refresh"; reason: "token_expired" | "no_access_token" }
   | { type: "logout"; reason: "logout" }
-  | { type: "deny"; reason: "role_missing" | "bad_path" }
+  | { type: "deny"; reason: "role_missing" | "bad_path" | "session_too_large" }
   | { type: "unavailable"; reason: string };
 
 /**

@@ -26,13 +26,16 @@ import {
   unavailableResponse,
 } from "./responses.js";
 import { originalPath } from "./return-path.js";
-import { checkSession } from "./session/check-session.js";
+import { isUsableAccessToken } from "./session/access-token-use.js";
+import { checkSession, rememberValid } from "./session/check-session.js";
+import { isCompactJws } from "./session/compact-jws.js";
 import {
   type CookieNames,
   clearAllCookies,
   clearCookieHeader,
   parseCookieHeaders,
   readChunked,
+  SessionTooLargeError,
   sessionSetCookies,
   setCookieHeader,
   stripOwnCookies,
@@ -61,8 +64,12 @@ export interface RequestTrace {
 
 export type Handled = { decision: Decision; result: CloudFrontRequest | CloudFrontResultResponse };
 
-/** Beyond this many login states in flight (tabs), a new login clears the old ones: keeps the cookie jar bounded. */
+/**
+ * Beyond this many login states in flight (tabs), or this many bytes of them, a new login clears the old
+ * ones: keeps the cookie header bounded (see MAX_SESSION_COOKIE_BYTES for the rest of the budget).
+ */
 const MAX_PENDING_LOGINS = 8;
+const MAX_PENDING_LOGIN_BYTES = 4096;
 
 async function timed<T>(
   trace: RequestTrace,
@@ -125,12 +132,15 @@ export async function handleRequest(
   const startLogin = async (clear: string[]): Promise<CloudFrontResultResponse> => {
     const doc = await discovery();
     const login = createLoginState(originalPath(req.uri, req.querystring));
+    const stateName = names.state(login.state);
+    const stateValue = encodeStateCookie(login);
     const pending = [...cookies.keys()].filter((n) => names.stateOf(n) !== undefined);
+    let pendingBytes = stateName.length + stateValue.length;
+    for (const n of pending) pendingBytes += n.length + (cookies.get(n)?.length ?? 0) + 3;
     const setCookies = [...clear];
-    if (pending.length >= MAX_PENDING_LOGINS) for (const n of pending) setCookies.push(clearCookieHeader(n));
-    setCookies.push(
-      setCookieHeader(names.state(login.state), encodeStateCookie(login), STATE_COOKIE_MAX_AGE_S),
-    );
+    if (pending.length >= MAX_PENDING_LOGINS || pendingBytes > MAX_PENDING_LOGIN_BYTES)
+      for (const n of pending) setCookies.push(clearCookieHeader(n));
+    setCookies.push(setCookieHeader(stateName, stateValue, STATE_COOKIE_MAX_AGE_S));
     const location = buildAuthorizationUrl(doc.authorization_endpoint, {
       clientId: config.clientId,
       redirectUri: redirectUri(),
@@ -178,6 +188,13 @@ export async function handleRequest(
           );
           return { decision, result: redirectResponse(originalPath(req.uri, req.querystring), setCookies) };
         } catch (error) {
+          if (error instanceof SessionTooLargeError) {
+            trace.detail = error.message;
+            return {
+              decision: { type: "deny", reason: "session_too_large" },
+              result: loginFailedResponse("session_too_large", expireSession()),
+            };
+          }
           if (!(error instanceof TokenEndpointError)) throw error;
           trace.detail = `refresh_rejected:${error.oauthError}`;
           const failed: Decision = navigation
@@ -282,40 +299,70 @@ async function handleCallback(
     if (error instanceof TokenEndpointError) return fail(`code_rejected_${error.oauthError}`);
     throw error;
   }
-  if (!tokens.id_token) return fail("id_token_missing");
-
-  const outcome = await timed(trace, "validateMs", ctx.now, () =>
-    validateToken(tokens.id_token as string, {
-      validateUrl: config.validateUrl,
-      timeoutMs: deadline.remaining(config.validateTimeoutMs),
-      ...(ctx.fetch ? { fetch: ctx.fetch } : {}),
-    }),
-  );
-  if (outcome.kind === "unavailable")
-    return { decision: { type: "unavailable", reason: outcome.reason }, result: unavailableResponse(clear) };
-  if (outcome.kind === "invalid") return fail(`id_token_${outcome.code}`);
-  if (outcome.claims.nonce !== login.nonce) return fail("nonce_mismatch");
-  const aud = outcome.claims.aud;
-  if (!(aud === config.clientId || (Array.isArray(aud) && aud.includes(config.clientId))))
-    return fail("id_token_audience");
+  const idToken = tokens.id_token;
+  if (!idToken) return fail("id_token_missing");
+  let accessExp: unknown;
   try {
-    decodeJwt(tokens.access_token);
+    accessExp = decodeJwt(tokens.access_token).exp;
   } catch {
     return fail("access_token_malformed");
   }
+  if (typeof accessExp !== "number" || !isCompactJws(tokens.access_token))
+    return fail("access_token_malformed");
 
-  const setCookies = [
-    ...clear,
-    ...sessionSetCookies(
-      names,
-      {
-        access: tokens.access_token,
-        id: tokens.id_token,
-        ...(tokens.refresh_token ? { refresh: tokens.refresh_token } : {}),
-      },
-      cookies,
-    ),
-  ];
+  // Both tokens, at once: the ID token for who signed in (nonce, aud), the access token because it is the
+  // session. A session the first page load would refuse (no audience mapper, another client's token)
+  // is refused here, with its reason, instead of sending the browser round the IdP in a loop.
+  const ask = (token: string) =>
+    validateToken(token, {
+      validateUrl: config.validateUrl,
+      timeoutMs: deadline.remaining(config.validateTimeoutMs),
+      ...(ctx.fetch ? { fetch: ctx.fetch } : {}),
+    });
+  const [idOutcome, accessOutcome] = await timed(trace, "validateMs", ctx.now, () =>
+    Promise.all([ask(idToken), ask(tokens.access_token)]),
+  );
+  const down =
+    idOutcome.kind === "unavailable"
+      ? idOutcome
+      : accessOutcome.kind === "unavailable"
+        ? accessOutcome
+        : undefined;
+  if (down)
+    return { decision: { type: "unavailable", reason: down.reason }, result: unavailableResponse(clear) };
+  if (idOutcome.kind === "invalid") return fail(`id_token_${idOutcome.code}`);
+  if (idOutcome.kind !== "valid" || idOutcome.claims.nonce !== login.nonce) return fail("nonce_mismatch");
+  const aud = idOutcome.claims.aud;
+  if (!(aud === config.clientId || (Array.isArray(aud) && aud.includes(config.clientId))))
+    return fail("id_token_audience");
+  if (accessOutcome.kind === "invalid") return fail(`access_token_${accessOutcome.code}`);
+  if (accessOutcome.kind !== "valid" || !isUsableAccessToken(accessOutcome.claims, config.clientId))
+    return fail("access_token_not_usable");
+
+  let setCookies: string[];
+  try {
+    setCookies = [
+      ...clear,
+      ...sessionSetCookies(
+        names,
+        {
+          access: tokens.access_token,
+          id: idToken,
+          ...(tokens.refresh_token ? { refresh: tokens.refresh_token } : {}),
+        },
+        cookies,
+      ),
+    ];
+  } catch (error) {
+    if (!(error instanceof SessionTooLargeError)) throw error;
+    trace.detail = error.message;
+    return fail("session_too_large");
+  }
+  // The first page load after this is then a cache hit: no second call for the same token.
+  rememberValid(ctx.cache, tokens.access_token, accessOutcome, accessExp, {
+    clientId: config.clientId,
+    now: ctx.now,
+  });
   return {
     decision: { type: "callback", reason: "signed_in" },
     result: redirectResponse(login.returnTo, setCookies),

@@ -1,5 +1,6 @@
 import type { ServerResponse } from "node:http";
-import { PAGE_LOAD_HEADERS, viewerRequestEvent } from "@static-sso/testing";
+import { createTestKey, PAGE_LOAD_HEADERS, signToken, viewerRequestEvent } from "@static-sso/testing";
+import { startValidateServer } from "@static-sso/validate-api";
 import type { CloudFrontRequest } from "aws-lambda";
 import { decodeJwt } from "jose";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -69,6 +70,14 @@ describe("without a session", () => {
     const res = expectGenerated(await browser.request(`${SITE}/`), "302");
     expect(setCookiesOf(res).filter((c) => c.includes("Max-Age=0")).length).toBe(8);
     expect([...browser.siteCookies.keys()].filter((n) => n.includes("-st-")).length).toBe(1);
+  });
+
+  it("clears abandoned login states once they take too many bytes, keeping the cookie header bounded", async () => {
+    const { browser } = setup();
+    for (let i = 0; i < 3; i++)
+      browser.setSiteCookie(`__Host-sso-st-${String(i).padStart(22, "A")}`, "x".repeat(1500));
+    const res = expectGenerated(await browser.request(`${SITE}/`), "302");
+    expect(setCookiesOf(res).filter((c) => c.includes("Max-Age=0")).length).toBe(3);
   });
 
   it("answers a fetch request (Sec-Fetch-Mode: cors) with 401 JSON instead of a redirect", async () => {
@@ -190,6 +199,25 @@ describe("signing in", () => {
     expect(res.body).toContain("idp_access_denied");
   });
 
+  it("refuses, at the callback and with its reason, an access token the validation API refuses", async () => {
+    // A validation API that needs a claim only ID tokens carry: the ID token passes, the access token
+    // does not. Left to the first page load, this would send the browser round the IdP in a loop.
+    const strict = await startValidateServer({
+      issuer: stack.idp.issuer,
+      audience: stack.idp.clientId,
+      requiredClaims: ["sub", "nonce"],
+    });
+    try {
+      const { browser } = setup({ validateUrl: strict.validateUrl });
+      const form = await browser.visit(`${SITE}/`);
+      const res = expectGenerated(await browser.submitLogin(form, "bob", "bob-password"), "400");
+      expect(res.body).toContain("access_token_claim_invalid");
+      expect(sessionNames(browser.siteCookies)).toEqual([]);
+    } finally {
+      await strict.close();
+    }
+  });
+
   it("never sends the browser to another site after login", async () => {
     const { browser } = setup();
     const end = await browser.login(`${SITE}//evil.example/x`, "bob", "bob-password");
@@ -221,6 +249,26 @@ describe("with a session", () => {
     ]);
   });
 
+  it("joins an access token split over several cookies, and strips every chunk before the origin", async () => {
+    const first = await signedIn("bob");
+    const { browser } = setup(); // a cold container: nothing cached
+    const access = first.browser.siteCookies.get("__Host-sso-at") ?? "";
+    const chunks = access.match(/.{1,300}/g) ?? [];
+    expect(chunks.length).toBeGreaterThan(1);
+    for (const [i, chunk] of chunks.entries()) browser.setSiteCookie(`__Host-sso-at.${i}`, chunk);
+    browser.setSiteCookie("theme", "dark");
+    const req = origin(await browser.request(`${SITE}/page.html`));
+    expect(req.headers.cookie).toEqual([{ key: "Cookie", value: "theme=dark" }]);
+  });
+
+  it("sends a session cookie with characters no JWT has to login, not to a 503", async () => {
+    const first = await signedIn("bob");
+    const { browser } = setup();
+    browser.setSiteCookie("__Host-sso-at", `${first.browser.siteCookies.get("__Host-sso-at")}%20x`);
+    const res = expectGenerated(await browser.request(`${SITE}/`), "302");
+    expect(locationOf(res)).toContain("/protocol/openid-connect/auth");
+  });
+
   it("drops the cookie header when only session cookies were sent", async () => {
     const { browser } = await signedIn("bob");
     const req = origin(await browser.request(`${SITE}/page.html`));
@@ -229,7 +277,7 @@ describe("with a session", () => {
 
   it("asks the validation API once per token in a warm container", async () => {
     const { browser, validateCalls } = await signedIn("bob");
-    expect(validateCalls()).toBe(2); // the ID token at the callback, the access token on the first page
+    expect(validateCalls()).toBe(2); // the ID and access tokens at the callback; the first page is a hit
     await browser.request(`${SITE}/one.html`);
     await browser.request(`${SITE}/two.html`);
     await browser.request(`${SITE}/three.html`);
@@ -398,6 +446,69 @@ describe("failing closed", () => {
       "503",
     );
     expect(res.headers?.["retry-after"]?.[0]?.value).toBe("5");
+  });
+
+  it("answers 503 when the IdP's discovery document is garbage (null, or an endpoint that is no https URL)", async () => {
+    for (const doc of ["null", '{"issuer":"ISSUER","authorization_endpoint":"javascript:alert(1)"}']) {
+      const idp = await startStubServer((req, _body, res) => {
+        const issuer = `http://127.0.0.1:${req.socket.localPort}/realms/demo`;
+        res
+          .writeHead(200, { "content-type": "application/json" })
+          .end(
+            doc
+              .replace("ISSUER", issuer)
+              .replace("}", `,"token_endpoint":"${issuer}/t","jwks_uri":"${issuer}/c"}`),
+          );
+      });
+      stubs.push(idp);
+      const { browser, logs } = setup({ issuer: `${idp.url}/realms/demo` });
+      const res = expectGenerated(await browser.request(`${SITE}/`), "503");
+      expect(res.headers?.["retry-after"]?.[0]?.value).toBe("5");
+      expect(logs.at(-1)).toMatchObject({ decision: "unavailable", reason: "discovery_unavailable" });
+    }
+  });
+
+  it("answers 503 when the IdP cannot be reached to refresh a session", async () => {
+    const { browser, logs } = setup({ issuer: "http://127.0.0.1:9/realms/demo" });
+    browser.setSiteCookie("__Host-sso-rt", "a-refresh-token");
+    expectGenerated(await browser.request(`${SITE}/`), "503");
+    expect(logs.at(-1)).toMatchObject({ decision: "unavailable", reason: "discovery_unavailable" });
+  });
+
+  it("still clears the session when the IdP cannot be reached to log out, and answers 503", async () => {
+    const { browser } = setup({ issuer: "http://127.0.0.1:9/realms/demo" });
+    browser.setSiteCookie("__Host-sso-at", "a.b.c");
+    browser.setSiteCookie("__Host-sso-rt", "r");
+    expectGenerated(await browser.request(`${SITE}/_auth/logout`), "503");
+    expect(browser.siteCookies.size).toBe(0);
+  });
+
+  it("never keeps a validation past the token's exp, whatever the validation API says", async () => {
+    // A validation API that vouches for an hour, for a token with a minute left.
+    const key = await createTestKey();
+    const token = await signToken(key, { sub: "u" }, { expiresInSeconds: 60 });
+    const api = await startStubServer((_req, _body, res) =>
+      res
+        .writeHead(200, { "content-type": "application/json" })
+        .end(
+          JSON.stringify({ valid: true, claims: { sub: "u", exp: decodeJwt(token).exp }, expiresIn: 3600 }),
+        ),
+    );
+    stubs.push(api);
+    const { browser, clock } = setup({ validateUrl: `${api.url}/validate` });
+    browser.setSiteCookie("__Host-sso-at", token);
+    origin(await browser.request(`${SITE}/a.html`));
+    clock.advance(61_000);
+    const res = expectGenerated(await browser.request(`${SITE}/a.html`), "302");
+    expect(locationOf(res)).toContain("/protocol/openid-connect/auth");
+  });
+
+  it("answers 500 rather than send a response over Lambda@Edge's 40 KB limit", async () => {
+    const { browser, logs } = setup();
+    // Hundreds of stale access-token chunks, each of which the login redirect would expire.
+    for (let i = 0; i < 600; i++) browser.setSiteCookie(`__Host-sso-at.${i}`, "x");
+    expectGenerated(await browser.request(`${SITE}/`), "500");
+    expect(logs.at(-1)).toMatchObject({ decision: "login", detail: "response_too_large" });
   });
 
   it("answers 503 when the IdP cannot be reached to start a login", async () => {

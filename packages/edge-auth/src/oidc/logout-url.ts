@@ -20,14 +20,27 @@ export function postLogoutRedirectUri(
   }
 }
 
-/** RP-initiated logout (OpenID Connect RP-Initiated Logout 1.0 §2). */
+/**
+ * Longest logout URL sent with an `id_token_hint`. Keycloak's HTTP server (Vert.x) refuses a request line
+ * over 4096 bytes by default; a longer one would strand the user on an error page at the IdP.
+ */
+export const MAX_LOGOUT_URL_LENGTH = 4000;
+
+/**
+ * RP-initiated logout (OpenID Connect RP-Initiated Logout 1.0 §2). The hint is left out when it would
+ * make the URL too long: the IdP then asks the user to confirm instead of failing.
+ */
 export function buildLogoutUrl(
   endSessionEndpoint: string,
   input: { idTokenHint?: string; clientId: string; postLogoutRedirectUri: string },
 ): string {
-  const url = new URL(endSessionEndpoint);
-  if (input.idTokenHint) url.searchParams.set("id_token_hint", input.idTokenHint);
-  url.searchParams.set("client_id", input.clientId);
-  url.searchParams.set("post_logout_redirect_uri", input.postLogoutRedirectUri);
-  return url.toString();
+  const build = (hint: string | undefined) => {
+    const url = new URL(endSessionEndpoint);
+    if (hint) url.searchParams.set("id_token_hint", hint);
+    url.searchParams.set("client_id", input.clientId);
+    url.searchParams.set("post_logout_redirect_uri", input.postLogoutRedirectUri);
+    return url.toString();
+  };
+  const withHint = build(input.idTokenHint);
+  return withHint.length <= MAX_LOGOUT_URL_LENGTH ? withHint : build(undefined);
 }

@@ -3,6 +3,7 @@ import type { SessionCheck } from "../decide.js";
 import { rolesOf } from "../roles.js";
 import { validateToken } from "../validate-client.js";
 import { isUsableAccessToken } from "./access-token-use.js";
+import { isCompactJws } from "./compact-jws.js";
 import { type CookieNames, readChunked } from "./cookies.js";
 import type { ValidationCache } from "./validation-cache.js";
 
@@ -41,6 +42,7 @@ export async function checkSession(
   } catch {
     return { kind: "invalid", code: "token_malformed", hasRefresh };
   }
+  if (!isCompactJws(token)) return { kind: "invalid", code: "token_malformed", hasRefresh };
   if (typeof exp !== "number") return { kind: "invalid", code: "claim_invalid", hasRefresh };
   if (exp * 1000 <= deps.now()) return { kind: "expired", hasRefresh };
 
@@ -55,12 +57,7 @@ export async function checkSession(
     case "valid": {
       if (!isUsableAccessToken(outcome.claims, deps.clientId))
         return { kind: "invalid", code: "claim_invalid", hasRefresh };
-      const answeredUntil = outcome.expiresIn > 0 ? deps.now() + outcome.expiresIn * 1000 : exp * 1000;
-      deps.cache.set(token, {
-        claims: outcome.claims,
-        roles: rolesOf(outcome.claims, deps.clientId),
-        expiresAt: Math.min(answeredUntil, exp * 1000),
-      });
+      rememberValid(deps.cache, token, outcome, exp, deps);
       return { kind: "valid", claims: outcome.claims, cached: false };
     }
     case "invalid":
@@ -70,4 +67,20 @@ export async function checkSession(
     case "unavailable":
       return { kind: "unavailable", reason: outcome.reason };
   }
+}
+
+/** Stores the validation API's yes for `token`, until the API's `expiresIn` or the token's `exp`, whichever is first. */
+export function rememberValid(
+  cache: ValidationCache,
+  token: string,
+  answer: { claims: Record<string, unknown>; expiresIn: number },
+  exp: number,
+  deps: { clientId: string; now: () => number },
+): void {
+  const answeredUntil = answer.expiresIn > 0 ? deps.now() + answer.expiresIn * 1000 : exp * 1000;
+  cache.set(token, {
+    claims: answer.claims,
+    roles: rolesOf(answer.claims, deps.clientId),
+    expiresAt: Math.min(answeredUntil, exp * 1000),
+  });
 }

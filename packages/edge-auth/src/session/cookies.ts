@@ -1,12 +1,31 @@
+import { SsoError } from "@static-sso/shared";
 import { parseCookie, stringifySetCookie } from "cookie";
 
 /**
- * Browsers keep at most ~4096 bytes per cookie (name + value); a chunk's value stays well under that so
- * name and attributes fit too. Tokens larger than one chunk are split across `<name>.0`, `<name>.1`, …
+ * Browsers keep at most ~4096 bytes per cookie (name + value); a chunk's value, as sent (URL-encoded),
+ * stays well under that so name and attributes fit too. Tokens larger than one chunk are split across
+ * `<name>.0`, `<name>.1`, …
  */
 export const COOKIE_CHUNK_BYTES = 3800;
-/** Fewer chunks than this per token; more means a token too large to carry in cookies at all. */
+/** At most this many chunks per token are read back. */
 export const MAX_CHUNKS = 4;
+/**
+ * The most the session cookies may take in the browser's `cookie` header, names and values as sent.
+ * CloudFront refuses a request whose line and headers exceed 20,480 bytes before any function runs, the
+ * logout included; 12 KB leaves room for the URL, the browser's own headers, the site's cookies and the
+ * login states in flight.
+ */
+export const MAX_SESSION_COOKIE_BYTES = 12 * 1024;
+
+/** The tokens the IdP issued do not fit in cookies (see MAX_SESSION_COOKIE_BYTES). */
+export class SessionTooLargeError extends SsoError {
+  constructor(bytes: number) {
+    super("session_too_large", `session cookies would take ${bytes} bytes, over ${MAX_SESSION_COOKIE_BYTES}`);
+  }
+}
+
+/** Characters encodeURIComponent leaves as they are: every JWT is made of them only. */
+const UNENCODED = /^[A-Za-z0-9\-_.!~*'()]*$/;
 
 export type SessionCookie = "access" | "id" | "refresh";
 
@@ -60,15 +79,32 @@ export function readChunked(cookies: ReadonlyMap<string, string>, name: string):
   return parts.length > 0 ? parts.join("") : undefined;
 }
 
-/** Split a value into the cookies that carry it: one `name` when it fits, else `name.0…`. */
+/**
+ * Split a value into the cookies that carry it: one `name` when it fits, else `name.0…`. Sizes are
+ * counted as the value is sent (URL-encoded by setCookieHeader), and a split never cuts a character.
+ */
 export function splitIntoCookies(name: string, value: string): Array<[string, string]> {
-  if (value.length <= COOKIE_CHUNK_BYTES) return [[name, value]];
-  const out: Array<[string, string]> = [];
-  for (let i = 0; i * COOKIE_CHUNK_BYTES < value.length; i++)
-    out.push([`${name}.${i}`, value.slice(i * COOKIE_CHUNK_BYTES, (i + 1) * COOKIE_CHUNK_BYTES)]);
-  if (out.length > MAX_CHUNKS)
-    throw new RangeError(`${name} needs ${out.length} cookies, over ${MAX_CHUNKS}`);
-  return out;
+  const pieces: string[] = [];
+  if (UNENCODED.test(value)) {
+    for (let i = 0; i < value.length; i += COOKIE_CHUNK_BYTES)
+      pieces.push(value.slice(i, i + COOKIE_CHUNK_BYTES));
+  } else {
+    let piece = "";
+    let bytes = 0;
+    for (const char of value) {
+      const size = encodeURIComponent(char).length;
+      if (bytes + size > COOKIE_CHUNK_BYTES) {
+        pieces.push(piece);
+        piece = "";
+        bytes = 0;
+      }
+      piece += char;
+      bytes += size;
+    }
+    pieces.push(piece);
+  }
+  if (pieces.length <= 1) return [[name, value]];
+  return pieces.map((piece, i) => [`${name}.${i}`, piece]);
 }
 
 export function setCookieHeader(name: string, value: string, maxAgeSeconds?: number): string {
@@ -88,23 +124,34 @@ export function clearCookieHeader(name: string): string {
 /**
  * Set-Cookie lines that store a session: the tokens given (split when large), and expiry for every other
  * cookie of the same kind the browser still holds (stale chunks of a longer old token, an old refresh
- * token when none is given any more).
+ * token when none is given any more). Over MAX_SESSION_COOKIE_BYTES the ID token is left out first (it
+ * only serves as the logout's `id_token_hint`); still over, SessionTooLargeError.
  */
 export function sessionSetCookies(
   names: CookieNames,
   tokens: Partial<Record<SessionCookie, string>>,
   present: ReadonlyMap<string, string>,
 ): string[] {
+  const split: Partial<Record<SessionCookie, Array<[string, string]>>> = {};
+  let bytes = 0;
+  for (const kind of ["access", "id", "refresh"] as const) {
+    const value = tokens[kind];
+    if (!value) continue;
+    split[kind] = splitIntoCookies(names.session[kind], value);
+    bytes += cookieBytes(split[kind]);
+  }
+  if (bytes > MAX_SESSION_COOKIE_BYTES && split.id) {
+    bytes -= cookieBytes(split.id);
+    delete split.id;
+  }
+  if (bytes > MAX_SESSION_COOKIE_BYTES) throw new SessionTooLargeError(bytes);
   const out: string[] = [];
   for (const kind of ["access", "id", "refresh"] as const) {
     const base = names.session[kind];
     const written = new Set<string>();
-    const value = tokens[kind];
-    if (value) {
-      for (const [name, part] of splitIntoCookies(base, value)) {
-        out.push(setCookieHeader(name, part));
-        written.add(name);
-      }
+    for (const [name, part] of split[kind] ?? []) {
+      out.push(setCookieHeader(name, part));
+      written.add(name);
     }
     for (const name of present.keys()) {
       if ((name === base || name.startsWith(`${base}.`)) && !written.has(name))
@@ -112,6 +159,14 @@ export function sessionSetCookies(
     }
   }
   return out;
+}
+
+/** What cookies take in the browser's `cookie` header: `name=value; ` each, values URL-encoded. */
+function cookieBytes(cookies: Array<[string, string]>): number {
+  let bytes = 0;
+  for (const [name, value] of cookies)
+    bytes += name.length + 3 + (UNENCODED.test(value) ? value.length : encodeURIComponent(value).length);
+  return bytes;
 }
 
 /** Set-Cookie lines that expire every cookie of this function the browser sent. */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { buildLogoutUrl, postLogoutRedirectUri } from "../../src/oidc/logout-url.js";
+import { buildLogoutUrl, MAX_LOGOUT_URL_LENGTH, postLogoutRedirectUri } from "../../src/oidc/logout-url.js";
 
 const site = "https://www.example.com";
 
@@ -36,6 +36,19 @@ describe("buildLogoutUrl", () => {
     expect(Object.fromEntries(url.searchParams)).toEqual({
       x: "1",
       id_token_hint: "eyJ.a.b",
+      client_id: "static-site",
+      post_logout_redirect_uri: "https://www.example.com/",
+    });
+  });
+
+  it("leaves out an id_token_hint that would make the URL longer than the IdP takes", () => {
+    const url = buildLogoutUrl("https://idp.example.com/logout", {
+      idTokenHint: `eyJ.${"a".repeat(MAX_LOGOUT_URL_LENGTH)}.b`,
+      clientId: "static-site",
+      postLogoutRedirectUri: "https://www.example.com/",
+    });
+    expect(url.length).toBeLessThanOrEqual(MAX_LOGOUT_URL_LENGTH);
+    expect(Object.fromEntries(new URL(url).searchParams)).toEqual({
       client_id: "static-site",
       post_logout_redirect_uri: "https://www.example.com/",
     });

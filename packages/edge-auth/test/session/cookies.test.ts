@@ -2,6 +2,8 @@ import { describe, expect, it } from "vitest";
 import {
   COOKIE_CHUNK_BYTES,
   cookieNames,
+  MAX_SESSION_COOKIE_BYTES,
+  SessionTooLargeError,
   parseCookieHeaders,
   readChunked,
   sessionSetCookies,
@@ -22,6 +24,30 @@ describe("session cookies", () => {
     expect(parts.map(([n]) => n)).toEqual(["__Host-sso-at.0", "__Host-sso-at.1", "__Host-sso-at.2"]);
     for (const [name, value] of parts) expect(name.length + value.length).toBeLessThan(4000);
     expect(readChunked(new Map(parts), names.session.access)).toBe(token);
+  });
+
+  it("count a chunk's size as sent, URL-encoded, so an opaque token with + / = still fits each cookie", () => {
+    const token = "a+b/c=".repeat(1000); // 6,000 characters, 10,000 bytes once encoded
+    const parts = splitIntoCookies(names.session.refresh, token);
+    for (const [, value] of parts)
+      expect(encodeURIComponent(value).length).toBeLessThanOrEqual(COOKIE_CHUNK_BYTES);
+    expect(parts.map(([, v]) => v).join("")).toBe(token);
+    const sent = sessionSetCookies(names, { refresh: token }, new Map()).map((l) => l.split(";")[0] ?? "");
+    const back = parseCookieHeaders([sent.join("; ")]);
+    expect(readChunked(back, names.session.refresh)).toBe(token);
+  });
+
+  it("leave out the ID token first when the session would not fit the cookie budget", () => {
+    const access = "a".repeat(MAX_SESSION_COOKIE_BYTES - 2000);
+    const lines = sessionSetCookies(names, { access, id: "i".repeat(3000), refresh: "r" }, new Map());
+    expect(lines.some((l) => l.startsWith("__Host-sso-id"))).toBe(false);
+    expect(lines.some((l) => l.startsWith("__Host-sso-rt=r"))).toBe(true);
+  });
+
+  it("refuse a session that does not fit the cookie budget even without the ID token", () => {
+    expect(() =>
+      sessionSetCookies(names, { access: "a".repeat(MAX_SESSION_COOKIE_BYTES + 1) }, new Map()),
+    ).toThrow(SessionTooLargeError);
   });
 
   it("keep a token that fits in one cookie under the plain name", () => {
