@@ -4,8 +4,8 @@ import { join } from "node:path";
 import { createTestKey, PAGE_LOAD_HEADERS, signToken, viewerRequestEvent } from "@static-sso/testing";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
 import { loadConfig } from "../src/config/load-config.js";
-import { CONFIG_RETRY_MS, createLambdaHandler } from "../src/lambda-handler.js";
 import { REQUEST_BUDGET_MS } from "../src/deadline.js";
+import { CONFIG_RETRY_MS, createLambdaHandler } from "../src/lambda-handler.js";
 import { SLOW_SSM_MS, type SsmEndpoint, startSsmEndpoint } from "./fixtures/ssm-endpoint.js";
 import { type StubServer, startStubServer } from "./fixtures/stub-server.js";
 
