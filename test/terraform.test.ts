@@ -750,8 +750,8 @@ describe("Keycloak on ECS (modules/keycloak-ecs)", () => {
   const env = container.environment as { name: string; value: string }[];
   const secrets = container.secrets as { name: string; valueFrom: string }[];
 
-  it("hands generated passwords only to Secrets Manager and RDS", () => {
-    const allowed = new Set(["aws_secretsmanager_secret_version:secret_string", "aws_db_instance:password"]);
+  it("hands generated passwords only to Secrets Manager", () => {
+    const allowed = new Set(["aws_secretsmanager_secret_version:secret_string"]);
     for (const [key, body] of Object.entries(d.resources)) {
       const type = key.split(".")[0];
       for (const [attr, value] of Object.entries(body))
@@ -762,12 +762,57 @@ describe("Keycloak on ECS (modules/keycloak-ecs)", () => {
       expect(expressions(part).filter((s) => s.includes("random_password."))).toEqual([]);
   });
 
+  it("lets RDS generate and keep the database password, so it is never in the state", () => {
+    const db = block(d.resources, "aws_db_instance.this");
+    expect(db.manage_master_user_password).toBe(true);
+    expect(db).not.toHaveProperty("password");
+    expect(db.master_user_secret_kms_key_id).toBe("${var.secrets_kms_key_arn}");
+    // random_password only for the sidecar's postgres container.
+    expect(block(d.resources, "random_password.db").count).toBe("${local.use_rds ? 0 : 1}");
+    expect(String(d.locals.db_password_secret_arn)).toContain(
+      "aws_db_instance.this[0].master_user_secret[0].secret_arn",
+    );
+    // RDS's secret is JSON (username, password): ECS must pick the password key.
+    expect(String(d.locals.db_password_value_from)).toContain(':password::"');
+  });
+
   it("gives the containers their passwords as ECS secrets, never as environment", () => {
     expect(env.map((e) => e.name).filter((n) => /PASSWORD|SECRET/.test(n))).toEqual([]);
     expect(Object.fromEntries(secrets.map((s) => [s.name, s.valueFrom]))).toEqual({
-      KC_DB_PASSWORD: "${aws_secretsmanager_secret.db_password.arn}",
-      KC_BOOTSTRAP_ADMIN_PASSWORD: "${aws_secretsmanager_secret.admin_password.arn}",
+      KC_DB_PASSWORD: "${local.db_password_value_from}",
+      KC_BOOTSTRAP_ADMIN_PASSWORD: "${aws_secretsmanager_secret_version.admin_password.arn}",
     });
+  });
+
+  it("lets the task execution role read exactly the secrets the containers get, and their KMS key", () => {
+    const statements = block(d.data, "aws_iam_policy_document.execution_secrets").statement as Body[];
+    const read = statements.find((st) => stringsIn(st.actions).includes("secretsmanager:GetSecretValue"));
+    expect(read?.resources).toEqual([
+      "${aws_secretsmanager_secret.admin_password.arn}",
+      "${local.db_password_secret_arn}",
+    ]);
+    const kms = nested(block(d.data, "aws_iam_policy_document.execution_secrets"), "dynamic");
+    expect(JSON.stringify(kms)).toContain("kms:Decrypt");
+    expect(JSON.stringify(kms)).toContain("var.secrets_kms_key_arn");
+  });
+
+  it("starts the service only once the secrets hold their values, and outputs the secrets through their versions", () => {
+    const service = block(d.resources, "aws_ecs_service.this");
+    expect(service.depends_on).toEqual(
+      expect.arrayContaining([
+        "${aws_secretsmanager_secret_version.admin_password}",
+        "${aws_secretsmanager_secret_version.db_password}",
+      ]),
+    );
+    expect(block(d.outputs, "admin_password_secret_arn").value).toBe(
+      "${aws_secretsmanager_secret_version.admin_password.arn}",
+    );
+  });
+
+  it("names a final snapshot that cannot collide with an earlier one", () => {
+    const db = block(d.resources, "aws_db_instance.this");
+    expect(db.skip_final_snapshot).toBe(false);
+    expect(String(db.final_snapshot_identifier)).toMatch(/\$\{random_id\.final_snapshot\[0\]\.hex\}$/);
   });
 
   it("runs Keycloak behind the TLS-terminating load balancer with health checks enabled", () => {

@@ -36,7 +36,8 @@ provider "aws" {
 }
 
 # The bootstrap admin's password is read from Secrets Manager at plan time; it is never a variable or an
-# output. Keycloak must be up before this provider can work: the first apply is two steps (README).
+# output. Keycloak must be up before this provider can work: the first apply is two steps (README). The
+# module's output comes from the secret's version, so the read waits until the secret holds the password.
 data "aws_secretsmanager_secret_version" "keycloak_admin" {
   secret_id = module.keycloak.admin_password_secret_arn
 }

@@ -1,6 +1,7 @@
 # Keycloak on ECS Fargate behind an HTTPS Application Load Balancer, with PostgreSQL on RDS (or, for
-# non-prod, a postgres container in the same task). Passwords are generated, kept in Secrets Manager and
-# handed to the containers through ECS `secrets`; they are in no variable, environment entry or output.
+# non-prod, a postgres container in the same task). Passwords live in Secrets Manager and reach the
+# containers through ECS `secrets`; they are in no variable, environment entry or output. RDS generates
+# and keeps the database password itself (manage_master_user_password), so it is not in the state either.
 
 data "aws_region" "current" {}
 
@@ -11,6 +12,11 @@ locals {
   db_host     = local.use_rds ? aws_db_instance.this[0].address : "localhost"
   # RDS for PostgreSQL 15+ forces TLS; the sidecar is reached over the task's loopback.
   db_url = "jdbc:postgresql://${local.db_host}:5432/${local.db_name}${local.use_rds ? "?sslmode=require" : ""}"
+
+  # The database password's secret: RDS's own (JSON with username and password; ECS picks the password
+  # key with the `:password::` suffix) or, in sidecar mode, the module's (the bare password).
+  db_password_secret_arn = local.use_rds ? aws_db_instance.this[0].master_user_secret[0].secret_arn : aws_secretsmanager_secret_version.db_password[0].arn
+  db_password_value_from = local.use_rds ? "${local.db_password_secret_arn}:password::" : local.db_password_secret_arn
 
   # The admin console and the master realm, as ALB path patterns: `*` also covers the bare paths (/admin,
   # /realms/master) and everything under them. (It also matches a realm whose name starts with "master",
@@ -49,8 +55,8 @@ locals {
       { name = "KC_BOOTSTRAP_ADMIN_USERNAME", value = var.admin_username },
     ]
     secrets = [
-      { name = "KC_DB_PASSWORD", valueFrom = aws_secretsmanager_secret.db_password.arn },
-      { name = "KC_BOOTSTRAP_ADMIN_PASSWORD", valueFrom = aws_secretsmanager_secret.admin_password.arn },
+      { name = "KC_DB_PASSWORD", valueFrom = local.db_password_value_from },
+      { name = "KC_BOOTSTRAP_ADMIN_PASSWORD", valueFrom = aws_secretsmanager_secret_version.admin_password.arn },
     ]
     dependsOn = local.use_rds ? [] : [{ containerName = "postgres", condition = "HEALTHY" }]
     logConfiguration = {
@@ -72,7 +78,8 @@ locals {
       { name = "POSTGRES_USER", value = local.db_username },
     ]
     secrets = [
-      { name = "POSTGRES_PASSWORD", valueFrom = aws_secretsmanager_secret.db_password.arn },
+      # Only encoded in sidecar mode, where this is the module's own secret.
+      { name = "POSTGRES_PASSWORD", valueFrom = local.db_password_value_from },
     ]
     healthCheck = {
       command     = ["CMD-SHELL", "pg_isready -U ${local.db_username} -d ${local.db_name}"]
@@ -97,14 +104,18 @@ locals {
 ################################################################################
 
 # Generated here, so no one types them into a variable. They are in the Terraform state (marked
-# sensitive): keep the state in an encrypted backend with restricted access.
+# sensitive): keep the state in an encrypted backend with restricted access. The RDS database's password
+# is not among them: RDS generates it and keeps it in a secret of its own.
 resource "random_password" "admin" {
   length           = 32
   special          = true
   override_special = "-_.~!#%^*"
 }
 
+# Sidecar mode only: the postgres container's password.
 resource "random_password" "db" {
+  count = local.use_rds ? 0 : 1
+
   length = 32
   # RDS refuses '/', '@', '"' and spaces in the master password.
   special          = true
@@ -126,6 +137,8 @@ resource "aws_secretsmanager_secret_version" "admin_password" {
 }
 
 resource "aws_secretsmanager_secret" "db_password" {
+  count = local.use_rds ? 0 : 1
+
   name_prefix             = "${var.name}-db-password-"
   description             = "Password of the Keycloak database user (${var.name})."
   kms_key_id              = var.secrets_kms_key_arn
@@ -135,8 +148,25 @@ resource "aws_secretsmanager_secret" "db_password" {
 }
 
 resource "aws_secretsmanager_secret_version" "db_password" {
-  secret_id     = aws_secretsmanager_secret.db_password.id
-  secret_string = random_password.db.result
+  count = local.use_rds ? 0 : 1
+
+  secret_id     = aws_secretsmanager_secret.db_password[0].id
+  secret_string = random_password.db[0].result
+}
+
+# RDS rotates the secret it manages every 7 days unless told otherwise. Keycloak reads the password once,
+# when a task starts: after a rotation its new database connections fail until the tasks are replaced
+# (`aws ecs update-service --force-new-deployment`). The schedule is therefore the module's choice,
+# db_password_rotation_days, and it does not rotate on creation.
+resource "aws_secretsmanager_secret_rotation" "db_password" {
+  count = local.use_rds ? 1 : 0
+
+  secret_id          = aws_db_instance.this[0].master_user_secret[0].secret_arn
+  rotate_immediately = false
+
+  rotation_rules {
+    automatically_after_days = var.db_password_rotation_days
+  }
 }
 
 ################################################################################
@@ -283,6 +313,12 @@ resource "aws_db_subnet_group" "this" {
   tags = var.tags
 }
 
+resource "random_id" "final_snapshot" {
+  count = local.use_rds ? 1 : 0
+
+  byte_length = 4
+}
+
 resource "aws_db_instance" "this" {
   count = local.use_rds ? 1 : 0
 
@@ -293,7 +329,10 @@ resource "aws_db_instance" "this" {
 
   db_name  = local.db_name
   username = local.db_username
-  password = random_password.db.result
+  # RDS generates the password and keeps it in a Secrets Manager secret of its own (master_user_secret),
+  # encrypted with secrets_kms_key_arn when set: it never passes through Terraform or its state.
+  manage_master_user_password   = true
+  master_user_secret_kms_key_id = var.secrets_kms_key_arn
 
   allocated_storage     = var.db_allocated_storage
   max_allocated_storage = var.db_max_allocated_storage
@@ -305,11 +344,13 @@ resource "aws_db_instance" "this" {
   publicly_accessible    = false
   multi_az               = var.db_multi_az
 
-  backup_retention_period    = var.db_backup_retention_days
-  copy_tags_to_snapshot      = true
-  deletion_protection        = var.deletion_protection
-  skip_final_snapshot        = false
-  final_snapshot_identifier  = "${var.name}-final"
+  backup_retention_period = var.db_backup_retention_days
+  copy_tags_to_snapshot   = true
+  deletion_protection     = var.deletion_protection
+  skip_final_snapshot     = false
+  # Unique per database: a second destroy (or a second deployment with the same name) must not collide
+  # with an earlier final snapshot. The suffix is random once and then stable, so plans do not churn.
+  final_snapshot_identifier  = "${var.name}-final-${random_id.final_snapshot[0].hex}"
   auto_minor_version_upgrade = true
   apply_immediately          = false
 
@@ -503,7 +544,8 @@ data "aws_iam_policy_document" "ecs_tasks_assume" {
   }
 }
 
-# Used by the ECS agent: pull the image, write logs, read the two secrets.
+# Used by the ECS agent: pull the image, write logs, read the two secrets (the admin's, and the database's:
+# RDS's own secret, or the module's in sidecar mode).
 resource "aws_iam_role" "execution" {
   name_prefix        = "${var.name}-exec-"
   assume_role_policy = data.aws_iam_policy_document.ecs_tasks_assume.json
@@ -521,7 +563,7 @@ data "aws_partition" "current" {}
 data "aws_iam_policy_document" "execution_secrets" {
   statement {
     actions   = ["secretsmanager:GetSecretValue"]
-    resources = [aws_secretsmanager_secret.admin_password.arn, aws_secretsmanager_secret.db_password.arn]
+    resources = [aws_secretsmanager_secret.admin_password.arn, local.db_password_secret_arn]
   }
 
   dynamic "statement" {
@@ -608,7 +650,13 @@ resource "aws_ecs_service" "this" {
 
   tags = var.tags
 
-  depends_on = [aws_lb_listener.https, aws_iam_role_policy.execution_secrets]
+  # The secrets must hold a value before a task tries to read them.
+  depends_on = [
+    aws_lb_listener.https,
+    aws_iam_role_policy.execution_secrets,
+    aws_secretsmanager_secret_version.admin_password,
+    aws_secretsmanager_secret_version.db_password,
+  ]
 
   lifecycle {
     precondition {

@@ -13,14 +13,16 @@ output "admin_username" {
   value       = var.admin_username
 }
 
+# Taken from the secret versions, not the secrets: whoever reads the secret through this ARN (the complete
+# example's data source) then waits until it holds a value.
 output "admin_password_secret_arn" {
-  description = "ARN of the Secrets Manager secret with the bootstrap admin's password (the ARN, never the value)."
-  value       = aws_secretsmanager_secret.admin_password.arn
+  description = "ARN of the Secrets Manager secret with the bootstrap admin's password (the ARN, never the value); known once the secret has its value."
+  value       = aws_secretsmanager_secret_version.admin_password.arn
 }
 
 output "db_password_secret_arn" {
-  description = "ARN of the Secrets Manager secret with the database password (the ARN, never the value)."
-  value       = aws_secretsmanager_secret.db_password.arn
+  description = "ARN of the Secrets Manager secret with the database password (the ARN, never the value): in RDS mode the secret RDS manages (JSON with username and password, rotated every db_password_rotation_days), in sidecar mode the module's."
+  value       = local.db_password_secret_arn
 }
 
 output "alb_dns_name" {

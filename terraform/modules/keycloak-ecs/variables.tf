@@ -24,7 +24,7 @@ variable "public_subnet_ids" {
 }
 
 variable "private_subnet_ids" {
-  description = "Private subnets (at least two AZs, with a NAT gateway or VPC endpoints for ECR, Secrets Manager and CloudWatch Logs) for the tasks and the database."
+  description = "Private subnets (at least two AZs) for the tasks and the database. They need a NAT gateway: the default images come from quay.io and public.ecr.aws, which no VPC endpoint reaches. With images mirrored to your own ECR, VPC endpoints for ECR (api, dkr), S3, Secrets Manager and CloudWatch Logs can replace it."
   type        = list(string)
 
   validation {
@@ -189,6 +189,17 @@ variable "db_backup_retention_days" {
   }
 }
 
+variable "db_password_rotation_days" {
+  description = "Days between RDS's rotations of the database password it manages (RDS's own default is 7). Keycloak reads the password when a task starts, so after each rotation replace the tasks (`aws ecs update-service --force-new-deployment`); new database connections fail until then. RDS mode only."
+  type        = number
+  default     = 365
+
+  validation {
+    condition     = var.db_password_rotation_days >= 1 && var.db_password_rotation_days <= 1000 && floor(var.db_password_rotation_days) == var.db_password_rotation_days
+    error_message = "db_password_rotation_days must be a whole number of days from 1 to 1000 (Secrets Manager's range)."
+  }
+}
+
 variable "deletion_protection" {
   description = "Protect the load balancer and the RDS database from deletion."
   type        = bool
@@ -202,7 +213,7 @@ variable "sidecar_postgres_image" {
 }
 
 variable "secrets_kms_key_arn" {
-  description = "KMS key for the Secrets Manager secrets. Null uses the AWS managed key."
+  description = "KMS key for the Secrets Manager secrets (the module's and the one RDS manages for the database password). Null uses the AWS managed key aws/secretsmanager."
   type        = string
   default     = null
 }

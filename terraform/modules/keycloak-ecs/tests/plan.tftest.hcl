@@ -44,6 +44,11 @@ run "plans_rds_with_a_cluster_of_two" {
     condition     = length(aws_db_instance.this) == 1 && length(aws_vpc_security_group_ingress_rule.keycloak_cluster) == 2
     error_message = "RDS mode with two tasks needs the database and the cluster ports."
   }
+
+  assert {
+    condition     = aws_db_instance.this[0].manage_master_user_password == true && length(random_password.db) == 0 && length(aws_secretsmanager_secret.db_password) == 0
+    error_message = "In RDS mode RDS manages the database password: no random_password, no secret of the module."
+  }
 }
 
 run "plans_the_postgres_sidecar" {
@@ -56,6 +61,11 @@ run "plans_the_postgres_sidecar" {
   assert {
     condition     = length(aws_db_instance.this) == 0 && length(aws_security_group.db) == 0
     error_message = "Sidecar mode creates no RDS database."
+  }
+
+  assert {
+    condition     = length(random_password.db) == 1 && length(aws_secretsmanager_secret_version.db_password) == 1 && length(aws_secretsmanager_secret_rotation.db_password) == 0
+    error_message = "Sidecar mode generates the postgres password and keeps it in the module's secret."
   }
 }
 
