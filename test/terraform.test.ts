@@ -527,6 +527,17 @@ describe("the edge function (modules/edge-auth)", () => {
     expect(aws?.configuration_aliases).toEqual(["${aws.us_east_1}"]);
   });
 
+  it("publishes a new version when only the config changes (the parameter's version is in the description)", () => {
+    // Lambda publishes a version only when the code or the function's configuration changes; a new
+    // parameter value alone would leave warm replicas on the old config.
+    const description = String(fn.description);
+    // The version, not a hash of the config: the client secret is in the config, and the reference also
+    // makes Terraform write the parameter before it publishes the version that reads it.
+    expect(description).toContain("${aws_ssm_parameter.this.version}");
+    // Lambda's limit on descriptions, with room for the version number.
+    expect(description.replace(/\$\{[^}]+\}/g, "").length + 10).toBeLessThanOrEqual(256);
+  });
+
   it("has a role that lambda.amazonaws.com and edgelambda.amazonaws.com may assume", () => {
     const principals = nested(
       nested(block(d.data, "aws_iam_policy_document.assume"), "statement"),

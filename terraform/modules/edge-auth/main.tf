@@ -181,8 +181,13 @@ resource "aws_cloudwatch_log_group" "replica" {
 resource "aws_lambda_function" "this" {
   provider = aws.us_east_1
 
-  function_name    = var.function_name
-  description      = "static-site-sso: OpenID Connect login at the edge (viewer-request)."
+  function_name = var.function_name
+  # The config parameter's version in the description: a config-only change then changes the function's
+  # configuration too, so `publish = true` cuts a new version and CloudFront moves to it. Without it the
+  # parameter would change but warm replicas would keep the config they loaded. The parameter's version
+  # (rather than a hash of the config) keeps every trace of the client secret out of the description,
+  # and the reference makes Terraform write the parameter before it publishes the version that reads it.
+  description      = "static-site-sso: OpenID Connect login at the edge (viewer-request); config version ${aws_ssm_parameter.this.version}."
   role             = aws_iam_role.this.arn
   runtime          = var.runtime
   handler          = "index.handler"
