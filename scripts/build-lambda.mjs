@@ -3,9 +3,9 @@
 // bytes and Terraform's source_code_hash only changes when the code does.
 //
 // usage: node scripts/build-lambda.mjs --name edge-auth --entry src/lambda.ts [--max-zip-bytes N]
-//        [--include-optional config.json] [--external @aws-sdk/*]
+//        [--include-optional config.json] [--external @aws-sdk/*] [--outdir DIR (default dist)]
 import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
-import { basename, join, resolve } from "node:path";
+import { basename, join, relative, resolve } from "node:path";
 import { parseArgs } from "node:util";
 import { build } from "esbuild";
 import { zipSync } from "fflate";
@@ -17,6 +17,7 @@ const { values } = parseArgs({
     "max-zip-bytes": { type: "string" },
     "include-optional": { type: "string", multiple: true, default: [] },
     external: { type: "string", multiple: true, default: [] },
+    outdir: { type: "string", default: "dist" },
   },
 });
 if (!values.name || !values.entry) {
@@ -27,7 +28,8 @@ if (!values.name || !values.entry) {
 // Lambda@Edge runs the Node.js runtimes Lambda offers; nodejs22.x is the newest one we test on.
 export const NODE_TARGET = "node22";
 const pkgDir = process.cwd();
-const dist = join(pkgDir, "dist");
+const dist = resolve(pkgDir, values.outdir);
+const shown = relative(pkgDir, dist) || ".";
 mkdirSync(dist, { recursive: true });
 
 const result = await build({
@@ -49,7 +51,10 @@ writeFileSync(join(dist, "meta.json"), JSON.stringify(result.metafile));
 // dist/ holds CommonJS whatever the package's own "type" says, as Lambda sees it in the zip.
 writeFileSync(join(dist, "package.json"), '{ "type": "commonjs" }\n');
 
-const FIXED_MTIME = new Date("1980-01-01T00:00:00Z");
+// Local midnight, not UTC: zip timestamps are DOS local times and fflate converts with the local time
+// zone, so a UTC instant would give other bytes (or, west of UTC, a date before 1980 that it refuses)
+// depending on the machine's TZ.
+const FIXED_MTIME = new Date(1980, 0, 1, 0, 0, 0);
 const entries = [["index.js", readFileSync(join(dist, "index.js"))]];
 for (const extra of values["include-optional"]) {
   const p = resolve(pkgDir, extra);
@@ -65,12 +70,12 @@ writeFileSync(zipPath, zip);
 
 const bundleBytes = statSync(join(dist, "index.js")).size;
 console.log(
-  `${values.name}: dist/index.js ${bundleBytes} B, dist/${values.name}.zip ${zip.length} B (${(zip.length / 1024).toFixed(1)} KiB)`,
+  `${values.name}: ${shown}/index.js ${bundleBytes} B, ${shown}/${values.name}.zip ${zip.length} B (${(zip.length / 1024).toFixed(1)} KiB)`,
 );
 const max = values["max-zip-bytes"] ? Number(values["max-zip-bytes"]) : undefined;
 if (max !== undefined && zip.length > max) {
   console.error(
-    `✗ ${values.name}.zip is ${zip.length} B, over the limit of ${max} B. Look at dist/meta.json (esbuild's metafile) for what grew.`,
+    `✗ ${values.name}.zip is ${zip.length} B, over the limit of ${max} B. Look at ${shown}/meta.json (esbuild's metafile) for what grew.`,
   );
   process.exit(1);
 }

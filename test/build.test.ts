@@ -8,11 +8,23 @@ import { describe, expect, it } from "vitest";
 const root = join(import.meta.dirname, "..");
 const LAMBDAS = ["edge-auth", "validate-api"] as const;
 
-function build(pkg: string): string {
-  return execFileSync("node", [join(root, "scripts/build-lambda.mjs"), ...buildArgs(pkg)], {
-    cwd: join(root, "packages", pkg),
-    encoding: "utf8",
-  });
+/**
+ * Builds a package the way `pnpm build` does, but into a fresh folder: the shipped dist/ is left alone
+ * for the test files that run the bundle meanwhile.
+ */
+function build(pkg: string, options: { tz?: string; extra?: string[] } = {}): { out: string; log: string } {
+  const out = mkdtempSync(join(tmpdir(), `build-${pkg}-`));
+  const log = execFileSync(
+    "node",
+    [join(root, "scripts/build-lambda.mjs"), ...buildArgs(pkg), ...(options.extra ?? []), "--outdir", out],
+    {
+      cwd: join(root, "packages", pkg),
+      encoding: "utf8",
+      env: { ...process.env, ...(options.tz ? { TZ: options.tz } : {}) },
+      stdio: "pipe",
+    },
+  );
+  return { out, log };
 }
 
 // The package's own build script's arguments, so the test builds exactly what `pnpm build` does.
@@ -22,49 +34,35 @@ function buildArgs(pkg: string): string[] {
   return script.split(" ").slice(2);
 }
 
-describe.each(LAMBDAS)("the %s zip", (pkg) => {
-  const zipPath = join(root, "packages", pkg, "dist", `${pkg}.zip`);
+const zipOf = (pkg: string, out: string) => readFileSync(join(out, `${pkg}.zip`));
 
-  it("is byte-identical when built twice from the same source", () => {
-    build(pkg);
-    const first = readFileSync(zipPath);
-    build(pkg);
-    expect(readFileSync(zipPath).equals(first)).toBe(true);
+describe.each(LAMBDAS)("the %s zip", (pkg) => {
+  it("is byte-identical when built twice from the same source, in any time zone", () => {
+    const first = zipOf(pkg, build(pkg, { tz: "UTC" }).out);
+    for (const tz of ["UTC", "America/New_York", "Asia/Tokyo"])
+      expect(zipOf(pkg, build(pkg, { tz }).out).equals(first), tz).toBe(true);
+  });
+
+  it("is what `pnpm build` shipped in dist/", () => {
+    expect(zipOf(pkg, build(pkg).out).equals(zipOf(pkg, join(root, "packages", pkg, "dist")))).toBe(true);
   });
 
   it("has the handler at its root as index.js with a fixed timestamp", () => {
-    const files = unzipSync(readFileSync(zipPath));
-    expect(Object.keys(files)).toContain("index.js");
-    // The DOS date of 1980-01-01 00:00 is 0x0021 in the local file header.
-    const buf = readFileSync(zipPath);
-    expect(buf.readUInt16LE(10)).toBe(0);
-    expect(buf.readUInt16LE(12)).toBe(0x21);
+    const zip = zipOf(pkg, build(pkg).out);
+    expect(Object.keys(unzipSync(zip))).toContain("index.js");
+    // The DOS time 00:00 and date 1980-01-01 (0x0021) in the first local file header.
+    expect(zip.readUInt16LE(10)).toBe(0);
+    expect(zip.readUInt16LE(12)).toBe(0x21);
   });
 
   it("prints its size when built", () => {
-    expect(build(pkg)).toMatch(new RegExp(`${pkg}\\.zip \\d+ B`));
+    expect(build(pkg).log).toMatch(new RegExp(`${pkg}\\.zip \\d+ B`));
   });
 });
 
 describe("the size limit", () => {
   it("fails the build when a zip exceeds --max-zip-bytes", () => {
-    const out = mkdtempSync(join(tmpdir(), "size-"));
-    expect(() =>
-      execFileSync(
-        "node",
-        [
-          join(root, "scripts/build-lambda.mjs"),
-          "--name",
-          "edge-auth",
-          "--entry",
-          "src/lambda.ts",
-          "--max-zip-bytes",
-          "10",
-        ],
-        { cwd: join(root, "packages/edge-auth"), env: { ...process.env, TMPDIR: out }, stdio: "pipe" },
-      ),
-    ).toThrow(/over the limit/);
-    build("edge-auth");
+    expect(() => build("edge-auth", { extra: ["--max-zip-bytes", "10"] })).toThrow(/over the limit/);
   });
 
   it("is the Lambda@Edge viewer-request limit of 1 MB for the edge package", () => {
