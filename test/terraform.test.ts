@@ -354,6 +354,102 @@ describe.each(DIRS)("terraform/%s", (name) => {
   });
 });
 
+/**
+ * Names AWS derives from a module's name input, with AWS's limits on them: the name validation must
+ * refuse every name that would break one of them at apply time. [module, variable, longest accepted
+ * name, other required variables, resource attribute → limit].
+ */
+const NAME_LIMITS: [string, string, number, Record<string, string>, Record<string, number>][] = [
+  [
+    "modules/static-site",
+    "name",
+    36,
+    { edge_function_qualified_arn: "arn:aws:lambda:us-east-1:123456789012:function:site-auth:1" },
+    {
+      // 63 less the 26 characters of the unique suffix.
+      "aws_s3_bucket.this.bucket_prefix": 37,
+      "aws_cloudfront_origin_access_control.this.name": 64,
+      "aws_cloudfront_cache_policy.this.name": 128,
+      "aws_cloudfront_response_headers_policy.this.name": 128,
+    },
+  ],
+  [
+    "modules/validate-api",
+    "name",
+    57,
+    {
+      zip_path: "validate-api.zip",
+      issuer: "https://sso.example.com/realms/demo",
+      audience: '["static-site"]',
+    },
+    {
+      "aws_iam_role.this.name": 64,
+      "aws_lambda_function.this.function_name": 64,
+      "aws_apigatewayv2_api.this.name": 128,
+    },
+  ],
+  [
+    "modules/edge-auth",
+    "function_name",
+    54,
+    {
+      zip_path: "edge-auth.zip",
+      issuer: "https://sso.example.com/realms/demo",
+      client_id: "static-site",
+      validate_url: "https://api.example.com/validate",
+    },
+    // Replicas run as us-east-1.<function_name>, which must fit Lambda's 64 too (hence 54).
+    { "aws_iam_role.this.name": 64, "aws_lambda_function.this.function_name": 64 },
+  ],
+  [
+    "modules/keycloak-ecs",
+    "name",
+    28,
+    {
+      vpc_id: "vpc-0123456789abcdef0",
+      public_subnet_ids: '["subnet-a","subnet-b"]',
+      private_subnet_ids: '["subnet-c","subnet-d"]',
+      domain: "sso.example.com",
+      certificate_arn: "arn:aws:acm:eu-west-1:123456789012:certificate/0000",
+    },
+    {
+      "aws_lb.this.name": 32,
+      // IAM role names have 64, less the 26 characters of the unique suffix; RDS identifiers 63 less 26.
+      "aws_iam_role.execution.name_prefix": 38,
+      "aws_iam_role.task.name_prefix": 38,
+      "aws_db_instance.this.identifier_prefix": 37,
+      "aws_ecs_cluster.this.name": 255,
+      "aws_ecs_service.this.name": 255,
+    },
+  ],
+];
+
+describe.skipIf(!terraformBin)(`name inputs, evaluated by terraform console${NO_CLI}`, () => {
+  describe.each(NAME_LIMITS)("%s var.%s", (dir, variable, longest, others, limits) => {
+    const d = dirOf(dir);
+    const files = { "variables.tf": d.files["variables.tf"] ?? "" };
+    const name = (n: number) => `a${"b".repeat(n - 1)}`;
+
+    it(`accepts ${longest} characters and refuses ${longest + 1}`, () => {
+      expect(tfConsole(files, { ...others, [variable]: name(longest) }, `var.${variable}`).invalid).toBe(
+        false,
+      );
+      expect(tfConsole(files, { ...others, [variable]: name(longest + 1) }, `var.${variable}`).invalid).toBe(
+        true,
+      );
+    });
+
+    it.each(Object.entries(limits))("keeps %s within %i characters at the longest name", (attr, limit) => {
+      const [type, resource, key] = attr.split(".") as [string, string, string];
+      const value = block(d.resources, `${type}.${resource}`)[key];
+      expect(value, attr).toBeDefined();
+      const r = tfConsole(files, { ...others, [variable]: name(longest) }, `length(${hclOf(value)})`);
+      expect(r.output).not.toMatch(/Error:/);
+      expect(Number(r.value), attr).toBeLessThanOrEqual(limit);
+    });
+  });
+});
+
 describe("provider versions", () => {
   it("pins the same version of each provider in every module and example", () => {
     const seen: Record<string, Set<string>> = {};

@@ -3,8 +3,8 @@ variable "name" {
   type        = string
 
   validation {
-    condition     = can(regex("^[a-z][a-z0-9-]{1,26}[a-z0-9]$", var.name))
-    error_message = "name must be 3-28 characters of lowercase letters, digits and '-', starting with a letter (load balancer and target group names are limited to 32)."
+    condition     = can(regex("^[a-z][a-z0-9-]{1,26}[a-z0-9]$", var.name)) && !strcontains(var.name, "--") && !startswith(var.name, "internal-")
+    error_message = "name must be 3-28 characters of lowercase letters, digits and single '-', starting with a letter and not with \"internal-\": the load balancer's name has at most 32, the RDS identifier prefix \"<name>-\" and the IAM role prefixes \"<name>-exec-\" at most 37 and 38, and RDS refuses \"--\"."
   }
 }
 

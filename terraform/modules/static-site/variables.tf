@@ -3,8 +3,8 @@ variable "name" {
   type        = string
 
   validation {
-    condition     = can(regex("^[a-z0-9][a-z0-9-]{1,40}[a-z0-9]$", var.name))
-    error_message = "name must be 3-42 characters of lowercase letters, digits and '-' (it prefixes the bucket name)."
+    condition     = can(regex("^[a-z0-9][a-z0-9-]{1,34}[a-z0-9]$", var.name)) && !startswith(var.name, "xn--") && !startswith(var.name, "sthree-") && !startswith(var.name, "amzn-s3-demo-")
+    error_message = "name must be 3-36 characters of lowercase letters, digits and '-', not starting with xn--, sthree- or amzn-s3-demo- (S3 reserves them): the bucket name prefix \"<name>-\" may have at most 37 (S3's 63 less the 26 characters AWS appends)."
   }
 }
 

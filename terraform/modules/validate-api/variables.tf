@@ -3,8 +3,8 @@ variable "name" {
   type        = string
 
   validation {
-    condition     = can(regex("^[A-Za-z0-9_-]{1,64}$", var.name))
-    error_message = "name must be 1-64 characters of letters, digits, '-' or '_'."
+    condition     = can(regex("^[A-Za-z0-9_-]{1,57}$", var.name))
+    error_message = "name must be 1-57 characters of letters, digits, '-' or '_': the function's role is \"<name>-lambda\", and IAM role names have at most 64."
   }
 }
 
