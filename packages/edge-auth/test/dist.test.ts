@@ -19,11 +19,15 @@ const context = { functionName: "us-east-1.site-auth" };
 
 type LambdaModule = { handler: (event: unknown, ctx: { functionName: string }) => ReturnType<EdgeFn> };
 
-/** dist/index.js as it ships in the zip, in a directory of its own, loaded with require as Lambda does. */
+/**
+ * index.js as it ships in the zip (built from this source by the package's own build, into a folder of
+ * the test's: the same bytes as dist/, see test/build.test.ts), in a directory of its own, loaded with
+ * require as Lambda does.
+ */
 function install(name: string, config?: Record<string, unknown>): LambdaModule {
   const dir = join(scratch, name);
   mkdirSync(dir, { recursive: true });
-  copyFileSync(join(pkgDir, "dist", "index.js"), join(dir, "index.js"));
+  copyFileSync(join(scratch, "build", "index.js"), join(dir, "index.js"));
   writeFileSync(join(dir, "package.json"), '{ "type": "commonjs" }\n');
   if (config) writeFileSync(join(dir, "config.json"), JSON.stringify(config));
   return createRequire(join(dir, "index.js"))(join(dir, "index.js")) as LambdaModule;
@@ -46,6 +50,8 @@ beforeAll(async () => {
       "config.json",
       "--external",
       "@aws-sdk/*",
+      "--outdir",
+      join(scratch, "build"),
     ],
     { cwd: pkgDir, stdio: "pipe" },
   );
@@ -71,6 +77,25 @@ describe("the built dist/index.js", () => {
     const logout = expectGenerated(await browser.request(`${SITE}/_auth/logout`), "302");
     expect(locationOf(logout)).toContain(`${stack.idp.issuer}/protocol/openid-connect/logout?id_token_hint=`);
     expect(browser.siteCookies.size).toBe(0);
+  });
+
+  it("refreshes a session whose access token the validation API calls expired, in a cold container", async () => {
+    const warm = install("refresh-a", stack.config);
+    const first = new Browser((event) => warm.handler(event, context), SITE);
+    await first.login(`${SITE}/`, "bob", "bob-password");
+    const { handler } = install("refresh-b", stack.config);
+    const browser = new Browser((event) => handler(event, context), SITE);
+    for (const [k, v] of first.siteCookies) browser.setSiteCookie(k, v);
+    const oldAccess = browser.siteCookies.get("__Host-sso-at");
+    stack.validateClock.advance(10 * 60 * 1000);
+    try {
+      const res = expectGenerated(await browser.request(`${SITE}/docs/?x=1`), "302");
+      expect(locationOf(res)).toBe("/docs/?x=1");
+    } finally {
+      stack.validateClock.reset();
+    }
+    expect(browser.siteCookies.get("__Host-sso-at")).not.toBe(oldAccess);
+    expect(await browser.request(`${SITE}/docs/?x=1`)).toMatchObject({ at: "origin" });
   });
 
   it("gives bob a 403 on /staff/ and the page on /", async () => {
