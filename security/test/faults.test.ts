@@ -31,6 +31,8 @@ import {
 } from "../src/token-target.js";
 
 const BUDGET_MS = 5_000;
+/** The validation API's own budget: the edge waits 2 s for its answer (validateTimeoutMs). */
+const API_DEADLINE_MS = 2_000;
 
 let t: TokenTarget;
 beforeAll(async () => {
@@ -140,6 +142,17 @@ describe("the validation API failing behind the edge", () => {
   }
 });
 
+/** POST /validate with the token as Bearer; the answer and how long it took. */
+async function timedValidate(
+  validateUrl: string,
+  token: string,
+): Promise<{ status: number; body: unknown; ms: number }> {
+  const started = performance.now();
+  const res = await fetch(validateUrl, { method: "POST", headers: { authorization: `Bearer ${token}` } });
+  const body: unknown = await res.json();
+  return { status: res.status, body, ms: performance.now() - started };
+}
+
 describe("the IdP's JWKS endpoint failing behind the validation API", () => {
   it("answers 503 jwks_unavailable with no keys cached, and the edge 503: the log says why", async () => {
     const key = await createTestKey("RS256");
@@ -155,14 +168,15 @@ describe("the IdP's JWKS endpoint failing behind the validation API", () => {
     const logs = captureLogs();
     try {
       const token = await signToken(key, { iss: issuer.issuer, aud: CLIENT_ID, sub: "alice-id" });
-      const res = await fetch(api.validateUrl, {
-        method: "POST",
-        headers: { authorization: `Bearer ${token}` },
-      });
-      expect(res.status).toBe(503);
-      expect(await res.json()).toMatchObject({ valid: false, error: "jwks_unavailable" });
+      const answer = await timedValidate(api.validateUrl, token);
+      expect(answer.status).toBe(503);
+      expect(answer.body).toMatchObject({ valid: false, error: "jwks_unavailable" });
+      expect(answer.ms).toBeLessThan(API_DEADLINE_MS);
       expect(apiLogs.find("message", "jwks fetch failed").length).toBeGreaterThan(0);
-      expect(apiLogs.find("outcome", "unavailable")[0]).toMatchObject({ error: "jwks_unavailable" });
+      expect(apiLogs.find("outcome", "unavailable")[0]).toMatchObject({
+        status: 503,
+        error: "jwks_unavailable",
+      });
 
       const edge = createHandler(
         { issuer: t.issuer.issuer, clientId: CLIENT_ID, validateUrl: api.validateUrl },
@@ -178,36 +192,111 @@ describe("the IdP's JWKS endpoint failing behind the validation API", () => {
     }
   });
 
-  it("keeps validating with the cached keys while the JWKS endpoint is down, past their TTL", async () => {
+  it("answers 503 jwks_unavailable within its deadline when the IdP holds the connection open, no keys cached", async () => {
     const key = await createTestKey("RS256");
     const issuer = await startFakeIssuer([key.publicJwk]);
-    let now = Date.now();
+    issuer.setMode("slow");
     const apiLogs = captureLogs();
     const api = await startValidateServer({
       issuer: issuer.issuer,
       audience: CLIENT_ID,
       jwksCache: new JwksCache(),
-      clock: () => now,
       logger: apiLogs.logger,
     });
-    const ask = async (token: string) =>
-      (await fetch(api.validateUrl, { method: "POST", headers: { authorization: `Bearer ${token}` } }))
-        .status;
     try {
-      expect(await ask(await signToken(key, { iss: issuer.issuer, aud: CLIENT_ID, sub: "a" }))).toBe(200);
-      issuer.setMode("down");
-      now += 11 * 60_000; // past the 10 min TTL: a refetch is due and fails
-      const later = Math.floor(now / 1000);
-      const token = await signToken(key, { iss: issuer.issuer, aud: CLIENT_ID, sub: "a" }, { now: later });
-      expect(await ask(token)).toBe(200);
+      const token = await signToken(key, { iss: issuer.issuer, aud: CLIENT_ID, sub: "alice-id" });
+      const answer = await timedValidate(api.validateUrl, token);
+      expect(answer.status).toBe(503);
+      expect(answer.body).toMatchObject({ valid: false, error: "jwks_unavailable" });
+      // The fetch gives up at its own 1.5 s deadline, before the edge's 2 s wait for the API ends.
+      expect(answer.ms).toBeGreaterThanOrEqual(1_400);
+      expect(answer.ms).toBeLessThan(API_DEADLINE_MS);
       expect(apiLogs.find("message", "jwks fetch failed").length).toBeGreaterThan(0);
-      // An unknown kid cannot be looked up while the IdP is down: refused, not trusted.
-      const other = await createTestKey("RS256");
-      const forged = await signToken(other, { iss: issuer.issuer, aud: CLIENT_ID, sub: "a" }, { now: later });
-      expect(await ask(forged)).not.toBe(200);
+      expect(apiLogs.find("outcome", "unavailable")).toEqual([
+        expect.objectContaining({ status: 503, error: "jwks_unavailable" }),
+      ]);
     } finally {
       await api.close();
       await issuer.close();
+    }
+  });
+
+  /**
+   * A validation API that fetched the issuer's keys, then the JWKS endpoint goes down and the clock
+   * moves past the keys' 10 min TTL, so each request that needs keys finds a refetch due.
+   */
+  async function cachedKeysThenDown() {
+    const key = await createTestKey("RS256");
+    const issuer = await startFakeIssuer([key.publicJwk]);
+    let now = Date.now();
+    const logs = captureLogs();
+    const api = await startValidateServer({
+      issuer: issuer.issuer,
+      audience: CLIENT_ID,
+      jwksCache: new JwksCache(),
+      clock: () => now,
+      logger: logs.logger,
+    });
+    const claims = { iss: issuer.issuer, aud: CLIENT_ID, sub: "a" };
+    const signedBy = (k: typeof key) => signToken(k, claims, { now: Math.floor(now / 1000) });
+    expect((await timedValidate(api.validateUrl, await signedBy(key))).status).toBe(200);
+    issuer.setMode("down");
+    now += 11 * 60_000;
+    return {
+      key,
+      api,
+      signedBy,
+      advance: (ms: number) => {
+        now += ms;
+      },
+      lastRequestLine: () => logs.find("message", "request").at(-1),
+      fetchFailures: () => logs.find("message", "jwks fetch failed").length,
+      close: async () => {
+        await api.close();
+        await issuer.close();
+      },
+    };
+  }
+
+  it("keeps validating with the cached keys past their TTL while the JWKS endpoint is down: 200, the failed refetch logged", async () => {
+    const s = await cachedKeysThenDown();
+    try {
+      const stale = await timedValidate(s.api.validateUrl, await s.signedBy(s.key));
+      expect(stale).toMatchObject({ status: 200, body: { valid: true } });
+      expect(stale.ms).toBeLessThan(API_DEADLINE_MS);
+      expect(s.lastRequestLine()).toMatchObject({ status: 200, outcome: "valid" });
+      // The refetch may end after the answer (a refresh in the background): wait for its log line.
+      await vi.waitFor(() => expect(s.fetchFailures()).toBeGreaterThan(0));
+    } finally {
+      await s.close();
+    }
+  });
+
+  it("refuses an unknown kid while the JWKS endpoint is down and keys are cached: 401 key_not_found, asked again only after the 30 s cool-down", async () => {
+    const s = await cachedKeysThenDown();
+    try {
+      expect((await timedValidate(s.api.validateUrl, await s.signedBy(s.key))).status).toBe(200);
+      await vi.waitFor(() => expect(s.fetchFailures()).toBeGreaterThan(0));
+      const failures = s.fetchFailures();
+      const other = await createTestKey("RS256");
+
+      // Within the cool-down since the failed fetch: not asked again, refused as an unknown key.
+      const within = await timedValidate(s.api.validateUrl, await s.signedBy(other));
+      expect(within).toMatchObject({ status: 401, body: { valid: false, error: "key_not_found" } });
+      expect(within.ms).toBeLessThan(API_DEADLINE_MS);
+      expect(s.lastRequestLine()).toMatchObject({ status: 401, outcome: "invalid", error: "key_not_found" });
+      expect(s.fetchFailures()).toBe(failures);
+
+      // Past it: asked once more, the fetch fails, and the answer stays an unknown key (the keys are
+      // cached, this kid is not among them): 401, never trusted.
+      s.advance(31_000);
+      const after = await timedValidate(s.api.validateUrl, await s.signedBy(other));
+      expect(after).toMatchObject({ status: 401, body: { valid: false, error: "key_not_found" } });
+      expect(after.ms).toBeLessThan(API_DEADLINE_MS);
+      expect(s.lastRequestLine()).toMatchObject({ status: 401, outcome: "invalid", error: "key_not_found" });
+      expect(s.fetchFailures()).toBeGreaterThan(failures);
+    } finally {
+      await s.close();
     }
   });
 });
