@@ -61,6 +61,26 @@ function resolver(tf: Hcl): (value: unknown) => unknown {
 
 const pathOf = (uri: string) => new URL(uri).pathname;
 
+/**
+ * The URIs of a client attribute: a list of simple interpolations, or a reference to a local built as
+ * `[for p in var.<paths> : "${local.site_url}${p}"]`, read with the paths variable's default.
+ */
+function urisOf(tf: Hcl, r: (value: unknown) => unknown, value: unknown): string[] {
+  if (Array.isArray(value)) return value.map((u) => String(r(u)));
+  const locals: Hcl = Object.assign({}, ...(tf.locals ?? []));
+  const local = /^\$\{local\.([a-z_]+)\}$/.exec(String(value))?.[1];
+  const built = local === undefined ? undefined : locals[local];
+  if (Array.isArray(built)) return built.map((u) => String(r(u)));
+  const loop = /^\$\{\[for (\w+) in var\.(\w+) : "\$\{local\.site_url\}\$\{\1\}"\]\}$/.exec(
+    String(built ?? value),
+  );
+  const paths = loop ? tf.variable?.[loop[2] as string]?.[0]?.default : undefined;
+  if (!Array.isArray(paths)) throw new Error(`cannot read the URIs of ${JSON.stringify(value)}`);
+  // biome-ignore lint/suspicious/noTemplateCurlyInString: a Terraform interpolation, resolved by r.
+  const siteUrl = String(r("${local.site_url}"));
+  return paths.map((p: string) => `${siteUrl}${p}`);
+}
+
 async function terraformFacts(): Promise<RealmFacts> {
   const tf = await loadModule();
   const r = resolver(tf);
@@ -68,8 +88,8 @@ async function terraformFacts(): Promise<RealmFacts> {
   const mappers = Object.values(tf.resource?.keycloak_openid_audience_protocol_mapper ?? {}).flat() as Hcl[];
   return {
     clientId: String(r(client.client_id)),
-    redirectPaths: (client.valid_redirect_uris ?? []).map((u: string) => pathOf(String(r(u)))),
-    postLogoutPaths: (client.valid_post_logout_redirect_uris ?? []).map((u: string) => pathOf(String(r(u)))),
+    redirectPaths: urisOf(tf, r, client.valid_redirect_uris ?? []).map(pathOf),
+    postLogoutPaths: urisOf(tf, r, client.valid_post_logout_redirect_uris ?? []).map(pathOf),
     pkce: String(r(client.pkce_code_challenge_method)),
     standardFlowOnly:
       client.standard_flow_enabled === true &&

@@ -1038,11 +1038,55 @@ describe("the realm (modules/keycloak-realm)", () => {
     expect(block(d.variables, "pkce_method").default).toBe("S256");
   });
 
-  it("redirects only to the callback and the root of the site's domain", () => {
+  it("redirects only to the callback, and after logout only to paths on the site's domain (its root by default)", () => {
     expect(client.valid_redirect_uris).toEqual(["${local.redirect_uri}"]);
     expect(d.locals.redirect_uri).toBe("${local.site_url}${var.callback_path}");
     expect(d.locals.site_url).toBe("https://${var.domain}");
-    expect(client.valid_post_logout_redirect_uris).toEqual(["${local.site_url}/"]);
+    expect(client.valid_post_logout_redirect_uris).toBe("${local.post_logout_redirect_uris}");
+    expect(d.locals.post_logout_redirect_uris).toBe(
+      '${[for path in var.post_logout_redirect_paths : "${local.site_url}${path}"]}',
+    );
+    expect(block(d.variables, "post_logout_redirect_paths").default).toEqual(["/"]);
+  });
+
+  describe.skipIf(!terraformBin)(
+    `post_logout_redirect_paths, evaluated by terraform console${NO_CLI}`,
+    () => {
+      const files = {
+        "variables.tf": d.files["variables.tf"] ?? "",
+        "locals.tf": localsFile(d, ["site_url", "post_logout_redirect_uris"]),
+      };
+      const valid = { keycloak_url: "https://sso.example.com", domain: "www.example.com" };
+
+      it("builds https://<domain><path> for each path", () => {
+        const r = tfConsole(
+          files,
+          { ...valid, post_logout_redirect_paths: '["/", "/goodbye.html"]' },
+          "jsonencode(local.post_logout_redirect_uris)",
+        );
+        expect(r.invalid, r.output).toBe(false);
+        expect(JSON.parse(consoleString(r.value))).toEqual([
+          "https://www.example.com/",
+          "https://www.example.com/goodbye.html",
+        ]);
+      });
+
+      it.each([["[]"], ['["goodbye"]'], ['["//evil.example"]'], ['["/*"]']])("refuses %s", (value) => {
+        expect(
+          tfConsole(files, { ...valid, post_logout_redirect_paths: value }, "local.post_logout_redirect_uris")
+            .invalid,
+        ).toBe(true);
+      });
+    },
+  );
+
+  it("refuses, before planning, user roles that var.roles does not create", () => {
+    const precondition = nested(
+      nested(block(d.resources, "keycloak_user_roles.this"), "lifecycle"),
+      "precondition",
+    );
+    expect(String(precondition.condition)).toMatch(/contains\(var\.roles, role\)/);
+    expect(String(precondition.condition)).toContain("each.value");
   });
 
   it("puts the client id into the access token's audience", () => {

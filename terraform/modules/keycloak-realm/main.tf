@@ -2,8 +2,9 @@
 # flow with PKCE S256 only), the audience mapper, realm roles and optionally users.
 
 locals {
-  site_url     = "https://${var.domain}"
-  redirect_uri = "${local.site_url}${var.callback_path}"
+  site_url                  = "https://${var.domain}"
+  redirect_uri              = "${local.site_url}${var.callback_path}"
+  post_logout_redirect_uris = [for path in var.post_logout_redirect_paths : "${local.site_url}${path}"]
   # Users are looked up by name; only the names are needed to decide who gets a password.
   users_with_password = nonsensitive(toset(keys(var.user_initial_passwords)))
   user_roles          = { for name, user in var.users : name => user.roles if length(user.roles) > 0 }
@@ -48,7 +49,7 @@ resource "keycloak_openid_client" "this" {
 
   root_url                        = local.site_url
   valid_redirect_uris             = [local.redirect_uri]
-  valid_post_logout_redirect_uris = ["${local.site_url}/"]
+  valid_post_logout_redirect_uris = local.post_logout_redirect_uris
   # The edge function talks to Keycloak server to server; browsers never call it cross-origin.
   web_origins = []
 }
@@ -106,4 +107,12 @@ resource "keycloak_user_roles" "this" {
   role_ids = [for role in each.value : keycloak_role.this[role].id]
   # Not exhaustive: keep the realm's default roles (default-roles-<realm>) on the user.
   exhaustive = false
+
+  lifecycle {
+    # Checked before role_ids is evaluated, so a typo names the role instead of failing on an index.
+    precondition {
+      condition     = alltrue([for role in each.value : contains(var.roles, role)])
+      error_message = "users[\"${each.key}\"].roles names roles that var.roles does not create: ${join(", ", [for role in each.value : role if !contains(var.roles, role)])}."
+    }
+  }
 }

@@ -52,6 +52,17 @@ variable "callback_path" {
   }
 }
 
+variable "post_logout_redirect_paths" {
+  description = "Paths on https://<domain> the IdP may send the browser to after logout (valid post-logout redirect URIs). The edge function's default is the site's root; add the path of its post_logout_redirect_uri when you set one."
+  type        = list(string)
+  default     = ["/"]
+
+  validation {
+    condition     = length(var.post_logout_redirect_paths) > 0 && alltrue([for p in var.post_logout_redirect_paths : startswith(p, "/") && !startswith(p, "//") && !strcontains(p, "*") && !strcontains(p, "#")])
+    error_message = "post_logout_redirect_paths needs at least one path; each must start with a single / and have no wildcard (*) or fragment (#)."
+  }
+}
+
 variable "pkce_method" {
   description = "PKCE code challenge method the client must use."
   type        = string
@@ -70,7 +81,7 @@ variable "roles" {
 }
 
 variable "users" {
-  description = "Users to create, keyed by user name. Leave empty when users come from a brokered IdP or a user federation."
+  description = "Users to create, keyed by user name. Their roles must be among var.roles. Leave empty when users come from a brokered IdP or a user federation."
   type = map(object({
     email      = string
     first_name = optional(string)

@@ -1,0 +1,58 @@
+# Plan-only tests with a mocked provider: no Keycloak needed, but `terraform init` must be able to
+# download the provider. Run with `terraform init -backend=false && terraform test` in this folder.
+
+mock_provider "keycloak" {}
+
+variables {
+  keycloak_url = "https://sso.example.com"
+  domain       = "www.example.com"
+}
+
+run "allows_logout_to_the_root_by_default" {
+  command = plan
+
+  assert {
+    condition     = keycloak_openid_client.this.valid_post_logout_redirect_uris == toset(["https://www.example.com/"])
+    error_message = "By default the IdP may send the browser back to the site's root after logout."
+  }
+}
+
+run "allows_logout_to_every_listed_path" {
+  command = plan
+
+  variables {
+    post_logout_redirect_paths = ["/", "/goodbye.html"]
+  }
+
+  assert {
+    condition     = keycloak_openid_client.this.valid_post_logout_redirect_uris == toset(["https://www.example.com/", "https://www.example.com/goodbye.html"])
+    error_message = "Every path becomes https://<domain><path>."
+  }
+}
+
+run "gives_users_the_roles_it_creates" {
+  command = plan
+
+  variables {
+    users = {
+      alice = { email = "alice@example.com", roles = ["staff"] }
+    }
+  }
+
+  assert {
+    condition     = length(keycloak_user_roles.this) == 1
+    error_message = "alice gets the staff role."
+  }
+}
+
+run "refuses_a_user_role_it_does_not_create" {
+  command = plan
+
+  variables {
+    users = {
+      alice = { email = "alice@example.com", roles = ["admin"] }
+    }
+  }
+
+  expect_failures = [keycloak_user_roles.this]
+}
