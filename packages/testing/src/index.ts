@@ -1,4 +1,4 @@
-export { type FakeIssuer, startFakeIssuer } from "./idp-server.js";
+export { type FakeIssuer, type FakeIssuerMode, startFakeIssuer } from "./idp-server.js";
 export { createTestKey, type SignOptions, signToken, type TestAlg, type TestKey } from "./keys.js";
 export {
   FETCH_HEADERS,

@@ -79,7 +79,7 @@ export function createHandler(options: HandlerOptions): ValidateHandler {
         log(status, "rejected", { error: request.error.code });
         return json(status, { valid: false, error: request.error.code, message: request.error.message });
       }
-      const result = await validator.validate(request.token);
+      const result = await validator.validate(request.token, requestId);
       if (!result.valid) {
         const status = STATUS[result.error.code];
         log(status, status === 503 ? "unavailable" : "invalid", {

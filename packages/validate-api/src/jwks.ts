@@ -1,11 +1,13 @@
+import { performance } from "node:perf_hooks";
 import { fetchDiscovery, fetchJson, type Logger, TokenError, UpstreamError } from "@static-sso/shared";
 import { createLocalJWKSet, errors, type JSONWebKeySet, type JWSHeaderParameters } from "jose";
 
 // Why not jose's createRemoteJWKSet: it has the unknown-kid cool-down, but once its cacheMaxAge passes it
 // re-fetches and throws when the IdP is down, i.e. it cannot keep verifying with the last good keys
-// ("serve stale"), it takes no clock (so tests would have to sleep) and its state lives inside one closure
-// per URL. We keep jose for the hard part (createLocalJWKSet: kid/alg/kty/crv/use matching and key import)
-// and do the fetching and caching here, in a module-level cache shared by every validator of the container.
+// ("serve stale"), it makes the request wait for that re-fetch, it takes no clock (so tests would have to
+// sleep) and its state lives inside one closure per URL. We keep jose for the hard part
+// (createLocalJWKSet: kid/alg/kty/crv/use matching and key import) and do the fetching and caching here,
+// in a module-level cache shared by every validator of the container.
 
 export interface JwksTiming {
   /** Keys younger than this are used without asking the IdP. Default 10 minutes. */
@@ -16,7 +18,10 @@ export interface JwksTiming {
   retryAfterFailureMs: number;
   /** How long past its TTL a key set may still be used while the IdP cannot be reached. Default 24 h. */
   maxStaleMs: number;
-  /** Deadline for one discovery or JWKS fetch, well under the edge's 5 s budget. Default 1500 ms. */
+  /**
+   * One deadline for one refresh, discovery and JWKS together, and the longest a request ever waits for
+   * keys; well under the 2 s the edge gives this API. Default 1500 ms.
+   */
   timeoutMs: number;
 }
 
@@ -34,17 +39,24 @@ type ResolvedKey = Awaited<ReturnType<KeyGetter>>;
 /** Most keys remembered per key set (one per kid and alg seen); a JWKS rarely holds more than a few. */
 const MAX_RESOLVED_KEYS = 16;
 
-interface CacheEntry {
+interface KeySet {
+  get: KeyGetter;
+  fetchedAt: number;
   /**
-   * The last good key set and when it was fetched; `resolved` keeps the keys its getter chose (imported,
-   * by the token header's kid and alg), so a warm container's verification skips the JWK lookup. It goes
-   * away with the key set it came from.
+   * The keys its getter chose (imported, by the token header's kid and alg), so a warm container's
+   * verification skips the JWK lookup. They go away with the key set they came from.
    */
-  keys?: { get: KeyGetter; fetchedAt: number; resolved: Map<string, ResolvedKey> };
-  /** For discovery entries: the issuer's jwks_uri. */
+  resolved: Map<string, ResolvedKey>;
+}
+
+interface CacheEntry {
+  /** For JWKS entries: the last good key set and when it was fetched. */
+  keys?: KeySet;
+  /** For discovery entries: the issuer's jwks_uri, asked again only when fetching the JWKS fails. */
   jwksUri?: { value: string; fetchedAt: number };
   lastAttemptAt?: number;
   lastFailureAt?: number;
+  /** The refresh under way (never rejects); every request that needs it shares it. */
   inflight?: Promise<void>;
   /** How many fetches were started for this entry (for tests and logs). */
   fetches: number;
@@ -86,6 +98,15 @@ export class JwksCache {
     return this.#entries.get(key)?.fetches ?? 0;
   }
 
+  /** Resolves once no refresh is under way (background refreshes included); for tests and shutdown. */
+  async settled(): Promise<void> {
+    for (;;) {
+      const flights = [...this.#entries.values()].flatMap((e) => (e.inflight ? [e.inflight] : []));
+      if (flights.length === 0) return;
+      await Promise.all(flights);
+    }
+  }
+
   get size(): number {
     return this.#entries.size;
   }
@@ -103,20 +124,23 @@ export interface JwksSourceOptions {
   jwksUri?: string;
   timing?: Partial<JwksTiming>;
   cache?: JwksCache;
-  /** Milliseconds since the epoch. */
+  /** Milliseconds since the epoch; the keys' ages are measured with it (deadlines with the real clock). */
   clock?: () => number;
   fetch?: typeof fetch;
   logger?: Logger;
 }
 
-/** Finds the public key for a token's protected header. Throws TokenError or a jose error. */
-export type KeySource = ((header: JWSHeaderParameters) => Promise<ResolvedKey>) & {
+/**
+ * Finds the public key for a token's protected header. Throws TokenError or a jose error. `requestId`
+ * only labels the log lines of a fetch the request starts.
+ */
+export type KeySource = ((header: JWSHeaderParameters, requestId?: string) => Promise<ResolvedKey>) & {
   /**
    * The key the source would answer with, synchronously, when that answer needs nothing but memory: the
-   * key set is within its TTL and this kid and alg were looked up in it before. Otherwise undefined (call
-   * the source itself).
+   * key set is usable (fresh, or stale within maxStaleMs) and this kid and alg were looked up in it
+   * before. Otherwise undefined (call the source itself). A stale set starts a refresh in the background.
    */
-  fresh(header: JWSHeaderParameters): ResolvedKey | undefined;
+  fresh(header: JWSHeaderParameters, requestId?: string): ResolvedKey | undefined;
 };
 
 /** The header fields jose's key-set lookup chooses a key by (createLocalJWKSet: kid, and kty/crv from alg). */
@@ -131,19 +155,32 @@ export function createJwksSource(options: JwksSourceOptions): KeySource {
   const cache = options.cache ?? sharedJwksCache;
   const clock = options.clock ?? Date.now;
   const fetchOpts = options.fetch ? { fetch: options.fetch } : {};
+  const discoveryKey = `discovery:${options.issuer}`;
+  const logger = options.logger;
 
-  /** Runs `load` unless one is already under way for this entry; records attempt and failure times. */
-  const refresh = (entry: CacheEntry, load: () => Promise<void>): Promise<void> => {
+  const mayRetry = (entry: CacheEntry, now: number) =>
+    entry.lastFailureAt === undefined || now - entry.lastFailureAt >= timing.retryAfterFailureMs;
+
+  const usable = (keys: KeySet | undefined, now: number): keys is KeySet =>
+    keys !== undefined && now - keys.fetchedAt <= timing.ttlMs + timing.maxStaleMs;
+
+  /** Milliseconds left before `deadline` (performance.now()); throws when none are. */
+  const left = (deadline: number, upstream: string) => {
+    const ms = Math.ceil(deadline - performance.now());
+    if (ms <= 0) throw new UpstreamError(upstream, `no time left within ${timing.timeoutMs} ms`);
+    return ms;
+  };
+
+  /** Runs `run` with a fresh deadline unless a refresh of this entry is under way; never rejects. */
+  const singleFlight = (
+    entry: CacheEntry,
+    requestId: string | undefined,
+    run: (deadline: number) => Promise<void>,
+  ): Promise<void> => {
     if (!entry.inflight) {
-      entry.fetches++;
-      entry.lastAttemptAt = clock();
-      entry.inflight = load()
-        .then(() => {
-          entry.lastFailureAt = undefined;
-        })
+      entry.inflight = run(performance.now() + timing.timeoutMs)
         .catch((error: unknown) => {
-          entry.lastFailureAt = clock();
-          options.logger?.warn("jwks fetch failed", { error });
+          logger?.warn("jwks fetch failed", { error, requestId, issuer: options.issuer });
         })
         .finally(() => {
           entry.inflight = undefined;
@@ -152,89 +189,176 @@ export function createJwksSource(options: JwksSourceOptions): KeySource {
     return entry.inflight;
   };
 
-  const mayRetry = (entry: CacheEntry, now: number) =>
-    entry.lastFailureAt === undefined || now - entry.lastFailureAt >= timing.retryAfterFailureMs;
-
-  const usable = (fetchedAt: number, now: number) => now - fetchedAt <= timing.ttlMs + timing.maxStaleMs;
-
-  const resolveJwksUri = async (): Promise<string> => {
-    if (options.jwksUri) return options.jwksUri;
-    const entry = cache.entry(`discovery:${options.issuer}`);
-    const now = clock();
-    const known = entry.jwksUri;
-    if ((!known || now - known.fetchedAt >= timing.ttlMs) && mayRetry(entry, now)) {
-      await refresh(entry, async () => {
-        const doc = await fetchDiscovery(options.issuer, { timeoutMs: timing.timeoutMs, ...fetchOpts });
-        entry.jwksUri = { value: doc.jwks_uri, fetchedAt: clock() };
+  /** Fetches the JWKS at `uri` into `entry`, recording the attempt (and a failure) there. */
+  const fetchKeys = async (uri: string, entry: CacheEntry, deadline: number): Promise<void> => {
+    entry.fetches++;
+    entry.lastAttemptAt = clock();
+    try {
+      const { status, body } = await fetchJson<JSONWebKeySet>(uri, {
+        upstream: "jwks",
+        timeoutMs: left(deadline, "jwks"),
+        maxBytes: MAX_JWKS_BYTES,
+        ...fetchOpts,
       });
+      if (status !== 200) throw new UpstreamError("jwks", `answered ${status}`);
+      // createLocalJWKSet checks the document's shape (JWKSInvalid) and snapshots it.
+      entry.keys = {
+        get: createLocalJWKSet(body),
+        fetchedAt: clock(),
+        resolved: new Map(),
+      };
+      entry.lastFailureAt = undefined;
+    } catch (error) {
+      entry.lastFailureAt = clock();
+      throw error;
     }
-    if (!entry.jwksUri || !usable(entry.jwksUri.fetchedAt, clock())) {
-      throw new TokenError("jwks_unavailable", "the issuer's discovery document cannot be fetched");
-    }
-    return entry.jwksUri.value;
   };
 
-  const loadKeys = (uri: string, entry: CacheEntry) => async () => {
-    const { status, body } = await fetchJson<JSONWebKeySet>(uri, {
-      upstream: "jwks",
-      timeoutMs: timing.timeoutMs,
-      maxBytes: MAX_JWKS_BYTES,
-      ...fetchOpts,
+  /**
+   * Asks the issuer's discovery document for its jwks_uri, recording the attempt in the discovery entry.
+   * The caller decides when the answer becomes the issuer's jwks_uri (`adopt`).
+   */
+  const discover = async (deadline: number): Promise<string> => {
+    const entry = cache.entry(discoveryKey);
+    entry.fetches++;
+    entry.lastAttemptAt = clock();
+    try {
+      const doc = await fetchDiscovery(options.issuer, {
+        timeoutMs: left(deadline, "discovery"),
+        ...fetchOpts,
+      });
+      entry.lastFailureAt = undefined;
+      return doc.jwks_uri;
+    } catch (error) {
+      entry.lastFailureAt = clock();
+      throw error;
+    }
+  };
+
+  const adopt = (uri: string) => {
+    cache.entry(discoveryKey).jwksUri = { value: uri, fetchedAt: clock() };
+  };
+
+  /** The JWKS URI keys are read from now: configured, or the one discovery found last. */
+  const currentUri = (): string | undefined => options.jwksUri ?? cache.touch(discoveryKey)?.jwksUri?.value;
+
+  /**
+   * Refreshes the key set at `uri`. With a discovered URI, a failed fetch asks discovery again (the JWKS
+   * may have moved) and, when it names another URI, fetches that one within the same deadline; the
+   * issuer's jwks_uri changes only once keys were had from the new one.
+   */
+  const refreshKeys = (uri: string, entry: CacheEntry, requestId: string | undefined) =>
+    singleFlight(entry, requestId, async (deadline) => {
+      try {
+        await fetchKeys(uri, entry, deadline);
+      } catch (error) {
+        if (options.jwksUri || deadline <= performance.now()) throw error;
+        let moved: string;
+        try {
+          moved = await discover(deadline);
+        } catch (cause) {
+          logger?.warn("discovery failed", { error: cause, requestId, issuer: options.issuer });
+          throw error;
+        }
+        if (moved === uri) throw error;
+        await fetchKeys(moved, cache.entry(moved), deadline);
+        adopt(moved);
+      }
     });
-    if (status !== 200) throw new UpstreamError("jwks", `answered ${status}`);
-    // createLocalJWKSet checks the document's shape (JWKSInvalid) and snapshots it.
-    entry.keys = { get: createLocalJWKSet(body), fetchedAt: clock(), resolved: new Map() };
+
+  /** A cold start without a configured JWKS URI: discovery, then the keys, under one deadline. */
+  const coldStart = (requestId: string | undefined) =>
+    singleFlight(cache.entry(discoveryKey), requestId, async (deadline) => {
+      const uri = await discover(deadline);
+      adopt(uri); // nothing older to keep: a failed JWKS fetch below is retried at this URI (and re-discovered)
+      const entry = cache.entry(uri);
+      if (!usable(entry.keys, clock())) await fetchKeys(uri, entry, deadline);
+    });
+
+  /** Waits for `flight`, but not past `until` (performance.now()): the request's own bound. */
+  const within = async (until: number, flight: Promise<void>): Promise<void> => {
+    const ms = until - performance.now();
+    if (ms <= 0) return;
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    await Promise.race([flight, new Promise<void>((resolve) => (timer = setTimeout(resolve, ms)))]);
+    clearTimeout(timer);
   };
 
-  const remember = (keys: NonNullable<CacheEntry["keys"]>, header: JWSHeaderParameters, key: ResolvedKey) => {
-    if (keys.resolved.size < MAX_RESOLVED_KEYS) keys.resolved.set(lookupKey(header), key);
+  /** The key for this header in this key set: remembered, or looked up and remembered. */
+  const resolve = async (keys: KeySet, header: JWSHeaderParameters) => {
+    const id = lookupKey(header);
+    const known = keys.resolved.get(id);
+    if (known) return known;
+    const key = await keys.get(header);
+    if (keys.resolved.size < MAX_RESOLVED_KEYS) keys.resolved.set(id, key);
     return key;
   };
 
-  const fresh = (header: JWSHeaderParameters): ResolvedKey | undefined => {
+  const fresh = (header: JWSHeaderParameters, requestId?: string): ResolvedKey | undefined => {
+    const uri = currentUri();
+    if (uri === undefined) return undefined;
+    const entry = cache.touch(uri);
+    const keys = entry?.keys;
+    if (!entry || !keys) return undefined;
     const now = clock();
-    let uri = options.jwksUri;
-    if (!uri) {
-      const known = cache.touch(`discovery:${options.issuer}`)?.jwksUri;
-      if (!known || now - known.fetchedAt >= timing.ttlMs) return undefined;
-      uri = known.value;
+    const age = now - keys.fetchedAt;
+    if (age >= timing.ttlMs) {
+      if (age > timing.ttlMs + timing.maxStaleMs) return undefined;
+      // Stale but usable: answer now, refresh in the background (errors are logged, never awaited).
+      if (!entry.inflight && mayRetry(entry, now)) void refreshKeys(uri, entry, requestId);
     }
-    const keys = cache.touch(uri)?.keys;
-    if (!keys || now - keys.fetchedAt >= timing.ttlMs) return undefined;
     return keys.resolved.get(lookupKey(header));
   };
 
-  const source = async (header: JWSHeaderParameters): Promise<ResolvedKey> => {
-    const uri = await resolveJwksUri();
-    const entry = cache.entry(uri);
+  const source = async (header: JWSHeaderParameters, requestId?: string): Promise<ResolvedKey> => {
+    const until = performance.now() + timing.timeoutMs;
+    let uri = currentUri();
+    if (uri === undefined) {
+      const discovery = cache.entry(discoveryKey);
+      if (discovery.inflight || mayRetry(discovery, clock())) await within(until, coldStart(requestId));
+      uri = currentUri();
+      if (uri === undefined) {
+        throw new TokenError("jwks_unavailable", "the issuer's discovery document cannot be fetched");
+      }
+    }
+    let entry = cache.entry(uri);
+    let keys = entry.keys;
     const now = clock();
-    if ((!entry.keys || now - entry.keys.fetchedAt >= timing.ttlMs) && mayRetry(entry, now)) {
-      await refresh(entry, loadKeys(uri, entry));
+    if (!usable(keys, now)) {
+      // Nothing to answer with: wait for keys, within the request's bound.
+      if (entry.inflight || mayRetry(entry, now)) await within(until, refreshKeys(uri, entry, requestId));
+      uri = currentUri() ?? uri; // a failed fetch may have found the JWKS under a new URI
+      entry = cache.entry(uri);
+      keys = entry.keys;
+      if (!usable(keys, clock())) {
+        throw new TokenError("jwks_unavailable", "the issuer's signing keys cannot be fetched");
+      }
+    } else if (now - keys.fetchedAt >= timing.ttlMs && !entry.inflight && mayRetry(entry, now)) {
+      void refreshKeys(uri, entry, requestId); // stale but usable: answer now, refresh in the background
     }
-    const keys = entry.keys;
-    if (!keys || !usable(keys.fetchedAt, clock())) {
-      throw new TokenError("jwks_unavailable", "the issuer's signing keys cannot be fetched");
-    }
+
     try {
-      return remember(keys, header, await keys.get(header));
+      return await resolve(keys, header);
     } catch (error) {
       if (!(error instanceof errors.JWKSNoMatchingKey)) throw error;
       // Unknown kid: perhaps the IdP rotated its keys. Ask again, at most once per cool-down; a request
-      // that arrives while such a fetch is under way waits for it instead of starting another.
-      if (entry.inflight) {
-        await entry.inflight;
-      } else {
-        const since = clock() - (entry.lastAttemptAt ?? 0);
-        if (since < timing.cooldownMs || !mayRetry(entry, clock())) throw error;
-        await refresh(entry, loadKeys(uri, entry));
-        if (entry.lastFailureAt !== undefined) {
-          throw new TokenError("jwks_unavailable", "the issuer's signing keys cannot be fetched", {
-            cause: error,
-          });
-        }
+      // that arrives while a refresh is under way waits for it (within its bound) instead of starting
+      // another. Whatever happens to that refresh, the answer is key_not_found unless it brings the key:
+      // keys are cached, only this kid is not among them.
+      let flight = entry.inflight;
+      if (!flight) {
+        const at = clock();
+        if (
+          at - (entry.lastAttemptAt ?? Number.NEGATIVE_INFINITY) < timing.cooldownMs ||
+          !mayRetry(entry, at)
+        )
+          throw error;
+        flight = refreshKeys(uri, entry, requestId);
       }
-      if (!entry.keys) throw error;
-      return remember(entry.keys, header, await entry.keys.get(header));
+      await within(until, flight);
+      const after = cache.touch(currentUri() ?? uri)?.keys;
+      if (!usable(after, clock()) || after === keys) throw error;
+      return resolve(after, header);
     }
   };
   return Object.assign(source, { fresh });

@@ -46,8 +46,11 @@ export type ValidationResult =
   | { valid: false; error: TokenError };
 
 export interface Validator {
-  /** Verifies a compact JWS. Expected failures come back as `{ valid: false, error }`, never thrown. */
-  validate(token: string): Promise<ValidationResult>;
+  /**
+   * Verifies a compact JWS. Expected failures come back as `{ valid: false, error }`, never thrown.
+   * `requestId` only labels the log lines of a key fetch this request starts.
+   */
+  validate(token: string, requestId?: string): Promise<ValidationResult>;
 }
 
 export function createValidator(options: ValidatorOptions): Validator {
@@ -84,7 +87,7 @@ export function createValidator(options: ValidatorOptions): Validator {
   const fail = (error: TokenError): ValidationResult => ({ valid: false, error });
 
   return {
-    async validate(token) {
+    async validate(token, requestId) {
       // Size first: a huge token is never decoded (its length in UTF-16 units bounds its UTF-8 bytes from below).
       // A UTF-16 unit is at most 3 UTF-8 bytes, so a short token needs no byte count.
       if (
@@ -109,24 +112,21 @@ export function createValidator(options: ValidatorOptions): Validator {
       if (kid !== undefined && typeof kid !== "string") {
         return fail(new TokenError("token_malformed", "the token's kid is not a string"));
       }
-      const now = clock();
       try {
-        // jose checks: signature (key chosen by kid, alg and key type), alg against the allow-list again,
-        // iss, aud (one of the list), exp and nbf with the tolerance, presence of the required claims.
-        const verifyOptions = {
+        // The key first (a warm container has it in memory, synchronously; otherwise it may take a fetch),
+        // then the time: exp, nbf and expiresIn are measured when the key is at hand, not before a fetch.
+        const key = getKey.fresh(header, requestId) ?? (await getKey(header, requestId));
+        const now = clock();
+        // jose checks: signature (key type fits alg), alg against the allow-list again, iss, aud (one of
+        // the list), exp and nbf with the tolerance, presence of the required claims.
+        const { payload } = await jwtVerify(token, key, {
           issuer: options.issuer,
           audience,
           algorithms,
           clockTolerance: tolerance,
           requiredClaims: required,
           currentDate: new Date(now),
-        };
-        // A warm container has the key in memory: handing jose the key itself spares it the async lookup.
-        // jose makes the same checks either way (alg allowed, key type fits alg, then the signature).
-        const key = getKey.fresh(header);
-        const { payload } = key
-          ? await jwtVerify(token, key, verifyOptions)
-          : await jwtVerify(token, getKey, verifyOptions);
+        });
         const nowSeconds = Math.floor(now / 1000);
         // jose checks iat only together with maxTokenAge; a token issued in the future is not valid yet.
         if (typeof payload.iat === "number" && payload.iat > nowSeconds + tolerance) {

@@ -69,11 +69,22 @@ describe("JWKS caching", () => {
     expect(idp.jwksHits).toBe(1);
   });
 
-  it("fetches the key set again once its TTL has passed", async () => {
-    const { idp, clock, token, code } = await setup([rs], { jwks: { ttlMs: 10 * MINUTE } });
+  it("fetches the key set again, in the background, once its TTL has passed", async () => {
+    const { idp, cache, clock, token, code } = await setup([rs], { jwks: { ttlMs: 10 * MINUTE } });
     await code(await token(rs));
     clock.now += 10 * MINUTE;
     expect(await code(await token(rs))).toBe("valid");
+    await cache.settled();
+    expect(idp.jwksHits).toBe(2);
+  });
+
+  it("makes one background refresh for many requests arriving at once with stale keys", async () => {
+    const { idp, cache, clock, token, code } = await setup([rs], { jwks: { ttlMs: 10 * MINUTE } });
+    await code(await token(rs));
+    clock.now += 11 * MINUTE;
+    const tokens = await Promise.all(Array.from({ length: 10 }, () => token(rs)));
+    expect(new Set(await Promise.all(tokens.map(code)))).toEqual(new Set(["valid"]));
+    await cache.settled();
     expect(idp.jwksHits).toBe(2);
   });
 
@@ -155,6 +166,7 @@ describe("when the IdP is down", () => {
     idp.setMode("down");
     clock.now += 11 * MINUTE;
     await code(await token(rs));
+    await cache.settled(); // the background refresh has failed
     clock.now += 4_000;
     expect(await code(await token(rs))).toBe("valid");
     expect(cache.fetchCount(idp.jwksUri)).toBe(2);
@@ -209,12 +221,175 @@ describe("when the IdP is down", () => {
     expect(await code(await token(rs))).toBe("jwks_unavailable");
   });
 
-  it("answers jwks_unavailable for an unknown kid when the re-fetch fails", async () => {
+  it("answers key_not_found for an unknown kid when the re-fetch fails: keys are cached, only the kid is unknown", async () => {
     const { idp, clock, token, code } = await setup([rs]);
     await code(await token(rs));
     idp.setMode("down");
     clock.now += 31_000;
-    expect(await code(await token(other))).toBe("jwks_unavailable");
+    expect(await code(await token(other))).toBe("key_not_found");
+  });
+
+  it("gives the request that triggers a failing re-fetch, its waiters and later requests the same key_not_found", async () => {
+    const { idp, cache, clock, token, code } = await setup([rs]);
+    await code(await token(rs));
+    idp.setMode("down");
+    clock.now += 31_000;
+    const tokens = await Promise.all(Array.from({ length: 5 }, () => token(other)));
+    expect(await Promise.all(tokens.map(code))).toEqual(Array(5).fill("key_not_found"));
+    clock.now += 1_000; // within the cool-down and the retry delay
+    expect(await code(await token(other))).toBe("key_not_found");
+    expect(cache.fetchCount(idp.jwksUri)).toBe(2);
+  });
+});
+
+/** Milliseconds `fn` took. */
+async function timed<T>(fn: () => Promise<T>): Promise<{ value: T; ms: number }> {
+  const started = performance.now();
+  const value = await fn();
+  return { value, ms: performance.now() - started };
+}
+
+describe("when the IdP accepts connections and never answers", () => {
+  it("answers at once from the cached keys once their TTL has passed, refreshing in the background", async () => {
+    const { idp, cache, clock, token, code } = await setup([rs], { jwks: { ttlMs: 10 * MINUTE } });
+    expect(await code(await token(rs))).toBe("valid");
+    idp.setMode("slow");
+    clock.now += 11 * MINUTE;
+    const t = await token(rs);
+    const { value, ms } = await timed(() => code(t));
+    expect(value).toBe("valid");
+    expect(ms).toBeLessThan(500);
+    expect(cache.fetchCount(idp.jwksUri)).toBe(2); // the refresh was started, not waited for
+  });
+
+  it("answers many concurrent requests at once from the cached keys while one refresh hangs", async () => {
+    const { idp, cache, clock, token, code } = await setup([rs, es], { jwks: { ttlMs: 10 * MINUTE } });
+    await code(await token(rs));
+    idp.setMode("slow");
+    clock.now += 11 * MINUTE;
+    const tokens = await Promise.all(Array.from({ length: 10 }, (_, i) => token(i % 2 ? rs : es)));
+    const { value, ms } = await timed(() => Promise.all(tokens.map(code)));
+    expect(new Set(value)).toEqual(new Set(["valid"]));
+    expect(ms).toBeLessThan(500);
+    expect(cache.fetchCount(idp.jwksUri)).toBe(2);
+  });
+
+  it("answers from the discovered JWKS URI's cached keys at once too (discovery is not asked on TTL)", async () => {
+    const { idp, clock, token, code } = await setup([rs], {
+      jwksUri: undefined,
+      jwks: { ttlMs: 10 * MINUTE },
+    });
+    expect(await code(await token(rs))).toBe("valid");
+    idp.setMode("slow");
+    clock.now += 11 * MINUTE;
+    const t = await token(rs);
+    const { value, ms } = await timed(() => code(t));
+    expect(value).toBe("valid");
+    expect(ms).toBeLessThan(500);
+  });
+
+  it("answers an unknown kid with key_not_found within the deadline (1.5 s), well inside the edge's 2 s", async () => {
+    const { idp, cache, clock, token, code } = await setup([rs]);
+    await code(await token(rs));
+    idp.setMode("slow");
+    clock.now += 31_000; // past the cool-down: the unknown kid may wait for one re-fetch
+    const t = await token(other);
+    const { value, ms } = await timed(() => code(t));
+    expect(value).toBe("key_not_found");
+    expect(ms).toBeLessThan(1_900);
+    expect(cache.fetchCount(idp.jwksUri)).toBe(2);
+  });
+
+  it("answers jwks_unavailable within one deadline for discovery and JWKS together on a cold start", async () => {
+    // Discovery answers after 1 s, then the JWKS hangs: one 1.5 s deadline covers both (not 1 s + 1.5 s).
+    const { idp, token, code } = await setup([rs], { jwksUri: undefined });
+    idp.setLatency(1_000);
+    idp.setJwksMode("slow");
+    const t = await token(rs);
+    const { value, ms } = await timed(() => code(t));
+    expect(value).toBe("jwks_unavailable");
+    expect(idp.discoveryHits).toBe(1);
+    expect(ms).toBeLessThan(1_900);
+  });
+});
+
+describe("the discovered JWKS URI", () => {
+  it("is cached: a refresh after the TTL fetches the JWKS without asking discovery again", async () => {
+    const { idp, cache, clock, token, code } = await setup([rs], {
+      jwksUri: undefined,
+      jwks: { ttlMs: 10 * MINUTE },
+    });
+    await code(await token(rs));
+    clock.now += 11 * MINUTE;
+    expect(await code(await token(rs))).toBe("valid");
+    await cache.settled();
+    expect(idp.jwksHits).toBe(2);
+    expect(idp.discoveryHits).toBe(1);
+  });
+
+  it("is asked for again when the JWKS answers 404, and the keys are followed to their new URI", async () => {
+    const { idp, cache, clock, token, code } = await setup([rs], {
+      jwksUri: undefined,
+      jwks: { ttlMs: 10 * MINUTE },
+    });
+    await code(await token(rs));
+    idp.moveJwks("/protocol/openid-connect/certs-v2");
+    idp.setKeys([rs.publicJwk, rotated.publicJwk]);
+    clock.now += 11 * MINUTE;
+    expect(await code(await token(rs))).toBe("valid"); // stale keys at once; the refresh finds the move
+    await cache.settled();
+    expect(idp.discoveryHits).toBe(2);
+    expect(cache.fetchCount(idp.jwksUri)).toBe(1);
+    const hits = idp.jwksHits;
+    expect(await code(await token(rotated))).toBe("valid"); // from the new URI, without another fetch
+    expect(idp.jwksHits).toBe(hits);
+  });
+
+  it("keeps the cached keys when the JWKS fails and discovery names the same URI", async () => {
+    const { idp, cache, clock, token, code } = await setup([rs], {
+      jwksUri: undefined,
+      jwks: { ttlMs: 10 * MINUTE },
+    });
+    await code(await token(rs));
+    idp.setJwksMode("down");
+    clock.now += 11 * MINUTE;
+    expect(await code(await token(rs))).toBe("valid");
+    await cache.settled();
+    expect(idp.discoveryHits).toBe(2);
+    expect(await code(await token(rs))).toBe("valid");
+  });
+});
+
+describe("the time a token is checked at", () => {
+  it("is read once the key is at hand: a slow key fetch counts against the token's remaining life", async () => {
+    // This clock moves a minute forward when the IdP serves the JWKS: the fetch "took" a minute.
+    const idp = await startIssuerWith([es]);
+    issuers.push(idp);
+    const validator = createValidator({
+      issuer: idp.issuer,
+      audience: AUDIENCE,
+      jwksUri: idp.jwksUri,
+      jwksCache: new JwksCache(),
+      clockToleranceSeconds: 0,
+      clock: () => NOW_MS + idp.jwksHits * MINUTE,
+    });
+    const result = await validator.validate(await goodToken(es, idp.issuer, { exp: NOW_S + 90 }));
+    expect(result).toMatchObject({ valid: true, expiresIn: 30 });
+  });
+
+  it("refuses as expired a token that expired while its key was being fetched", async () => {
+    const idp = await startIssuerWith([es]);
+    issuers.push(idp);
+    const validator = createValidator({
+      issuer: idp.issuer,
+      audience: AUDIENCE,
+      jwksUri: idp.jwksUri,
+      jwksCache: new JwksCache(),
+      clockToleranceSeconds: 0,
+      clock: () => NOW_MS + idp.jwksHits * MINUTE,
+    });
+    const result = await validator.validate(await goodToken(es, idp.issuer, { exp: NOW_S + 30 }));
+    expect(result.valid || result.error.code).toBe("token_expired");
   });
 });
 
