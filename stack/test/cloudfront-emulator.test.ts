@@ -33,6 +33,8 @@ exports.handler = async (event, context) => {
       return { status: "200", body: "x".repeat(41 * 1024) };
     case "/throws":
       throw new Error("boom");
+    case "/hangs":
+      return new Promise(() => {});
     case "/rewrite":
       request.uri = "/public/index.html";
       return request;
@@ -152,6 +154,18 @@ describe("the CloudFront emulator", () => {
     expect((await fetch(`${cf.url}/throws`)).status).toBe(503);
   });
 
+  it("answers 503 LambdaExecutionError when the function does not answer within Lambda@Edge's 5 s", async () => {
+    const started = Date.now();
+
+    const res = await fetch(`${cf.url}/hangs`);
+
+    const elapsed = Date.now() - started;
+    expect(res.status).toBe(503);
+    expect(res.headers.get("x-cache")).toBe("LambdaExecutionError from cloudfront");
+    expect(elapsed).toBeGreaterThanOrEqual(4_900);
+    expect(elapsed).toBeLessThan(8_000);
+  });
+
   it("serves the default root object for /", async () => {
     const res = await fetch(`${cf.url}/`);
     expect(res.status).toBe(200);
@@ -203,6 +217,32 @@ describe("the CloudFront emulator", () => {
   it("does not serve files outside the origin folder", async () => {
     const raw = await rawGet("/../stand-in.js", []);
     expect(raw.startsWith("HTTP/1.1 403")).toBe(true);
+  });
+});
+
+describe("the CloudFront emulator with a shorter function timeout", () => {
+  it("gives the function its remaining time, answers 503 when it runs out, and serves the next request", async () => {
+    let remaining = -1;
+    const local = await startCloudFrontEmulator({
+      handler: (event, context) => {
+        remaining = context.getRemainingTimeInMillis();
+        const request = event.Records[0]?.cf.request;
+        return request?.uri === "/hangs" ? new Promise(() => {}) : (request ?? { status: "500" });
+      },
+      originDir: join(dir, "origin"),
+      functionTimeoutMs: 300,
+    });
+    try {
+      const hung = await fetch(`${local.url}/hangs`);
+      const next = await fetch(`${local.url}/style.css`);
+
+      expect(hung.status).toBe(503);
+      expect(next.status).toBe(200);
+      expect(remaining).toBeGreaterThan(0);
+      expect(remaining).toBeLessThanOrEqual(300);
+    } finally {
+      await local.stop();
+    }
   });
 });
 

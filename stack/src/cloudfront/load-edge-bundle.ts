@@ -49,7 +49,7 @@ export function loadEdgeBundle(bundleFile: string, config?: unknown): LoadedEdge
 }
 
 /** A Lambda context as Lambda@Edge gives one: the replica's function name starts with the region. */
-export function edgeContext(functionName: string, requestId: string): Context {
+export function edgeContext(functionName: string, requestId: string, deadline = Date.now() + 5000): Context {
   return {
     callbackWaitsForEmptyEventLoop: true,
     functionName,
@@ -59,7 +59,7 @@ export function edgeContext(functionName: string, requestId: string): Context {
     awsRequestId: requestId,
     logGroupName: `/aws/lambda/us-east-1.${functionName}`,
     logStreamName: "local",
-    getRemainingTimeInMillis: () => 5000,
+    getRemainingTimeInMillis: () => Math.max(0, deadline - Date.now()),
     done: () => undefined,
     fail: () => undefined,
     succeed: () => undefined,
