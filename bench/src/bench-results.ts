@@ -58,9 +58,12 @@ export interface BenchResults {
 
 /** The goals the README states; the table marks each figure against its own. */
 export const TARGETS = {
-  edgeZipMaxBytes: 1024 * 1024,
+  /** Our target for the edge zip, 60 KB; Lambda@Edge's own limit for a viewer-request function is 1 MB. */
+  edgeZipMaxBytes: 60 * 1000,
+  edgeZipLimitBytes: 1000 * 1000,
   coldStartBeyondNodeMs: 50,
   peerSpeedup: 5,
+  /** For the peak RSS of the cached warm loop's own process (edgeWarm.maxRssMb). */
   edgeMaxRssMb: 96,
   edgeRssLimitMb: 128,
   inProcessVsBare: 0.9,

@@ -31,7 +31,16 @@ const FIGURES = [
     ["p50Ms", "p99Ms", "perSecond"].map((f) => `edgeWarm.${k}.${f}`),
   ),
   "edgeWarm.maxRssMb",
-  "edgeWarm.baselineRssMb",
+  ...["cached", "validateApi", "redirect"].flatMap((k) =>
+    [
+      "maxRssMb",
+      "baselineRssMb",
+      "controlMaxRssMb",
+      "controlBaselineRssMb",
+      "handlerMb",
+      "control.perSecond",
+    ].map((f) => `edgeWarm.memory.${k}.${f}`),
+  ),
   "peer.valid.p50Ms",
   "peer.valid.p99Ms",
   "peer.valid.perSecond",
@@ -80,6 +89,16 @@ describe("pnpm bench", () => {
     expect(results.edgeColdStart.publicPath.outcome).toBe("forward");
     expect(results.edgeColdStart.redirect.outcome).toBe("302");
     expect(results.edgeColdStart.validSession.outcome).toBe("forward");
+  });
+
+  it("reports the cached loop's own process as the headline peak RSS, and each loop's handler share against its stub-handler control", () => {
+    const w = results.edgeWarm;
+    expect(w.maxRssMb).toBe(w.memory.cached.maxRssMb);
+    for (const m of Object.values(w.memory)) {
+      expect(m.maxRssMb).toBeGreaterThanOrEqual(m.baselineRssMb);
+      expect(m.controlMaxRssMb).toBeGreaterThanOrEqual(m.controlBaselineRssMb);
+      expect(m.handlerMb).toBeCloseTo(m.maxRssMb - m.controlMaxRssMb, 6);
+    }
   });
 
   it("prints a table with a row per measure and the machine line", () => {
