@@ -39,14 +39,19 @@ type ResolvedKey = Awaited<ReturnType<KeyGetter>>;
 /** Most keys remembered per key set (one per kid and alg seen); a JWKS rarely holds more than a few. */
 const MAX_RESOLVED_KEYS = 16;
 
+/** The shortest RSA modulus jose verifies with (anything shorter makes it throw a TypeError). */
+const MIN_RSA_BITS = 2048;
+
 interface KeySet {
   get: KeyGetter;
   fetchedAt: number;
   /**
-   * The keys its getter chose (imported, by the token header's kid and alg), so a warm container's
-   * verification skips the JWK lookup. They go away with the key set they came from.
+   * The keys its getter chose (imported, by the token header's kid and alg) and checked, so a warm
+   * container's verification skips the JWK lookup; and the published keys that cannot be used, with
+   * why. Both go away with the key set they came from.
    */
   resolved: Map<string, ResolvedKey>;
+  unusable: Map<string, TokenError>;
 }
 
 interface CacheEntry {
@@ -148,6 +153,17 @@ function lookupKey(header: JWSHeaderParameters): string {
   return header.kid === undefined ? `${header.alg}` : `${header.alg} ${header.kid}`;
 }
 
+/** Why jose could not verify with this key, or undefined when it can. */
+function keyProblem(key: ResolvedKey, alg: string | undefined): string | undefined {
+  if (!alg || !(alg.startsWith("RS") || alg.startsWith("PS"))) return undefined;
+  const bits =
+    (key as { algorithm?: { modulusLength?: unknown } }).algorithm?.modulusLength ??
+    (key as { asymmetricKeyDetails?: { modulusLength?: unknown } }).asymmetricKeyDetails?.modulusLength;
+  if (typeof bits === "number" && bits < MIN_RSA_BITS)
+    return `the RSA key has ${bits} bits, at least ${MIN_RSA_BITS} are needed`;
+  return undefined;
+}
+
 const MAX_JWKS_BYTES = 256 * 1024;
 
 export function createJwksSource(options: JwksSourceOptions): KeySource {
@@ -206,6 +222,7 @@ export function createJwksSource(options: JwksSourceOptions): KeySource {
         get: createLocalJWKSet(body),
         fetchedAt: clock(),
         resolved: new Map(),
+        unusable: new Map(),
       };
       entry.lastFailureAt = undefined;
     } catch (error) {
@@ -284,12 +301,31 @@ export function createJwksSource(options: JwksSourceOptions): KeySource {
     clearTimeout(timer);
   };
 
-  /** The key for this header in this key set: remembered, or looked up and remembered. */
-  const resolve = async (keys: KeySet, header: JWSHeaderParameters) => {
+  /** The key for this header in this key set: remembered, or looked up, checked and remembered. */
+  const resolve = async (keys: KeySet, header: JWSHeaderParameters, requestId?: string) => {
     const id = lookupKey(header);
     const known = keys.resolved.get(id);
     if (known) return known;
-    const key = await keys.get(header);
+    const refused = keys.unusable.get(id);
+    if (refused) throw refused;
+    let key: ResolvedKey | undefined;
+    let problem: string | undefined;
+    try {
+      key = await keys.get(header);
+      problem = keyProblem(key, header.alg);
+    } catch (error) {
+      // No key, or several: the caller decides (an unknown kid may mean the IdP rotated its keys).
+      if (error instanceof errors.JWKSNoMatchingKey || error instanceof errors.JWKSMultipleMatchingKeys)
+        throw error;
+      // The published key does not import (a broken modulus or point, an unsupported parameter).
+      problem = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+    }
+    if (key === undefined || problem !== undefined) {
+      logger?.warn("unusable key", { kid: header.kid, alg: header.alg, problem, requestId });
+      const refusal = new TokenError("key_not_found", "the issuer's key for this token cannot be used");
+      if (keys.unusable.size < MAX_RESOLVED_KEYS) keys.unusable.set(id, refusal);
+      throw refusal;
+    }
     if (keys.resolved.size < MAX_RESOLVED_KEYS) keys.resolved.set(id, key);
     return key;
   };
@@ -338,7 +374,7 @@ export function createJwksSource(options: JwksSourceOptions): KeySource {
     }
 
     try {
-      return await resolve(keys, header);
+      return await resolve(keys, header, requestId);
     } catch (error) {
       if (!(error instanceof errors.JWKSNoMatchingKey)) throw error;
       // Unknown kid: perhaps the IdP rotated its keys. Ask again, at most once per cool-down; a request
@@ -358,7 +394,7 @@ export function createJwksSource(options: JwksSourceOptions): KeySource {
       await within(until, flight);
       const after = cache.touch(currentUri() ?? uri)?.keys;
       if (!usable(after, clock()) || after === keys) throw error;
-      return resolve(after, header);
+      return resolve(after, header, requestId);
     }
   };
   return Object.assign(source, { fresh });

@@ -1,3 +1,4 @@
+import { createSign, generateKeyPairSync } from "node:crypto";
 import { createLogger, VALIDATION_ERROR_CODES } from "@static-sso/shared";
 import type { FakeIssuer } from "@static-sso/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -181,6 +182,25 @@ describe("the Lambda handler with hostile or broken events", () => {
       validateEvent({ requestContext: { requestId: { a: 1 }, http: { method: "GET" } } }) as never,
     );
     expect(logs.parsed()).toEqual([expect.not.objectContaining({ requestId: expect.anything() })]);
+  });
+});
+
+describe("the Lambda handler with an unusable published key", () => {
+  it("answers 401 key_not_found, not 500, for a token whose key is under 2048 bits", async () => {
+    const { publicKey, privateKey } = generateKeyPairSync("rsa", { modulusLength: 1024 });
+    const weak = await startIssuerWith([]);
+    weak.setKeys([{ ...publicKey.export({ format: "jwk" }), kid: "weak", alg: "RS256", use: "sig" }]);
+    const h = createHandler(apiOptions(weak.issuer, { jwksUri: weak.jwksUri }));
+    try {
+      const b64 = (v: unknown) => Buffer.from(JSON.stringify(v)).toString("base64url");
+      const input = `${b64({ alg: "RS256", kid: "weak" })}.${b64({ iss: weak.issuer, aud: AUDIENCE, sub: "alice", iat: NOW_S, exp: NOW_S + 60 })}`;
+      const token = `${input}.${createSign("RSA-SHA256").update(input).sign(privateKey).toString("base64url")}`;
+      const result = await h(apiEvent({ headers: { authorization: `Bearer ${token}` } }));
+      expect(result.statusCode).toBe(401);
+      expect(body(result)).toMatchObject({ valid: false, error: "key_not_found" });
+    } finally {
+      await weak.close();
+    }
   });
 });
 

@@ -1,8 +1,11 @@
+import { createSign, generateKeyPairSync } from "node:crypto";
+import { createLogger } from "@static-sso/shared";
 import { createTestKey, type FakeIssuer, type TestKey } from "@static-sso/testing";
+import type { JWK } from "jose";
 import { afterEach, beforeAll, describe, expect, it } from "vitest";
 import { JwksCache } from "../src/jwks.js";
 import { createValidator, type ValidatorOptions } from "../src/validator.js";
-import { AUDIENCE, createKeys, goodToken, NOW_MS, NOW_S, startIssuerWith } from "./fixtures.js";
+import { AUDIENCE, createKeys, goodToken, logLines, NOW_MS, NOW_S, startIssuerWith } from "./fixtures.js";
 
 const MINUTE = 60_000;
 const issuers: FakeIssuer[] = [];
@@ -398,5 +401,78 @@ describe("tokens at the fixed test time", () => {
     const { validator, token } = await setup([rs]);
     const result = await validator.validate(await token(rs));
     expect(result.valid && result.claims.iat).toBe(NOW_S);
+  });
+});
+
+/** An RS256 token signed with node:crypto (jose refuses to sign with an RSA key under 2048 bits). */
+function rs256(
+  privateKey: ReturnType<typeof generateKeyPairSync>["privateKey"],
+  kid: string,
+  issuer: string,
+) {
+  const b64 = (v: unknown) => Buffer.from(JSON.stringify(v)).toString("base64url");
+  const input = `${b64({ alg: "RS256", typ: "JWT", kid })}.${b64({ iss: issuer, aud: AUDIENCE, sub: "alice", iat: NOW_S, exp: NOW_S + 300 })}`;
+  return `${input}.${createSign("RSA-SHA256").update(input).sign(privateKey).toString("base64url")}`;
+}
+
+describe("published keys that cannot be used", () => {
+  /** A validator whose IdP publishes `jwks` beside the good RS256 key, logging to `lines`. */
+  async function withPublished(jwks: JWK[]) {
+    const idp = await startIssuerWith([rs]);
+    issuers.push(idp);
+    idp.setKeys([rs.publicJwk, ...jwks]);
+    const lines = logLines();
+    const validator = createValidator({
+      issuer: idp.issuer,
+      audience: AUDIENCE,
+      jwksUri: idp.jwksUri,
+      jwksCache: new JwksCache(),
+      clock: () => NOW_MS,
+      logger: createLogger({}, { sink: lines.sink }),
+    });
+    const code = async (t: string) => {
+      const r = await validator.validate(t);
+      return r.valid ? "valid" : r.error.code;
+    };
+    return { idp, lines, code };
+  }
+
+  it("refuses a token for a published RSA key under 2048 bits with key_not_found and logs why", async () => {
+    const { publicKey, privateKey } = generateKeyPairSync("rsa", { modulusLength: 1024 });
+    const small = { ...publicKey.export({ format: "jwk" }), kid: "small", alg: "RS256", use: "sig" } as JWK;
+    const { idp, lines, code } = await withPublished([small]);
+    expect(await code(rs256(privateKey, "small", idp.issuer))).toBe("key_not_found");
+    expect(lines.parsed()).toContainEqual(
+      expect.objectContaining({
+        message: "unusable key",
+        kid: "small",
+        problem: expect.stringMatching(/1024 bits/),
+      }),
+    );
+  });
+
+  it("refuses a token for a published RSA key with a broken modulus with key_not_found", async () => {
+    const { privateKey } = generateKeyPairSync("rsa", { modulusLength: 2048 });
+    const { idp, code } = await withPublished([{ ...rs.publicJwk, kid: "broken", n: "AQAB" }]);
+    expect(await code(rs256(privateKey, "broken", idp.issuer))).toBe("key_not_found");
+  });
+
+  it("refuses a token for a published EC key that does not import with key_not_found", async () => {
+    const { idp, lines, code } = await withPublished([{ ...es.publicJwk, x: es.publicJwk.y }]);
+    expect(await code(await goodToken(es, idp.issuer))).toBe("key_not_found");
+    expect(lines.parsed()).toContainEqual(expect.objectContaining({ message: "unusable key", kid: es.kid }));
+  });
+
+  it("logs an unusable key once per key set, not once per request", async () => {
+    const { idp, lines, code } = await withPublished([{ ...es.publicJwk, x: es.publicJwk.y }]);
+    const t = await goodToken(es, idp.issuer);
+    await code(t);
+    await code(t);
+    expect(lines.parsed().filter((l) => l.message === "unusable key")).toHaveLength(1);
+  });
+
+  it("keeps verifying with the set's good keys", async () => {
+    const { idp, code } = await withPublished([{ ...rs.publicJwk, kid: "broken", n: "AQAB" }]);
+    expect(await code(await goodToken(rs, idp.issuer))).toBe("valid");
   });
 });
