@@ -124,6 +124,40 @@ describe("the bundled Lambda (dist/index.js)", () => {
   });
 });
 
+describe("the bundled Lambda's verification settings", () => {
+  const ask = async (handler: Handler, token: string) => {
+    const result = await handler(apiEvent({ headers: { authorization: `Bearer ${token}` } }));
+    return { status: result.statusCode, error: JSON.parse(result.body ?? "{}").error as string | undefined };
+  };
+
+  it("refuses an algorithm left out of ALLOWED_ALGS that the default list accepts", async () => {
+    vi.spyOn(process.stdout, "write").mockImplementation(() => true);
+    const token = await signToken(key, { iss: idp.issuer, aud: AUDIENCE, sub: "alice" }); // ES256
+    const env = { ISSUER: idp.issuer, AUDIENCE, JWKS_URI: idp.jwksUri };
+    expect(await ask(coldStart(env).handler, token)).toEqual({ status: 200, error: undefined });
+    expect(await ask(coldStart({ ...env, ALLOWED_ALGS: "RS256,PS256" }).handler, token)).toEqual({
+      status: 401,
+      error: "algorithm_not_allowed",
+    });
+  });
+
+  it("accepts a token expired 10 s ago with the default CLOCK_TOLERANCE_S and refuses it with 0", async () => {
+    vi.spyOn(process.stdout, "write").mockImplementation(() => true);
+    const now = Math.floor(Date.now() / 1000);
+    const token = await signToken(
+      key,
+      { iss: idp.issuer, aud: AUDIENCE, sub: "alice", iat: now - 100, exp: now - 10 },
+      { now },
+    );
+    const env = { ISSUER: idp.issuer, AUDIENCE, JWKS_URI: idp.jwksUri };
+    expect(await ask(coldStart(env).handler, token)).toEqual({ status: 200, error: undefined });
+    expect(await ask(coldStart({ ...env, CLOCK_TOLERANCE_S: "0" }).handler, token)).toEqual({
+      status: 401,
+      error: "token_expired",
+    });
+  });
+});
+
 // Keep the bundle honest about its other key types too.
 describe("the bundled Lambda with an RSA key", () => {
   it("verifies RS256 tokens", async () => {
