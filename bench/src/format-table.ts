@@ -10,6 +10,11 @@ export function formatMs(ms: number): string {
   return `${ms.toFixed(1)} ms`;
 }
 
+/** autocannon's latencies are whole milliseconds: 0 means under one, not zero. */
+export function formatWholeMs(ms: number): string {
+  return ms === 0 ? "< 1 ms" : `${ms.toFixed(0)} ms`;
+}
+
 export function formatRate(perSecond: number): string {
   return `${Math.round(perSecond).toLocaleString("en-US")}/s`;
 }
@@ -79,7 +84,7 @@ export function tableRows(r: BenchResults): Row[] {
     ["Peer: cognito-at-edge, valid token, JWKS preloaded", loop(r.peer.valid), "—"],
     [
       "Ours (cached) vs cognito-at-edge",
-      `${r.peer.speedup.toFixed(1)}× faster at p50, ${r.peer.throughputRatio.toFixed(1)}× the requests/s ` +
+      `${r.peer.speedup.toFixed(2)}× faster at p50, ${r.peer.throughputRatio.toFixed(2)}× the requests/s ` +
         `(medians of ${r.peer.speedups.length} alternating rounds; ours in the median round: ${loop(r.peer.ours)})`,
       `≥ ${TARGETS.peerSpeedup}× ${mark(r.peer.speedup >= TARGETS.peerSpeedup)}`,
     ],
@@ -104,7 +109,7 @@ export function tableRows(r: BenchResults): Row[] {
     ],
     [
       `Validation API over HTTP (autocannon, ${v.http.connections} connections)`,
-      `p50 ${formatMs(v.http.p50Ms)}, p99 ${formatMs(v.http.p99Ms)}, ${formatRate(v.http.perSecond)}`,
+      `p50 ${formatWholeMs(v.http.p50Ms)}, p99 ${formatWholeMs(v.http.p99Ms)}, ${formatRate(v.http.perSecond)}`,
       "—",
     ],
   ];

@@ -5,7 +5,7 @@ import { join } from "node:path";
 import type { BenchResults } from "./bench-results.js";
 import { TARGETS } from "./bench-results.js";
 import type { LoopResult } from "./children/measure-loop.mjs";
-import { formatMs, formatRate } from "./format-table.js";
+import { formatMs, formatRate, formatWholeMs } from "./format-table.js";
 import type { WarmMemory } from "./measure-edge-warm.js";
 import { BENCH_DIR } from "./paths.js";
 
@@ -64,7 +64,7 @@ export function formatReadmeTable(r: BenchResults): string {
     ["cognito-at-edge warm, valid token, JWKS preloaded", loop(r.peer.valid), "—"],
     [
       "Ours (cached) vs cognito-at-edge",
-      `${r.peer.speedup.toFixed(1)}× faster at p50 (rounds: ${r.peer.speedups.map((s) => s.toFixed(1)).join(", ")}); ${r.peer.throughputRatio.toFixed(1)}× the requests/s`,
+      `${r.peer.speedup.toFixed(2)}× faster at p50 (rounds: ${r.peer.speedups.map((s) => s.toFixed(2)).join(", ")}); ${r.peer.throughputRatio.toFixed(1)}× the requests/s`,
       `≥ ${TARGETS.peerSpeedup}× ${ok(r.peer.speedup >= TARGETS.peerSpeedup)}`,
     ],
     [
@@ -87,7 +87,7 @@ export function formatReadmeTable(r: BenchResults): string {
     ],
     [
       `Validation API over HTTP, ${v.http.connections} connections`,
-      `${formatMs(v.http.p50Ms)} / ${formatMs(v.http.p99Ms)} · ${formatRate(v.http.perSecond)}`,
+      `${formatWholeMs(v.http.p50Ms)} / ${formatWholeMs(v.http.p99Ms)} · ${formatRate(v.http.perSecond)}`,
       "—",
     ],
   ];
