@@ -10,6 +10,7 @@ const root = join(import.meta.dirname, "..");
 const read = (path: string) => readFileSync(join(root, path), "utf8");
 
 interface Step {
+  id?: string;
   name?: string;
   uses?: string;
   run?: string;
@@ -21,6 +22,7 @@ interface Job {
   name?: string;
   uses?: string;
   needs?: string | string[];
+  outputs?: Record<string, string>;
   if?: string;
   "timeout-minutes"?: number;
   permissions?: Record<string, string> | string;
@@ -33,6 +35,7 @@ interface Job {
 interface Workflow {
   name: string;
   on: Record<string, unknown>;
+  env?: Record<string, string>;
   permissions?: Record<string, string>;
   concurrency?: { group: string; "cancel-in-progress"?: boolean | string };
   jobs: Record<string, Job>;
@@ -126,7 +129,8 @@ function compare(a: number[], b: number[]): number {
   return 0;
 }
 
-const deployJob = deploy.jobs.deploy as Job;
+const planJob = deploy.jobs.plan as Job;
+const applyJob = deploy.jobs.apply as Job;
 const testJob = ci.jobs.test as Job;
 const terraformJob = ci.jobs.terraform as Job;
 
@@ -226,7 +230,7 @@ describe("both workflows", () => {
   });
 
   it("sets up one Terraform version that every module's required_version accepts", () => {
-    const versions = [terraformJob, deployJob].map(
+    const versions = [terraformJob, planJob, applyJob].map(
       (job) => stepUsing(job, "hashicorp/setup-terraform").with?.terraform_version,
     );
     expect(new Set(versions).size).toBe(1);
@@ -332,6 +336,9 @@ describe("ci.yml", () => {
     const body = readFileSync(path, "utf8");
     expect(body).toContain("init -backend=false");
     expect(body).toContain("validate");
+    // The plan tests (tests/*.tftest.hcl) run too, in every folder that has them.
+    expect(body).toContain(`compgen -G "\${dir}tests/*.tftest.hcl"`);
+    expect(body).toMatch(/terraform -chdir="\$dir" test\b/);
     for (const group of ["terraform/modules", "terraform/examples"]) {
       expect(body).toContain(`${group}/*/`);
       const dirs = readdirSync(join(root, group)).filter((d) => statSync(join(root, group, d)).isDirectory());
@@ -342,53 +349,138 @@ describe("ci.yml", () => {
   });
 });
 
+/** The default of a `${{ vars.X || 'default' }}` expression. */
+function defaultOf(expression: string | undefined): string {
+  const m = /\|\|\s*'([^']+)'\s*\}\}$/.exec(String(expression));
+  if (!m?.[1]) throw new Error(`no default in ${expression}`);
+  return m[1];
+}
+
+function environmentOf(job: Job): string | undefined {
+  return typeof job.environment === "string" ? job.environment : job.environment?.name;
+}
+
+function jobShell(job: Job): string {
+  return shellText({ ...deploy, jobs: { job } });
+}
+
+describe("the Terraform plan tests", () => {
+  const withTests = ["terraform/modules", "terraform/examples"].flatMap((group) =>
+    readdirSync(join(root, group))
+      .map((d) => join(group, d, "tests"))
+      .filter((d) => existsSync(join(root, d)))
+      .map((d) => [d, readdirSync(join(root, d)).filter((f) => f.endsWith(".tftest.hcl"))] as const),
+  );
+
+  it("exist, and CI's Terraform runs them with a version that has mock providers (1.7+)", () => {
+    expect(withTests.length).toBeGreaterThan(0);
+    const pinned = version(
+      String(stepUsing(terraformJob, "hashicorp/setup-terraform").with?.terraform_version),
+    );
+    for (const [dir, files] of withTests) {
+      expect(files.length, `${dir} has .tftest.hcl files`).toBeGreaterThan(0);
+      const usesMocks = files.some((f) => read(join(dir, f)).includes("mock_provider"));
+      if (usesMocks) expect(compare(pinned, [1, 7, 0]), dir).toBeGreaterThanOrEqual(0);
+    }
+  });
+});
+
 describe("deploy.yml", () => {
   it("runs on pushes to main and by hand, and never for another branch", () => {
     expect(deploy.on.push).toEqual({ branches: ["main"] });
     expect(Object.keys(deploy.on)).toContain("workflow_dispatch");
-    expect(deployJob.if).toContain("github.ref == 'refs/heads/main'");
+    for (const job of [planJob, applyJob]) expect(job.if).toContain("github.ref == 'refs/heads/main'");
   });
 
-  it("deploys only after the whole CI workflow passed", () => {
+  it("plans only after the whole CI workflow passed, and applies only after the plan", () => {
     const call = Object.values(deploy.jobs).find((j) => j.uses === "./.github/workflows/ci.yml");
     expect(call).toBeDefined();
-    expect([deployJob.needs].flat()).toContain("ci");
+    expect([planJob.needs].flat()).toContain("ci");
+    expect([applyJob.needs].flat()).toContain("plan");
+    expect(Object.keys(deploy.jobs).sort()).toEqual(["apply", "ci", "plan"]);
   });
 
-  it("waits for the production environment's approval and never runs two deploys at once", () => {
-    const env =
-      typeof deployJob.environment === "string" ? deployJob.environment : deployJob.environment?.name;
-    expect(env).toBe("production");
-    const concurrency = deployJob.concurrency ?? deploy.concurrency;
-    expect(concurrency).toEqual({ group: "deploy-production", "cancel-in-progress": false });
+  it("asks for the production environment's approval only for the apply, after the plan is there to read", () => {
+    expect(environmentOf(applyJob)).toBe("production");
+    // The plan job's environment has no reviewers; it is not the one the deploy role trusts.
+    expect(environmentOf(planJob)).toBeDefined();
+    expect(environmentOf(planJob)).not.toBe("production");
+    // Only the apply job touches the site and the distribution.
+    expect(jobShell(planJob)).not.toMatch(/\bapply\b.*tfplan|aws s3 sync|create-invalidation/);
   });
 
-  it("gets AWS credentials through GitHub's OIDC token, never from stored keys", () => {
-    expect(deployJob.permissions).toEqual({ "id-token": "write", contents: "read" });
-    const aws = stepUsing(deployJob, "aws-actions/configure-aws-credentials");
-    expect(aws.with?.["role-to-assume"]).toMatch(/^\$\{\{\s*vars\.AWS_DEPLOY_ROLE_ARN\s*\}\}$/);
-    expect(Object.keys(aws.with ?? {})).not.toContain("aws-access-key-id");
+  it("never runs two deploys at once: one concurrency group for the whole run, never cancelled", () => {
+    expect(deploy.concurrency).toEqual({ group: "deploy-production", "cancel-in-progress": false });
+    for (const [id, job] of Object.entries(deploy.jobs)) expect(job.concurrency, `job ${id}`).toBeUndefined();
+  });
+
+  it("gets AWS credentials through GitHub's OIDC token in each job, never from stored keys", () => {
+    const roles: Record<string, Job> = { AWS_PLAN_ROLE_ARN: planJob, AWS_DEPLOY_ROLE_ARN: applyJob };
+    for (const [role, job] of Object.entries(roles)) {
+      expect(job.permissions, role).toEqual({ "id-token": "write", contents: "read" });
+      const aws = stepUsing(job, "aws-actions/configure-aws-credentials");
+      expect(aws.with?.["role-to-assume"]).toMatch(new RegExp(`^\\$\\{\\{\\s*vars\\.${role}\\s*\\}\\}$`));
+      expect(Object.keys(aws.with ?? {})).not.toContain("aws-access-key-id");
+    }
     expect(text.deploy).not.toMatch(/AWS_SECRET_ACCESS_KEY|aws-secret-access-key/);
   });
 
-  it("builds the zips before Terraform uploads them", () => {
-    const runs = (deployJob.steps ?? []).map((s) => s.run ?? "");
+  it("builds the zips before Terraform plans their upload", () => {
+    const runs = (planJob.steps ?? []).map((s) => s.run ?? "");
     const build = runs.findIndex((r) => r.trim() === "pnpm build");
     const plan = runs.findIndex((r) => r.includes(" plan "));
     expect(build).toBeGreaterThanOrEqual(0);
     expect(plan).toBeGreaterThan(build);
   });
 
-  it("plans to a file and applies exactly that plan", () => {
-    const shell = shellText({ ...deploy, jobs: { deploy: deployJob } });
+  it("plans to a file and shows that plan in the run's summary", () => {
+    const shell = jobShell(planJob);
     expect(shell).toMatch(/terraform -chdir="\$TF_WORKING_DIR" plan [^\n]*\\\n[^\n]*-out=tfplan/);
-    expect(shell).toMatch(/terraform -chdir="\$TF_WORKING_DIR" apply [^\n]*tfplan$/m);
+    const show = (planJob.steps ?? []).find((s) => s.run?.includes(" show "))?.run ?? "";
+    expect(show).toMatch(/terraform -chdir="\$TF_WORKING_DIR" show -no-color tfplan/);
+    expect(show).toContain("GITHUB_STEP_SUMMARY");
     expect(shell).toContain("init -input=false");
   });
 
+  it("hands the plan to the apply job as an encrypted artifact with the zips and lock file it was made with", () => {
+    const pack = (planJob.steps ?? []).find((s) => s.id === "package");
+    expect(pack?.run).toContain('"$TF_WORKING_DIR/tfplan"');
+    expect(pack?.run).toContain('"$TF_WORKING_DIR/.terraform.lock.hcl"');
+    for (const zip of [
+      "packages/edge-auth/dist/edge-auth.zip",
+      "packages/validate-api/dist/validate-api.zip",
+    ])
+      expect(pack?.run, zip).toContain(zip);
+    // The plan holds the variables and the state's secrets: only its encrypted form leaves the runner.
+    expect(pack?.run).toMatch(/openssl enc -aes-256-cbc -pbkdf2 [^\n]*-pass env:TF_PLAN_PASSPHRASE/);
+    expect(pack?.env?.TF_PLAN_PASSPHRASE).toBe(`\${{ secrets.TF_PLAN_PASSPHRASE }}`);
+    const upload = stepUsing(planJob, "actions/upload-artifact");
+    expect(String(upload.with?.path)).toMatch(/\.enc$/);
+    expect(upload.with?.["if-no-files-found"]).toBe("error");
+    const download = stepUsing(applyJob, "actions/download-artifact");
+    expect(download.with?.name).toBe(upload.with?.name);
+  });
+
+  it("applies exactly the approved plan: checksum from the plan job, same providers, no new plan", () => {
+    expect(planJob.outputs?.plan_sha256).toBe(`\${{ steps.package.outputs.plan_sha256 }}`);
+    const shell = jobShell(applyJob);
+    expect(shell).toContain("sha256sum --check --strict");
+    const unpack = (applyJob.steps ?? []).find((s) => s.run?.includes("sha256sum --check"));
+    expect(unpack?.env?.PLAN_SHA256).toBe(`\${{ needs.plan.outputs.plan_sha256 }}`);
+    expect(unpack?.run).toMatch(/openssl enc -d -aes-256-cbc -pbkdf2/);
+    expect(shell).toContain("init -input=false -lockfile=readonly");
+    expect(shell).toMatch(/terraform -chdir="\$TF_WORKING_DIR" apply [^\n]*tfplan$/m);
+    expect(shell).not.toMatch(/terraform -chdir="\$TF_WORKING_DIR" plan /);
+    // The plan and the apply must agree on the configuration and the state: workflow-level settings.
+    for (const name of ["TF_WORKING_DIR", "STATE_BUCKET", "STATE_KEY", "STATE_REGION", "AWS_REGION"]) {
+      expect(deploy.env?.[name], name).toBeDefined();
+      for (const job of [planJob, applyJob]) expect(job.env?.[name], `${name} in a job`).toBeUndefined();
+    }
+  });
+
   it("applies a Terraform configuration that exists and declares the outputs it reads", () => {
-    const dir = /'(terraform\/[^']+)'/.exec(String(deployJob.env?.TF_WORKING_DIR))?.[1] as string;
-    expect(dir, "TF_WORKING_DIR's default").toBeDefined();
+    const dir = defaultOf(deploy.env?.TF_WORKING_DIR);
+    expect(dir, "TF_WORKING_DIR's default").toMatch(/^terraform\//);
     expect(tfFiles(dir).length, `${dir} has .tf files`).toBeGreaterThan(0);
     const outputs = declaredOutputs(dir);
     const used = [...shellText(deploy).matchAll(/output -raw ([\w-]+)/g)].map((m) => m[1] as string);
@@ -397,7 +489,7 @@ describe("deploy.yml", () => {
   });
 
   it("applies a configuration that uploads the zips the build step writes", () => {
-    const dir = /'(terraform\/[^']+)'/.exec(String(deployJob.env?.TF_WORKING_DIR))?.[1] as string;
+    const dir = defaultOf(deploy.env?.TF_WORKING_DIR);
     const names = lambdaZipNames();
     const src = tfFiles(dir)
       .map((f) => readFileSync(join(root, dir, f), "utf8"))
@@ -407,8 +499,9 @@ describe("deploy.yml", () => {
     for (const m of zips) expect(names.get(m[1] as string), m[0]).toBe(m[2]);
   });
 
-  it("uploads a site folder that exists", () => {
-    const site = String(deployJob.env?.SITE_DIR);
+  it("uploads a site folder that exists by default and may be overridden with SITE_DIR", () => {
+    expect(applyJob.env?.SITE_DIR).toMatch(/^\$\{\{\s*vars\.SITE_DIR \|\|/);
+    const site = defaultOf(applyJob.env?.SITE_DIR);
     expect(
       existsSync(join(root, site)) && statSync(join(root, site)).isDirectory(),
       `${site} is a folder`,
@@ -416,23 +509,30 @@ describe("deploy.yml", () => {
     expect(existsSync(join(root, site, "index.html")), `${site}/index.html`).toBe(true);
   });
 
-  it("uploads the site folder in two passes: fingerprinted assets immutable, the rest no-cache", () => {
-    const upload = (deployJob.steps ?? []).find((s) => s.run?.includes("aws s3 sync"))?.run ?? "";
+  it("uploads the site in two passes, both private: fingerprinted assets immutable, the rest revalidated", () => {
+    const upload = (applyJob.steps ?? []).find((s) => s.run?.includes("aws s3 sync"))?.run ?? "";
     const passes = upload.split("aws s3 sync").slice(1);
     expect(passes).toHaveLength(2);
     expect(passes[0]).toContain('--include "assets/*"');
-    expect(passes[0]).toContain("max-age=31536000, immutable");
+    expect(passes[0]).toContain('--cache-control "private, max-age=31536000, immutable"');
     expect(passes[1]).toContain('--exclude "assets/*"');
-    expect(passes[1]).toContain('--cache-control "no-cache"');
+    expect(passes[1]).toContain('--cache-control "private, no-cache"');
     for (const pass of passes) expect(pass).toContain('"$SITE_DIR" "s3://$BUCKET" --delete');
+    // Content behind the login: no shared cache may keep it.
+    const controls = [...text.deploy.matchAll(/--cache-control "([^"]+)"/g)].map((m) => m[1] as string);
+    expect(controls).toHaveLength(2);
+    for (const c of controls) {
+      expect(c).toMatch(/^private\b/);
+      expect(c).not.toContain("public");
+    }
   });
 
   it("stops after a targeted apply (the first step of a first deploy) before reading outputs", () => {
     expect(Object.keys((deploy.on.workflow_dispatch as { inputs: object }).inputs)).toEqual(["target"]);
-    const plan = (deployJob.steps ?? []).find((s) => s.run?.includes(" plan "));
+    const plan = (planJob.steps ?? []).find((s) => s.run?.includes(" plan "));
     expect(plan?.env?.TARGET).toBe(`\${{ inputs.target }}`);
     expect(plan?.run).toContain(`\${TARGET:+-target="$TARGET"}`);
-    const after = (deployJob.steps ?? []).filter((s) =>
+    const after = (applyJob.steps ?? []).filter((s) =>
       /output -raw|aws s3 sync|create-invalidation/.test(s.run ?? ""),
     );
     expect(after).toHaveLength(3);
@@ -446,6 +546,15 @@ describe("deploy.yml", () => {
     );
   });
 
+  it("removes the plan and the variables file from the runner, also after a failure", () => {
+    for (const job of [planJob, applyJob]) {
+      const cleanup = (job.steps ?? []).find((s) => s.run?.includes('rm -f "$TF_WORKING_DIR/tfplan"'));
+      expect(cleanup?.if).toMatch(/always\(\)/);
+    }
+    const planCleanup = (planJob.steps ?? []).find((s) => s.run?.includes("production.tfvars") && s.if);
+    expect(planCleanup?.run).toContain('"$RUNNER_TEMP/production.tfvars"');
+  });
+
   it("reads only variables and secrets the README's pipeline section explains", () => {
     const readme = read("README.md");
     const section =
@@ -455,5 +564,7 @@ describe("deploy.yml", () => {
     );
     expect(names.size).toBeGreaterThan(0);
     for (const name of names) expect(section, `README pipeline section mentions ${name}`).toContain(name);
+    for (const env of ["production", environmentOf(planJob) as string])
+      expect(section, `README pipeline section explains the ${env} environment`).toContain(`\`${env}\``);
   });
 });
