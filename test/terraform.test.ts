@@ -837,6 +837,18 @@ describe("the static site (modules/static-site)", () => {
     );
   });
 
+  it("lets previous versions expire when the bucket is versioned", () => {
+    const lifecycle = block(d.resources, "aws_s3_bucket_lifecycle_configuration.this");
+    expect(String(lifecycle.count)).toContain("var.versioning_enabled");
+    const rule = nested(lifecycle, "rule");
+    expect(rule.status).toBe("Enabled");
+    expect(nested(rule, "noncurrent_version_expiration").noncurrent_days).toBe(
+      "${var.noncurrent_version_expiration_days}",
+    );
+    expect(Number(block(d.variables, "noncurrent_version_expiration_days").default)).toBeGreaterThan(0);
+    expect(lifecycle.depends_on).toEqual(["${aws_s3_bucket_versioning.this}"]);
+  });
+
   it("adds HSTS, nosniff, frame options and a referrer policy to every response", () => {
     const headers = nested(
       block(d.resources, "aws_cloudfront_response_headers_policy.this"),

@@ -58,6 +58,37 @@ resource "aws_s3_bucket_versioning" "this" {
   }
 }
 
+# Every deploy (`aws s3 sync --delete`) turns the replaced and deleted files into noncurrent versions;
+# without an expiry they are kept, and paid for, forever.
+resource "aws_s3_bucket_lifecycle_configuration" "this" {
+  count = var.versioning_enabled && var.noncurrent_version_expiration_days != null ? 1 : 0
+
+  bucket = aws_s3_bucket.this.id
+
+  rule {
+    id     = "expire-noncurrent-versions"
+    status = "Enabled"
+
+    # The whole bucket.
+    filter {}
+
+    noncurrent_version_expiration {
+      noncurrent_days = var.noncurrent_version_expiration_days
+    }
+
+    # A delete marker whose older versions have all expired hides nothing any more.
+    expiration {
+      expired_object_delete_marker = true
+    }
+
+    abort_incomplete_multipart_upload {
+      days_after_initiation = 7
+    }
+  }
+
+  depends_on = [aws_s3_bucket_versioning.this]
+}
+
 data "aws_iam_policy_document" "bucket" {
   statement {
     sid       = "CloudFrontOriginAccessControlRead"

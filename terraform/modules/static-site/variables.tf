@@ -31,6 +31,17 @@ variable "versioning_enabled" {
   default     = true
 }
 
+variable "noncurrent_version_expiration_days" {
+  description = "With versioning_enabled: days a replaced or deleted object's previous version is kept before S3 deletes it (it is the way back after a bad deploy). Null keeps previous versions forever."
+  type        = number
+  default     = 30
+
+  validation {
+    condition     = var.noncurrent_version_expiration_days == null ? true : var.noncurrent_version_expiration_days >= 1 && floor(var.noncurrent_version_expiration_days) == var.noncurrent_version_expiration_days
+    error_message = "noncurrent_version_expiration_days must be null or a whole number of days, at least 1."
+  }
+}
+
 variable "kms_key_arn" {
   description = "Customer managed KMS key for the bucket (SSE-KMS). Null uses SSE-S3. With a key, its key policy must allow cloudfront.amazonaws.com to decrypt for this distribution."
   type        = string
