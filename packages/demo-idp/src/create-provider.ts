@@ -4,6 +4,7 @@ import { accountIdFor } from "./account-id.js";
 import type { IdpStore } from "./idp-store.js";
 import { KEYCLOAK_ROUTES, LOGIN_ACTIONS_PATH, LOGOUT_AUTO_CONFIRM_PATH } from "./keycloak-routes.js";
 import type { Realm, RealmUser } from "./load-realm.js";
+import { profileClaims, SCOPE_CLAIMS } from "./profile-claims.js";
 import type { SigningKeys } from "./signing-keys.js";
 
 export interface ProviderOptions {
@@ -36,16 +37,6 @@ export function createProvider(o: ProviderOptions): Provider {
   const mountPath = new URL(o.issuer).pathname;
   const clientId = realm.client.clientId;
 
-  const profileClaims = (sub: string, u: RealmUser) => ({
-    sub,
-    preferred_username: u.username,
-    email: u.email,
-    email_verified: true,
-    name: [u.firstName, u.lastName].filter(Boolean).join(" ") || u.username,
-    given_name: u.firstName,
-    family_name: u.lastName,
-  });
-
   const configuration: Configuration = {
     clients: [
       {
@@ -64,9 +55,10 @@ export function createProvider(o: ProviderOptions): Provider {
     cookies: { keys: o.keys.cookieKeys },
     scopes: SCOPES,
     claims: {
-      openid: ["sub"],
-      profile: ["preferred_username", "name", "given_name", "family_name"],
-      email: ["email", "email_verified"],
+      // sid, azp and typ are given to ID tokens only (findAccount below), as Keycloak's carry them.
+      openid: ["sub", "sid", "azp", "typ"],
+      profile: [...SCOPE_CLAIMS.profile],
+      email: [...SCOPE_CLAIMS.email],
     },
     // Keycloak puts the scope claims (preferred_username, email) into the ID token too.
     conformIdTokenClaims: false,
@@ -83,10 +75,19 @@ export function createProvider(o: ProviderOptions): Provider {
       Session: 10 * 60 * 60,
       Grant: 10 * 60 * 60,
     },
-    findAccount: async (_ctx, sub) => {
+    findAccount: async (_ctx, sub, token) => {
       const user = users.get(sub);
       if (!user) return undefined;
-      return { accountId: sub, claims: async () => profileClaims(sub, user) };
+      // The code or refresh token the ID token is issued for: its session is Keycloak's `sid`, the same
+      // value the access token carries (extraTokenClaims).
+      const sid = (token as { sessionUid?: string } | undefined)?.sessionUid;
+      return {
+        accountId: sub,
+        claims: async (use) => ({
+          ...profileClaims(sub, user),
+          ...(use === "id_token" ? { typ: "ID", azp: clientId, ...(sid ? { sid } : {}) } : {}),
+        }),
+      };
     },
     extraTokenClaims: async (_ctx, token) => {
       const user = "accountId" in token && token.accountId ? users.get(token.accountId) : undefined;
@@ -135,6 +136,8 @@ export function createProvider(o: ProviderOptions): Provider {
     },
     features: {
       devInteractions: { enabled: false },
+      // Enabled so that discovery names the endpoint; requests to it are answered by userinfo.ts,
+      // since oidc-provider's refuses the JWT access tokens (with an audience) that this IdP issues.
       userinfo: { enabled: true },
       revocation: { enabled: true },
       introspection: { enabled: true },

@@ -11,6 +11,7 @@ import { KEYCLOAK_ROUTES, LOGIN_ACTIONS_PATH, LOGOUT_AUTO_CONFIRM_PATH } from ".
 import { loadRealm, type Realm } from "./load-realm.js";
 import { renderLoginPage } from "./render-login-page.js";
 import { loadSigningKeys } from "./signing-keys.js";
+import { createUserinfoHandler } from "./userinfo.js";
 
 export interface DemoIdpOptions {
   /** 0 (default in tests) picks a free port. */
@@ -191,6 +192,7 @@ export async function startDemoIdp(options: DemoIdpOptions = {}): Promise<DemoId
     refreshTokenRotation: options.refreshTokenRotation ?? false,
   });
   const oidc = provider.callback();
+  const userinfo = createUserinfoHandler({ issuer, realm, keys, provider });
 
   handle = (req, res) => {
     const original = req.url ?? "/";
@@ -209,6 +211,10 @@ export async function startDemoIdp(options: DemoIdpOptions = {}): Promise<DemoId
     };
     if (innerPath.startsWith(`${LOGIN_ACTIONS_PATH}/`)) {
       loginAction(provider, realm, path, req, res).catch(fail);
+      return;
+    }
+    if (innerPath === KEYCLOAK_ROUTES.userinfo) {
+      userinfo(req, res).catch(fail);
       return;
     }
     if (innerPath === LOGOUT_AUTO_CONFIRM_PATH && req.method === "GET") {

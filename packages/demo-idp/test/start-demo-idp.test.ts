@@ -173,6 +173,87 @@ describe("the embedded IdP", () => {
     expect(decodeJwt(tokens.access_token).realm_access).toEqual({ roles: ["default-roles-demo"] });
   });
 
+  it("gives an ID token with Keycloak's typ ID, azp and the sid its access token carries", async () => {
+    const { tokens } = await login(alice?.username ?? "", alice?.password ?? "");
+
+    const id = decodeJwt(tokens.id_token);
+    const access = decodeJwt(tokens.access_token);
+
+    expect(id).toMatchObject({ typ: "ID", azp: idp.clientId, aud: idp.clientId });
+    expect(typeof id.sid).toBe("string");
+    expect(id.sid).toBe(access.sid);
+  });
+
+  it("answers userinfo for an access token from a real login with the profile and email claims", async () => {
+    const { tokens } = await login(alice?.username ?? "", alice?.password ?? "");
+
+    const res = await fetch(`${idp.issuer}/protocol/openid-connect/userinfo`, {
+      headers: { authorization: `Bearer ${tokens.access_token}` },
+    });
+
+    expect(res.status).toBe(200);
+    expect(await res.json()).toEqual({
+      sub: decodeJwt(tokens.access_token).sub,
+      preferred_username: "alice",
+      email: alice?.email,
+      email_verified: true,
+      name: [alice?.firstName, alice?.lastName].filter(Boolean).join(" ") || "alice",
+      ...(alice?.firstName ? { given_name: alice.firstName } : {}),
+      ...(alice?.lastName ? { family_name: alice.lastName } : {}),
+    });
+  });
+
+  it("answers userinfo for the access token sent as a form parameter too", async () => {
+    const { tokens } = await login(bob?.username ?? "", bob?.password ?? "");
+
+    const res = await fetch(`${idp.issuer}/protocol/openid-connect/userinfo`, {
+      method: "POST",
+      body: new URLSearchParams({ access_token: tokens.access_token }),
+    });
+
+    expect(res.status).toBe(200);
+    expect(((await res.json()) as { preferred_username: string }).preferred_username).toBe("bob");
+  });
+
+  it("refuses userinfo without a token, with an altered token and with an ID token", async () => {
+    const { tokens } = await login(bob?.username ?? "", bob?.password ?? "");
+    const [h, p, sig] = tokens.access_token.split(".");
+    const payload = { ...decodeJwt(tokens.access_token), preferred_username: "alice" };
+    const altered = `${h}.${Buffer.from(JSON.stringify(payload)).toString("base64url")}.${sig}`;
+    const userinfo = (token?: string) =>
+      fetch(`${idp.issuer}/protocol/openid-connect/userinfo`, {
+        headers: token ? { authorization: `Bearer ${token}` } : {},
+      });
+
+    const none = await userinfo();
+    const bad = await userinfo(altered);
+    const idToken = await userinfo(tokens.id_token);
+
+    expect(p).toBeTruthy();
+    expect(none.status).toBe(401);
+    expect(bad.status).toBe(401);
+    expect(bad.headers.get("www-authenticate")).toMatch(/^Bearer realm="demo", error="invalid_token"/);
+    expect(((await bad.json()) as { error: string }).error).toBe("invalid_token");
+    expect(idToken.status).toBe(401);
+  });
+
+  it("refuses userinfo for an access token whose session has logged out, as Keycloak does", async () => {
+    const { tokens, jar } = await login(alice?.username ?? "", alice?.password ?? "");
+    const logout = new URL(`${idp.issuer}/protocol/openid-connect/logout`);
+    logout.search = new URLSearchParams({
+      id_token_hint: tokens.id_token,
+      post_logout_redirect_uri: `${SITE}/`,
+    }).toString();
+    await followUntil(jar, await send(jar, logout.href), idp.url, SITE);
+
+    const res = await fetch(`${idp.issuer}/protocol/openid-connect/userinfo`, {
+      headers: { authorization: `Bearer ${tokens.access_token}` },
+    });
+
+    expect(res.status).toBe(401);
+    expect(((await res.json()) as { error: string }).error).toBe("invalid_token");
+  });
+
   it("accepts client_secret_post as well as client_secret_basic", async () => {
     const { tokens } = await login(bob?.username ?? "", bob?.password ?? "");
     const res = await tokenRequest(
