@@ -16,6 +16,13 @@ export interface JwksTiming {
   cooldownMs: number;
   /** After a failed fetch, the next attempt waits this long (a down IdP is not hammered). Default 5 s. */
   retryAfterFailureMs: number;
+  /**
+   * How long past its TTL a key set is used at once while a refresh runs in the background. Past this,
+   * a request waits (within timeoutMs) for the refresh, and uses the old keys only when it fails: a
+   * Lambda container is frozen between invocations, so a background refresh may never finish under
+   * sparse traffic, and a key the IdP has withdrawn must not stay trusted for long. Default 10 minutes.
+   */
+  revalidateMs: number;
   /** How long past its TTL a key set may still be used while the IdP cannot be reached. Default 24 h. */
   maxStaleMs: number;
   /**
@@ -27,6 +34,7 @@ export interface JwksTiming {
 
 export const DEFAULT_JWKS_TIMING: JwksTiming = {
   ttlMs: 10 * 60_000,
+  revalidateMs: 10 * 60_000,
   cooldownMs: 30_000,
   retryAfterFailureMs: 5_000,
   maxStaleMs: 24 * 60 * 60_000,
@@ -339,6 +347,8 @@ export function createJwksSource(options: JwksSourceOptions): KeySource {
     const now = clock();
     const age = now - keys.fetchedAt;
     if (age >= timing.ttlMs) {
+      // Past the background window: the request path decides whether to wait for a refresh.
+      if (age > timing.ttlMs + timing.revalidateMs && mayRetry(entry, now)) return undefined;
       if (age > timing.ttlMs + timing.maxStaleMs) return undefined;
       // Stale but usable: answer now, refresh in the background (errors are logged, never awaited).
       if (!entry.inflight && mayRetry(entry, now)) void refreshKeys(uri, entry, requestId);
@@ -368,6 +378,17 @@ export function createJwksSource(options: JwksSourceOptions): KeySource {
       keys = entry.keys;
       if (!usable(keys, clock())) {
         throw new TokenError("jwks_unavailable", "the issuer's signing keys cannot be fetched");
+      }
+    } else if (
+      now - keys.fetchedAt > timing.ttlMs + timing.revalidateMs &&
+      (entry.inflight || mayRetry(entry, now))
+    ) {
+      // Long stale: wait for the refresh (within the request's bound); the old keys only if it fails.
+      await within(until, refreshKeys(uri, entry, requestId));
+      const after = cache.touch(currentUri() ?? uri);
+      if (after?.keys && usable(after.keys, clock())) {
+        entry = after;
+        keys = after.keys;
       }
     } else if (now - keys.fetchedAt >= timing.ttlMs && !entry.inflight && mayRetry(entry, now)) {
       void refreshKeys(uri, entry, requestId); // stale but usable: answer now, refresh in the background

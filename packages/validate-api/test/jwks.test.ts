@@ -252,6 +252,44 @@ async function timed<T>(fn: () => Promise<T>): Promise<{ value: T; ms: number }>
   return { value, ms: performance.now() - started };
 }
 
+describe("keys past the background window (TTL + revalidateMs)", () => {
+  // A Lambda container is frozen between invocations, so a background refresh may never finish under
+  // sparse traffic: past the window, the request waits for the refresh itself.
+  it("waits for the refresh, so a key the IdP has withdrawn is refused at once", async () => {
+    const { idp, clock, token, code } = await setup([rs], {
+      jwks: { ttlMs: 10 * MINUTE, revalidateMs: 10 * MINUTE },
+    });
+    expect(await code(await token(rs))).toBe("valid");
+    idp.setKeys([rotated.publicJwk]);
+    clock.now += 21 * MINUTE;
+    expect(await code(await token(rs))).toBe("key_not_found");
+    expect(await code(await token(rotated))).toBe("valid");
+  });
+
+  it("still answers at once from the old keys inside the window", async () => {
+    const { idp, clock, token, code } = await setup([rs], {
+      jwks: { ttlMs: 10 * MINUTE, revalidateMs: 10 * MINUTE },
+    });
+    expect(await code(await token(rs))).toBe("valid");
+    idp.setKeys([rotated.publicJwk]);
+    clock.now += 15 * MINUTE;
+    expect(await code(await token(rs))).toBe("valid");
+  });
+
+  it("uses the old keys when that refresh fails, within the fetch deadline (well inside the edge's 2 s)", async () => {
+    const { idp, clock, token, code } = await setup([rs], {
+      jwks: { ttlMs: 10 * MINUTE, revalidateMs: 10 * MINUTE, timeoutMs: 500 },
+    });
+    expect(await code(await token(rs))).toBe("valid");
+    idp.setMode("slow");
+    clock.now += 21 * MINUTE;
+    const t = await token(rs);
+    const { value, ms } = await timed(() => code(t));
+    expect(value).toBe("valid");
+    expect(ms).toBeLessThan(2000);
+  });
+});
+
 describe("when the IdP accepts connections and never answers", () => {
   it("answers at once from the cached keys once their TTL has passed, refreshing in the background", async () => {
     const { idp, cache, clock, token, code } = await setup([rs], { jwks: { ttlMs: 10 * MINUTE } });
