@@ -10,12 +10,12 @@ import { unzipSync } from "fflate";
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
 import { AUDIENCE, apiEvent, startIssuerWith } from "./fixtures.js";
 
-// The shipped artefact: the package's build, then index.js taken out of dist/validate-api.zip (into a
-// directory of its own, so a parallel build rewriting dist/ cannot change it under us), loaded the way
-// the Lambda runtime does (CommonJS require, configuration from environment variables).
+// The shipped artefact: the package's build (into a folder of the test's own, so dist/ is never rewritten
+// under other tests; the same bytes, see test/build.test.ts), then index.js taken out of validate-api.zip,
+// loaded the way the Lambda runtime does (CommonJS require, configuration from environment variables).
 const pkgDir = join(dirname(fileURLToPath(import.meta.url)), "..");
-const zipPath = join(pkgDir, "dist", "validate-api.zip");
 const unpacked = mkdtempSync(join(tmpdir(), "validate-api-zip-"));
+const zipPath = join(unpacked, "build", "validate-api.zip");
 const bundle = join(unpacked, "index.js");
 const require = createRequire(import.meta.url);
 
@@ -38,7 +38,15 @@ let idp: FakeIssuer;
 beforeAll(async () => {
   execFileSync(
     process.execPath,
-    ["../../scripts/build-lambda.mjs", "--name", "validate-api", "--entry", "src/lambda.ts"],
+    [
+      "../../scripts/build-lambda.mjs",
+      "--name",
+      "validate-api",
+      "--entry",
+      "src/lambda.ts",
+      "--outdir",
+      join(unpacked, "build"),
+    ],
     {
       cwd: pkgDir,
       stdio: "pipe",
