@@ -1,9 +1,12 @@
 // `npm start` runs this (through scripts/start.mjs) after installing and building:
 //   tsx stack/src/cli.ts [--idp embedded|keycloak] [--issuer <url> [--client-id <id>] [--client-secret <s>]]
-// Ports from SITE_PORT, API_PORT, IDP_PORT (defaults 3000, 3001, 8080). Ctrl-C stops everything.
+// Ports from SITE_PORT, API_PORT, IDP_PORT (defaults 3000, 3001, 8080) and, for Keycloak,
+// KC_MANAGEMENT_PORT (default 9000). Ctrl-C (or SIGTERM, SIGHUP, or the parent process going away)
+// stops everything; pressing it again while stopping does not cut the stop short.
 import { parseArgs } from "node:util";
 import { DEFAULT_REALM_FILE, loadRealm } from "@static-sso/demo-idp";
 import { DEFAULT_DATA_DIR, type IdpKind, type RunningStack, startStack } from "./start-stack.js";
+import { stopOnSignals } from "./stop-on-signals.js";
 
 function port(name: string): number | undefined {
   const raw = process.env[name];
@@ -16,41 +19,53 @@ function port(name: string): number | undefined {
   return n;
 }
 
-const { values } = parseArgs({
-  options: {
-    idp: { type: "string", default: "embedded" },
-    issuer: { type: "string" },
-    "client-id": { type: "string" },
-    "client-secret": { type: "string" },
-    "access-token-ttl": { type: "string" },
-    quiet: { type: "boolean", default: false },
-  },
-  allowPositionals: false,
-});
+const options = {
+  idp: { type: "string", default: "embedded" },
+  issuer: { type: "string" },
+  "client-id": { type: "string" },
+  "client-secret": { type: "string" },
+  "access-token-ttl": { type: "string" },
+  quiet: { type: "boolean", default: false },
+} as const;
+let values: ReturnType<typeof parseArgs<{ options: typeof options }>>["values"];
+try {
+  ({ values } = parseArgs({ options, allowPositionals: false }));
+} catch (error) {
+  console.error(`✗ ${(error as Error).message}`);
+  process.exit(2);
+}
 if (values.idp !== "embedded" && values.idp !== "keycloak") {
   console.error(`✗ --idp must be embedded or keycloak (got ${values.idp})`);
   process.exit(2);
 }
+function accessTokenTtl(raw: string | undefined): number | undefined {
+  if (raw === undefined) return undefined;
+  const n = Number(raw);
+  if (!/^\d+$/.test(raw) || !Number.isSafeInteger(n) || n < 1) {
+    console.error(`✗ --access-token-ttl must be a whole number of seconds, 1 or more (got '${raw}')`);
+    process.exit(2);
+  }
+  return n;
+}
+const accessTokenTtlSeconds = accessTokenTtl(values["access-token-ttl"]);
 
 const say = (line: string) => console.log(`[stack] ${line}`);
 let stack: RunningStack | undefined;
-let stopping = false;
-
-async function shutdown(signal: string): Promise<void> {
-  if (stopping) return;
-  stopping = true;
-  say(`${signal}: stopping…`);
-  await stack?.stop();
-  say("stopped");
-  process.exit(0);
-}
-process.on("SIGINT", () => void shutdown("Ctrl-C"));
-process.on("SIGTERM", () => void shutdown("SIGTERM"));
+stopOnSignals({
+  stop: async () => {
+    // Before the stack is up there is nothing to await: exit hooks end Keycloak's process group and
+    // stop PostgreSQL (start-postgres.ts, spawn-process-group.ts).
+    await stack?.stop();
+  },
+  exit: (code) => process.exit(code),
+  say,
+});
 
 try {
   const sitePort = port("SITE_PORT");
   const apiPort = port("API_PORT");
   const idpPort = port("IDP_PORT");
+  const managementPort = port("KC_MANAGEMENT_PORT");
   stack = await startStack({
     idp: values.idp as IdpKind,
     ...(values.issuer ? { issuer: values.issuer } : {}),
@@ -59,7 +74,8 @@ try {
     ...(sitePort !== undefined ? { sitePort } : {}),
     ...(apiPort !== undefined ? { apiPort } : {}),
     ...(idpPort !== undefined ? { idpPort } : {}),
-    ...(values["access-token-ttl"] ? { accessTokenTtlSeconds: Number(values["access-token-ttl"]) } : {}),
+    ...(accessTokenTtlSeconds !== undefined ? { accessTokenTtlSeconds } : {}),
+    ...(managementPort !== undefined ? { keycloak: { managementPort } } : {}),
     dataDir: DEFAULT_DATA_DIR,
     onProgress: say,
     ...(values.quiet
@@ -69,7 +85,6 @@ try {
             console.log(`[site] ${r.method} ${r.uri} → ${r.status} (${r.source})`),
         }),
   });
-  if (stopping) await stack.stop();
   const realm = loadRealm(DEFAULT_REALM_FILE);
   const logins = realm.users.map(
     (u) =>

@@ -1,4 +1,4 @@
-import { spawn, spawnSync } from "node:child_process";
+import { type SpawnSyncReturns, spawn, spawnSync } from "node:child_process";
 import {
   chownSync,
   existsSync,
@@ -10,7 +10,7 @@ import {
   writeFileSync,
 } from "node:fs";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 import { assertPortFree, freePort } from "./free-port.js";
 import { KeycloakError } from "./keycloak-error.js";
 
@@ -35,6 +35,8 @@ export interface StartPostgresOptions {
   dataDir?: string;
   /** TCP port on 127.0.0.1; a free one when absent. */
   port?: number;
+  /** Lines about what the start does beyond the usual (a left-over server being stopped). */
+  onProgress?: (line: string) => void;
 }
 
 export interface RunningPostgres {
@@ -73,13 +75,24 @@ export async function startPostgres(options: StartPostgresOptions = {}): Promise
   const owner = runAsOwner();
   mkdirSync(socketDir, { recursive: true, mode: 0o700 });
   if (owner) chownTree(base, owner);
+  // Every pg_ctl runs in a session of its own (setsid): a second Ctrl-C at the terminal, which reaches
+  // the whole foreground process group, must not kill a `pg_ctl stop` half way (the server would stay).
+  const pgCommand = (tool: string, args: string[]): [string, string[]] =>
+    SETSID ? [SETSID, ["--wait", join(postgresBinDir, tool), ...args]] : [join(postgresBinDir, tool), args];
   const pg = (tool: string, args: string[]) => {
-    const r = spawnSync(join(postgresBinDir, tool), args, { encoding: "utf8", ...(owner ?? {}) });
+    const [command, argv] = pgCommand(tool, args);
+    const r = spawnSync(command, argv, { encoding: "utf8", ...(owner ?? {}) });
     if (r.status !== 0) {
       throw new KeycloakError("postgres_start_failed", `${tool} failed: ${(r.stderr || r.stdout).trim()}`);
     }
     return r.stdout;
   };
+  const stopServer = (mode: "fast" | "immediate") => {
+    const [command, argv] = pgCommand("pg_ctl", ["stop", "-w", "-m", mode, "-D", dataDir]);
+    return spawnSync(command, argv, { encoding: "utf8", ...(owner ?? {}) });
+  };
+
+  stopLeftOverServer(dataDir, postgresBinDir, owner, stopServer, options.onProgress);
 
   const fresh = !existsSync(join(dataDir, "PG_VERSION"));
   if (fresh) {
@@ -99,28 +112,28 @@ export async function startPostgres(options: StartPostgresOptions = {}): Promise
     ]);
     rmSync(pwfile);
   }
-  const serverOptions = `-c listen_addresses=127.0.0.1 -p ${port} -c unix_socket_directories=${socketDir} -c fsync=off`;
-  pg("pg_ctl", [
-    "start",
-    "-w",
-    "-t",
-    "60",
-    "-D",
-    dataDir,
-    "-l",
-    join(base, "postgres.log"),
-    "-o",
-    serverOptions,
-  ]);
-
-  const stopServer = (mode: "fast" | "immediate") =>
-    spawnSync(join(postgresBinDir, "pg_ctl"), ["stop", "-w", "-m", mode, "-D", dataDir], {
-      stdio: "ignore",
-      ...(owner ?? {}),
-    });
-  // A crashed parent must not leave the server running.
+  // A crashed parent must not leave the server running (registered before the start: a start cut short
+  // by a signal may still have launched the server).
   const onExit = () => stopServer("immediate");
   process.once("exit", onExit);
+  const serverOptions = `-c listen_addresses=127.0.0.1 -p ${port} -c unix_socket_directories=${socketDir} -c fsync=off`;
+  try {
+    pg("pg_ctl", [
+      "start",
+      "-w",
+      "-t",
+      "60",
+      "-D",
+      dataDir,
+      "-l",
+      join(base, "postgres.log"),
+      "-o",
+      serverOptions,
+    ]);
+  } catch (error) {
+    process.off("exit", onExit);
+    throw error;
+  }
 
   try {
     if (fresh) {
@@ -150,8 +163,10 @@ export async function startPostgres(options: StartPostgresOptions = {}): Promise
       stopped = true;
       process.off("exit", onExit);
       await new Promise<void>((resolve) => {
+        // Detached (a process group of its own): Ctrl-C pressed again while stopping does not reach it.
         const child = spawn(join(postgresBinDir, "pg_ctl"), ["stop", "-w", "-m", "fast", "-D", dataDir], {
           stdio: "ignore",
+          detached: true,
           ...(owner ?? {}),
         });
         child.once("exit", () => resolve());
@@ -160,6 +175,42 @@ export async function startPostgres(options: StartPostgresOptions = {}): Promise
       if (temporary) rmSync(base, { recursive: true, force: true });
     },
   };
+}
+
+const SETSID = ["/usr/bin/setsid", "/bin/setsid"].find((path) => existsSync(path));
+
+/**
+ * A kept data folder whose postmaster.pid names a running server: a start cut short, or a stop that
+ * was killed (Ctrl-C pressed twice used to do that). That server is ours (this folder is private), so
+ * it is stopped; if it cannot be, the start fails saying which server it is and how to stop it,
+ * instead of pg_ctl's "another server might be running".
+ */
+function stopLeftOverServer(
+  dataDir: string,
+  postgresBinDir: string,
+  owner: { uid: number; gid: number } | undefined,
+  stopServer: (mode: "fast" | "immediate") => SpawnSyncReturns<string>,
+  onProgress: ((line: string) => void) | undefined,
+): void {
+  const pidFile = join(dataDir, "postmaster.pid");
+  if (!existsSync(pidFile)) return;
+  const pid = readFileSync(pidFile, "utf8").split("\n")[0]?.trim();
+  // pg_ctl status: 0 = a server is running on this folder, 3 = none (the pid file is stale; postgres
+  // itself removes a stale one at start).
+  const status = spawnSync(join(postgresBinDir, "pg_ctl"), ["status", "-D", dataDir], {
+    encoding: "utf8",
+    ...(owner ?? {}),
+  });
+  if (status.status !== 0) return;
+  onProgress?.(`PostgreSQL from an earlier start is still running on ${dataDir} (pid ${pid}): stopping it`);
+  let stopped = stopServer("fast");
+  if (stopped.status !== 0) stopped = stopServer("immediate");
+  if (stopped.status !== 0) {
+    throw new KeycloakError(
+      "postgres_start_failed",
+      `a PostgreSQL server from an earlier start (pid ${pid}) is still running on ${dataDir} and could not be stopped: ${(stopped.stderr || stopped.stdout || "").trim()}. Stop it with '${join(postgresBinDir, "pg_ctl")} stop -D ${dataDir}'${owner ? " as the postgres user" : ""}, or delete ${dirname(dataDir)}`,
+    );
+  }
 }
 
 function runAsOwner(): { uid: number; gid: number } | undefined {
