@@ -3,10 +3,12 @@
 // distribution from Maven Central into .cache/keycloak/ (reused on later runs), unpacks it, runs
 // `kc.sh build` once per database kind, and makes sure PostgreSQL 15's binaries are there.
 //
-//   node stack/scripts/ensure-keycloak.mjs [--db postgres|dev-file|all]   (default: $KEYCLOAK_DB or postgres)
+//   node stack/scripts/ensure-keycloak.mjs [--db postgres|dev-file|all] [--required]
+//   (--db default: $KEYCLOAK_DB or postgres)
 //
-// Without Java or Maven this is an error when CI is set (the tier must run there); elsewhere it prints
-// that the tier will be skipped and why, and exits 0. The tests find the same reason themselves.
+// Without Java or Maven this is an error when CI is set (the tier must run there) or with --required
+// (`npm start -- --idp keycloak` asks for Keycloak); otherwise it prints that the tier will be skipped
+// and why, and exits 0. The tests find the same reason themselves.
 import { spawnSync } from "node:child_process";
 import {
   existsSync,
@@ -45,7 +47,7 @@ function checkJava() {
   if (r.error || r.status !== 0) {
     throw new MissingTool(
       `Java 17 or newer is needed to run Keycloak and '${java}' could not be run. ` +
-        "Install it (Debian: sudo apt-get install openjdk-17-jre-headless) or set JAVA_HOME to a JDK 17+.",
+        "Install it (Debian: sudo apt-get install openjdk-17-jre-headless maven) or set JAVA_HOME to a JDK 17+.",
     );
   }
   const m = /version "(\d+)(?:\.(\d+))?/.exec(r.stderr + r.stdout);
@@ -53,7 +55,7 @@ function checkJava() {
   if (major < 17) {
     throw new MissingTool(
       `Keycloak ${KEYCLOAK_VERSION} needs Java 17 or newer; '${java}' is Java ${major || "(unknown)"}. ` +
-        "Install OpenJDK 17+ or set JAVA_HOME to one.",
+        "Install OpenJDK 17+ (Debian: sudo apt-get install openjdk-17-jre-headless maven) or set JAVA_HOME to one.",
     );
   }
   return { java, major };
@@ -177,8 +179,9 @@ function ensurePostgres() {
   }
 }
 
+/** Decimal megabytes (10^6 bytes), as the README's sizes are given. */
 function mb(bytes) {
-  return `${(bytes / 1024 / 1024).toFixed(1)} MB`;
+  return `${(bytes / 1_000_000).toFixed(1)} MB`;
 }
 
 function main() {
@@ -195,9 +198,13 @@ function main() {
     checkMaven();
   } catch (e) {
     if (!(e instanceof MissingTool)) throw e;
-    if (process.env.CI) {
+    if (process.env.CI || process.argv.includes("--required")) {
       console.error(`[keycloak] ERROR: ${e.message}`);
-      console.error("[keycloak] CI is set, so the real-Keycloak tier must run: failing.");
+      console.error(
+        process.env.CI
+          ? "[keycloak] CI is set, so the real-Keycloak tier must run: failing."
+          : "[keycloak] --idp keycloak needs it; the embedded IdP (npm start without --idp) needs only Node.js.",
+      );
       process.exit(1);
     }
     log(`the Keycloak tier will be skipped: ${e.message}`);

@@ -13,11 +13,15 @@ export function pickFreePort(): Promise<number> {
   });
 }
 
-/** Turns EADDRINUSE into a StackError that names the part, the port and the variable to change it. */
+/**
+ * Turns EADDRINUSE (or a part's own `port_in_use`) for `port` into a StackError that names the part, the
+ * port and the variable to change it. An error about another port (Keycloak's management port, say)
+ * is returned as it is: it names its own port and variable.
+ */
 export function portInUse(error: unknown, what: string, port: number, envVar: string): unknown {
-  const code = (error as NodeJS.ErrnoException)?.code;
-  if (code !== "EADDRINUSE" && code !== "EACCES" && (error as { code?: string })?.code !== "port_in_use")
-    return error;
+  const { code, port: failedPort } = (error ?? {}) as { code?: string; port?: number };
+  if (code !== "EADDRINUSE" && code !== "EACCES" && code !== "port_in_use") return error;
+  if (failedPort !== undefined && failedPort !== port) return error;
   return new StackError(
     "port_in_use",
     `port ${port} for the ${what} is already in use. Stop what uses it (another 'npm start'?) or choose another port: ${envVar}=<port> npm start`,

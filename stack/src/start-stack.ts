@@ -82,7 +82,12 @@ interface RunningIdp {
   stop(): Promise<void>;
 }
 
-async function startKeycloakIdp(options: StackOptions, port: number, siteUrl: string): Promise<RunningIdp> {
+async function startKeycloakIdp(
+  options: StackOptions,
+  port: number,
+  siteUrl: string,
+  progress: (line: string) => void,
+): Promise<RunningIdp> {
   // Loaded only when asked for: the Keycloak tier lives in stack/src/keycloak (its own owner).
   const { startKeycloak } = await import("./keycloak/start-keycloak.js");
   const kc = await startKeycloak({
@@ -94,6 +99,7 @@ async function startKeycloakIdp(options: StackOptions, port: number, siteUrl: st
     },
     // Kept between `npm start`s: later starts skip the first-start work and keep sessions.
     ...(options.dataDir ? { dataDir: join(options.dataDir, "keycloak") } : {}),
+    onProgress: progress,
     ...(options.keycloak ?? {}),
   });
   return {
@@ -139,7 +145,7 @@ export async function startStack(options: StackOptions = {}): Promise<RunningSta
       const idpPort = options.idpPort === 0 ? await pickFreePort() : (options.idpPort ?? DEFAULT_PORTS.idp);
       if (kind === "keycloak") {
         progress(`starting Keycloak on port ${idpPort} (the first start takes a minute or two)…`);
-        idp = await startKeycloakIdp(options, idpPort, siteUrl).catch((error) => {
+        idp = await startKeycloakIdp(options, idpPort, siteUrl, progress).catch((error) => {
           throw portInUse(error, "IdP (Keycloak)", idpPort, "IDP_PORT");
         });
       } else {

@@ -16,6 +16,7 @@ export function assertPortFree(port: number, what: string, hint: string): Promis
         reject(
           new KeycloakError("port_in_use", `port ${port} for ${what} is already in use. ${hint}`, {
             cause: error,
+            port,
           }),
         );
       } else {

@@ -10,7 +10,10 @@ export type KeycloakErrorCode =
 /** Something the real-Keycloak tier could not do; the message says what is missing and how to fix it. */
 export class KeycloakError extends SsoError {
   declare readonly code: KeycloakErrorCode;
-  constructor(code: KeycloakErrorCode, message: string, options?: { cause?: unknown }) {
-    super(code, message, options);
+  /** For `port_in_use`: the port that was taken (the stack names the variable for that port only). */
+  readonly port?: number;
+  constructor(code: KeycloakErrorCode, message: string, options?: { cause?: unknown; port?: number }) {
+    super(code, message, options?.cause === undefined ? undefined : { cause: options.cause });
+    if (options?.port !== undefined) this.port = options.port;
   }
 }

@@ -22,6 +22,9 @@ export const keycloakCacheDir = join(repoRoot, ".cache", "keycloak");
 export const keycloakVersion: string = dist.version;
 
 const prepare = "node stack/scripts/ensure-keycloak.mjs";
+/** What the Keycloak tier needs from the system, for Debian and Ubuntu. */
+const INSTALL_HINT =
+  "Install Java 17+ and Maven (Debian: sudo apt-get install openjdk-17-jre-headless maven)";
 
 /**
  * Where the distribution prepared by stack/scripts/ensure-keycloak.mjs is, or why there is none.
@@ -37,7 +40,7 @@ export function findKeycloakInstall(db: KeycloakDb = "postgres"): KeycloakInstal
     return { available: true, install: { home, version: dist.version, db } };
   }
   if (spawnSync("mvn", ["-v"], { stdio: "ignore" }).status !== 0) {
-    return { available: false, reason: "Maven ('mvn') is not installed (Debian: apt-get install maven)" };
+    return { available: false, reason: `Maven ('mvn') is not installed. ${INSTALL_HINT}` };
   }
   return {
     available: false,
@@ -48,8 +51,12 @@ export function findKeycloakInstall(db: KeycloakDb = "postgres"): KeycloakInstal
 function javaProblem(): string | undefined {
   const java = process.env.JAVA_HOME ? join(process.env.JAVA_HOME, "bin", "java") : "java";
   const r = spawnSync(java, ["-version"], { encoding: "utf8" });
-  if (r.error || r.status !== 0) return `Java 17+ is not installed ('${java}' could not be run)`;
+  if (r.error || r.status !== 0) {
+    return `Java 17+ is not installed ('${java}' could not be run). ${INSTALL_HINT}`;
+  }
   const m = /version "(\d+)(?:\.(\d+))?/.exec(`${r.stderr}${r.stdout}`);
   const major = m ? Number(m[1] === "1" ? m[2] : m[1]) : 0;
-  return major >= 17 ? undefined : `Keycloak needs Java 17+, '${java}' is Java ${major}`;
+  return major >= 17
+    ? undefined
+    : `Keycloak needs Java 17+, '${java}' is Java ${major}. ${INSTALL_HINT}, or set JAVA_HOME to a JDK 17+`;
 }

@@ -37,9 +37,11 @@ export interface RealmImportOptions {
   revokeRefreshToken?: boolean;
   /** Access token lifetime; default 300 s (Keycloak's). Short ones let tests see a refresh. */
   accessTokenLifespanSeconds?: number;
+  /** Also the clients only the tests use (`no-audience`); `npm start`'s realm leaves them out. */
+  testClients?: boolean;
 }
 
-/** Id of the second client: same realm, no audience mapper; its tokens must be refused. */
+/** Id of the second client (tests only): same realm, no audience mapper; its tokens must be refused. */
 export const noAudienceClientId = "no-audience";
 export const noAudienceClientSecret = "no-audience-local-secret";
 
@@ -86,18 +88,7 @@ export function buildRealmImport(demo: DemoRealm, options: RealmImportOptions = 
         },
         protocolMappers: client.audienceMapper ? [audienceMapper(client.clientId)] : [],
       },
-      {
-        clientId: noAudienceClientId,
-        name: "Second client without the audience mapper (tests only)",
-        enabled: true,
-        protocol: "openid-connect",
-        publicClient: false,
-        secret: noAudienceClientSecret,
-        standardFlowEnabled: false,
-        directAccessGrantsEnabled: true,
-        redirectUris: [],
-        protocolMappers: [],
-      },
+      ...(options.testClients ? [noAudienceClient()] : []),
     ],
     users: demo.users.map((u) => ({
       username: u.username,
@@ -110,6 +101,22 @@ export function buildRealmImport(demo: DemoRealm, options: RealmImportOptions = 
       realmRoles: [`default-roles-${demo.realm}`, ...u.roles],
       requiredActions: [],
     })),
+  };
+}
+
+/** A second client without the audience mapper, allowed the password grant: the audience test's. */
+function noAudienceClient(): Record<string, unknown> {
+  return {
+    clientId: noAudienceClientId,
+    name: "Second client without the audience mapper (tests only)",
+    enabled: true,
+    protocol: "openid-connect",
+    publicClient: false,
+    secret: noAudienceClientSecret,
+    standardFlowEnabled: false,
+    directAccessGrantsEnabled: true,
+    redirectUris: [],
+    protocolMappers: [],
   };
 }
 

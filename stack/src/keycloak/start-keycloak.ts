@@ -5,14 +5,23 @@ import { assertPortFree, freePort } from "./free-port.js";
 import { createKeycloakAdmin, type KeycloakAdmin } from "./keycloak-admin.js";
 import { KeycloakError } from "./keycloak-error.js";
 import { findKeycloakInstall, type KeycloakDb } from "./keycloak-install.js";
-import { buildRealmImport, type DemoRealm, type RealmImportOptions, readDemoRealm } from "./realm-import.js";
+import {
+  buildRealmImport,
+  type DemoRealm,
+  noAudienceClientId,
+  type RealmImportOptions,
+  readDemoRealm,
+} from "./realm-import.js";
 import { type ProcessGroup, spawnProcessGroup } from "./spawn-process-group.js";
 import { type RunningPostgres, startPostgres } from "./start-postgres.js";
 
 export interface StartKeycloakOptions {
   /** HTTP port; the issuer is http://localhost:<port>/realms/<realm>. Default 8080. */
   port?: number;
-  /** Management port (readiness at /health/ready). Default 9000 with port 8080, else a free one. */
+  /**
+   * Management port (readiness at /health/ready). Default 9000 with port 8080, else a free one.
+   * `npm start` takes it from KC_MANAGEMENT_PORT.
+   */
   managementPort?: number;
   /** PostgreSQL (as deployed) or Keycloak's embedded H2 file database (dev only). Default KEYCLOAK_DB or postgres. */
   db?: KeycloakDb;
@@ -24,6 +33,8 @@ export interface StartKeycloakOptions {
   dataDir?: string;
   adminUser?: string;
   adminPassword?: string;
+  /** Lines about what the start does beyond the usual (e.g. a left-over PostgreSQL being stopped). */
+  onProgress?: (line: string) => void;
   /** Gets each line Keycloak prints (it is always written to <dataDir>/keycloak.log too). */
   onLog?: (line: string) => void;
   /** How long to wait for readiness. Default 180 s (a first start creates the schema). */
@@ -70,8 +81,8 @@ export async function startKeycloak(options: StartKeycloakOptions = {}): Promise
   );
   await assertPortFree(
     managementPort,
-    "Keycloak's management interface",
-    "Stop what uses it, or choose another management port.",
+    "Keycloak's management interface (readiness at /health/ready)",
+    "Stop what uses it, or choose another management port: KC_MANAGEMENT_PORT=<port> npm start -- --idp keycloak",
   );
 
   const temporary = options.dataDir === undefined;
@@ -95,7 +106,11 @@ export async function startKeycloak(options: StartKeycloakOptions = {}): Promise
   try {
     const dbArgs: string[] = [];
     if (db === "postgres") {
-      postgres = await startPostgres({ dataDir: join(dataDir, "postgres"), port: await freePort() });
+      postgres = await startPostgres({
+        dataDir: join(dataDir, "postgres"),
+        port: await freePort(),
+        ...(options.onProgress ? { onProgress: options.onProgress } : {}),
+      });
       dbArgs.push(
         `--db-url=${postgres.jdbcUrl}`,
         `--db-username=${postgres.user}`,
@@ -121,22 +136,13 @@ export async function startKeycloak(options: StartKeycloakOptions = {}): Promise
     const started = Date.now();
     keycloak = spawnProcessGroup(
       join(home, "bin", "kc.sh"),
-      [
-        "start",
-        "--optimized",
-        "--http-enabled=true",
-        "--http-host=127.0.0.1",
-        `--http-port=${port}`,
-        `--http-management-port=${managementPort}`,
-        `--hostname=${url}`,
-        "--hostname-strict=false",
-        ...dbArgs,
-      ],
+      keycloakStartArgs({ port, managementPort, url, dbArgs }),
       {
         cwd: dataDir,
         stdio: ["ignore", "pipe", "pipe"],
         env: {
-          ...process.env,
+          // KC_MANAGEMENT_PORT is ours (npm start's), not a Keycloak option: kc.sh gets the flag instead.
+          ...withoutKey(process.env, "KC_MANAGEMENT_PORT"),
           KC_BOOTSTRAP_ADMIN_USERNAME: adminUser,
           KC_BOOTSTRAP_ADMIN_PASSWORD: adminPassword,
         },
@@ -183,6 +189,37 @@ export async function startKeycloak(options: StartKeycloakOptions = {}): Promise
     await cleanup();
     throw error;
   }
+}
+
+/**
+ * kc.sh start's arguments: the optimized build (no rebuild), HTTP on 127.0.0.1 only (the management
+ * interface inherits the host), and a local cache. `--cache` is a run-time option (kc.sh build ignores
+ * it); without it Keycloak 26 starts clustered (ispn cache, JGroups jdbc-ping discovery through the
+ * database), listening for cluster members on the LAN address and on all interfaces (7800, 57800).
+ */
+export function keycloakStartArgs(o: {
+  port: number;
+  managementPort: number;
+  url: string;
+  dbArgs: string[];
+}): string[] {
+  return [
+    "start",
+    "--optimized",
+    "--cache=local",
+    "--http-enabled=true",
+    "--http-host=127.0.0.1",
+    `--http-port=${o.port}`,
+    `--http-management-port=${o.managementPort}`,
+    `--hostname=${o.url}`,
+    "--hostname-strict=false",
+    ...o.dbArgs,
+  ];
+}
+
+function withoutKey(env: NodeJS.ProcessEnv, key: string): NodeJS.ProcessEnv {
+  const { [key]: _, ...rest } = env;
+  return rest;
 }
 
 /** `KEYCLOAK_DB=dev-file npm start -- --idp keycloak` picks the faster embedded database. */
@@ -245,4 +282,13 @@ async function importRealm(admin: KeycloakAdmin, realm: Record<string, unknown>)
   await admin.request("PUT", path, settings);
   await admin.request("POST", `${path}/partialImport`, { ifResourceExists: "OVERWRITE", clients });
   await admin.request("POST", `${path}/partialImport`, { ifResourceExists: "SKIP", roles, users });
+  // A kept database may hold the tests' client from an earlier version of this import: not wanted here.
+  const wanted = new Set((clients as Array<{ clientId: string }>).map((c) => c.clientId));
+  if (!wanted.has(noAudienceClientId)) {
+    const found = await admin.request<Array<{ id: string }>>(
+      "GET",
+      `${path}/clients?clientId=${encodeURIComponent(noAudienceClientId)}`,
+    );
+    for (const client of found) await admin.request("DELETE", `${path}/clients/${client.id}`);
+  }
 }
