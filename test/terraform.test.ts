@@ -278,6 +278,37 @@ function localsFile(d: TerraformDir, names: string[]): string {
   return `locals {\n${lines.join("\n")}\n}\n`;
 }
 
+/** A nested block as hcl2json gives it (a list of bodies, or one body) as a list. */
+function listOf(value: unknown): Body[] {
+  if (value === undefined || value === null) return [];
+  return (Array.isArray(value) ? value : [value]) as Body[];
+}
+
+/** The `dynamic "<type>"` blocks of a body. */
+function dynamicBlocks(body: Body, type: string): Body[] {
+  return listOf(body.dynamic).flatMap((d) => listOf(d[type]));
+}
+
+/**
+ * Every cache behavior of a distribution, labelled: default_cache_behavior, literal
+ * ordered_cache_behavior blocks and the content of `dynamic "ordered_cache_behavior"` blocks.
+ */
+function cacheBehaviorsOf(dist: Body): [string, Body][] {
+  return [
+    ...listOf(dist.default_cache_behavior).map((b): [string, Body] => ["default_cache_behavior", b]),
+    ...listOf(dist.ordered_cache_behavior).map((b): [string, Body] => [
+      `ordered_cache_behavior ${String(b.path_pattern)}`,
+      b,
+    ]),
+    ...dynamicBlocks(dist, "ordered_cache_behavior").flatMap((dyn) =>
+      listOf(dyn.content).map((b): [string, Body] => [
+        `dynamic ordered_cache_behavior (for_each ${String(dyn.for_each)})`,
+        b,
+      ]),
+    ),
+  ];
+}
+
 describe("terraform fmt", () => {
   it.skipIf(!terraformBin)(
     `finds every .tf file formatted (terraform fmt -check -recursive)${NO_CLI}`,
@@ -371,6 +402,7 @@ const NAME_LIMITS: [string, string, number, Record<string, string>, Record<strin
       "aws_cloudfront_origin_access_control.this.name": 64,
       "aws_cloudfront_cache_policy.this.name": 128,
       "aws_cloudfront_response_headers_policy.this.name": 128,
+      "aws_cloudfront_response_headers_policy.assets.name": 128,
     },
   ],
   [
@@ -797,26 +829,72 @@ describe("the validation API (modules/validate-api)", () => {
 describe("the static site (modules/static-site)", () => {
   const d = dirOf("modules/static-site");
   const dist = block(d.resources, "aws_cloudfront_distribution.this");
+  const behaviors = cacheBehaviorsOf(dist);
+  const defaultHeaders = block(d.resources, "aws_cloudfront_response_headers_policy.this");
+  const assetsHeaders = block(d.resources, "aws_cloudfront_response_headers_policy.assets");
+  const assetsBehaviors = dynamicBlocks(dist, "ordered_cache_behavior");
 
-  it("runs the edge function on viewer-request without the body", () => {
-    const assoc = nested(nested(dist, "default_cache_behavior"), "lambda_function_association");
-    expect(assoc).toEqual({
-      event_type: "viewer-request",
-      lambda_arn: "${var.edge_function_qualified_arn}",
-      include_body: false,
-    });
+  it("has a default cache behavior and an ordered one for the assets", () => {
+    expect(behaviors.map(([label]) => label.split(" ")[0])).toEqual(["default_cache_behavior", "dynamic"]);
+    expect(assetsBehaviors).toHaveLength(1);
   });
 
-  it("neither forwards nor caches on cookies, so sessions never enter the cache key", () => {
+  it("runs the edge function on viewer-request, without the body, in every cache behavior of every distribution", () => {
+    // An ordered behavior without it would serve the protected content under its path to anyone.
+    let distributions = 0;
+    for (const [name, dir] of Object.entries(tf)) {
+      for (const [key, resource] of Object.entries(dir.resources)) {
+        if (!key.startsWith("aws_cloudfront_distribution.")) continue;
+        distributions++;
+        const found = cacheBehaviorsOf(resource);
+        // Every behavior block in the source is one the parser found (none hides in another shape).
+        const text = Object.values(dir.files).join("\n");
+        const declared = text.match(
+          /^\s*(?:(?:default|ordered)_cache_behavior\s*\{|dynamic\s+"(?:default|ordered)_cache_behavior"\s*\{)/gm,
+        );
+        expect(found.length, `${name} ${key}: behaviors found`).toBe(declared?.length);
+        expect(found.length, `${name} ${key}`).toBeGreaterThan(0);
+        for (const [label, behavior] of found) {
+          const where = `${name} ${key} ${label}`;
+          // A literal block: a dynamic one could come out empty.
+          expect(dynamicBlocks(behavior, "lambda_function_association"), where).toEqual([]);
+          const viewerRequest = listOf(behavior.lambda_function_association).filter(
+            (a) => a.event_type === "viewer-request",
+          );
+          expect(viewerRequest, where).toEqual([
+            {
+              event_type: "viewer-request",
+              lambda_arn: "${var.edge_function_qualified_arn}",
+              include_body: false,
+            },
+          ]);
+        }
+      }
+    }
+    expect(distributions).toBeGreaterThan(0);
+  });
+
+  it("neither forwards nor caches on cookies in any behavior, so sessions never enter the cache key", () => {
     const params = nested(
       block(d.resources, "aws_cloudfront_cache_policy.this"),
       "parameters_in_cache_key_and_forwarded_to_origin",
     );
     expect(nested(params, "cookies_config").cookie_behavior).toBe("none");
-    expect(nested(dist, "default_cache_behavior").cache_policy_id).toBe(
-      "${aws_cloudfront_cache_policy.this.id}",
-    );
-    expect(nested(dist, "default_cache_behavior")).not.toHaveProperty("forwarded_values");
+    for (const [label, behavior] of behaviors) {
+      expect(behavior.cache_policy_id, label).toBe("${aws_cloudfront_cache_policy.this.id}");
+      expect(behavior, label).not.toHaveProperty("forwarded_values");
+      expect(behavior.target_origin_id, label).toBe("${local.origin_id}");
+      expect(behavior.viewer_protocol_policy, label).toBe("redirect-to-https");
+    }
+  });
+
+  it("lets the objects' own Cache-Control decide how long CloudFront keeps them, up to a year", () => {
+    const policy = block(d.resources, "aws_cloudfront_cache_policy.this");
+    // Above 0, CloudFront would keep `no-cache` HTML anyway and a deploy would not show at once.
+    expect(policy.min_ttl).toBe(0);
+    expect(policy.max_ttl).toBe("${var.max_ttl}");
+    // The fingerprinted assets are uploaded with s-maxage=31536000 (test/workflows.test.ts).
+    expect(Number(block(d.variables, "max_ttl").default)).toBeGreaterThanOrEqual(31536000);
   });
 
   it("keeps the bucket private and readable by the distribution only", () => {
@@ -849,17 +927,112 @@ describe("the static site (modules/static-site)", () => {
     expect(lifecycle.depends_on).toEqual(["${aws_s3_bucket_versioning.this}"]);
   });
 
-  it("adds HSTS, nosniff, frame options and a referrer policy to every response", () => {
-    const headers = nested(
-      block(d.resources, "aws_cloudfront_response_headers_policy.this"),
-      "security_headers_config",
-    );
+  it("adds HSTS, nosniff, frame options and a referrer policy to every response of every behavior", () => {
+    const headers = nested(defaultHeaders, "security_headers_config");
     for (const h of ["strict_transport_security", "content_type_options", "frame_options", "referrer_policy"])
       expect(headers, h).toHaveProperty(h);
+    // The assets' policy carries the very same security headers.
+    expect(nested(assetsHeaders, "security_headers_config")).toEqual(headers);
     expect(nested(dist, "default_cache_behavior").response_headers_policy_id).toBe(
       "${aws_cloudfront_response_headers_policy.this.id}",
     );
-    expect(nested(dist, "default_cache_behavior").viewer_protocol_policy).toBe("redirect-to-https");
+    expect(nested(assetsBehaviors[0] ?? {}, "content").response_headers_policy_id).toBe(
+      "${aws_cloudfront_response_headers_policy.assets[0].id}",
+    );
+    for (const [label, behavior] of behaviors)
+      expect(String(behavior.response_headers_policy_id), label).toMatch(
+        /^\$\{aws_cloudfront_response_headers_policy\./,
+      );
+  });
+
+  it("sends the browser a private Cache-Control per behavior, in place of the one the object carries for CloudFront", () => {
+    for (const [policy, variable] of [
+      [defaultHeaders, "browser_cache_control"],
+      [assetsHeaders, "assets_browser_cache_control"],
+    ] as const) {
+      const items = listOf(nested(policy, "custom_headers_config").items);
+      expect(items, variable).toEqual([
+        { header: "Cache-Control", value: `\${var.${variable}}`, override: true },
+      ]);
+      const byDefault = String(block(d.variables, variable).default);
+      expect(
+        byDefault.split(",").map((v) => v.trim()),
+        variable,
+      ).toContain("private");
+      expect(byDefault, variable).not.toMatch(/public|s-maxage/);
+    }
+    expect(block(d.variables, "browser_cache_control").default).toBe("private, no-cache");
+    expect(block(d.variables, "assets_browser_cache_control").default).toBe(
+      "private, max-age=31536000, immutable",
+    );
+  });
+
+  it("creates the assets' headers policy exactly when it creates the assets behavior", () => {
+    expect(assetsHeaders.count).toBe("${local.assets_behavior ? 1 : 0}");
+    const dyn = assetsBehaviors[0] ?? {};
+    expect(dyn.for_each).toBe("${local.assets_behavior ? [local.assets_path_pattern] : []}");
+    expect(nested(dyn, "content").path_pattern).toBe("${ordered_cache_behavior.value}");
+    expect(block(d.variables, "assets_path_pattern").default).toBe("/assets/*");
+  });
+
+  describe.skipIf(!terraformBin)(`its caching inputs, evaluated by terraform console${NO_CLI}`, () => {
+    const arn = "arn:aws:lambda:us-east-1:123456789012:function:site-auth:1";
+    const valid = { name: "my-site", edge_function_qualified_arn: arn };
+    const variables = { "variables.tf": d.files["variables.tf"] ?? "" };
+    const withLocals = {
+      ...variables,
+      "locals.tf": localsFile(d, ["assets_path_pattern", "assets_behavior"]),
+    };
+    const forEach = hclOf(assetsBehaviors[0]?.for_each);
+
+    it("accept the defaults", () => {
+      const r = tfConsole(variables, valid, "var.browser_cache_control");
+      expect(r.invalid).toBe(false);
+      expect(consoleString(r.value)).toBe("private, no-cache");
+    });
+
+    it.each([
+      ["browser_cache_control", "no-cache"],
+      ["browser_cache_control", "public, no-cache"],
+      ["browser_cache_control", "private, s-maxage=60"],
+      ["browser_cache_control", 'private="Set-Cookie", no-cache'],
+      ["assets_browser_cache_control", "max-age=31536000, immutable"],
+      ["assets_browser_cache_control", "public, max-age=31536000, immutable"],
+      ["assets_path_pattern", "/*"],
+      ["assets_path_pattern", "*"],
+      ["assets_path_pattern", "/assets/<x>"],
+      ["max_ttl", "-1"],
+    ])("refuse %s = %s", (variable, value) => {
+      expect(tfConsole(variables, { ...valid, [variable]: value }, "var.max_ttl").invalid).toBe(true);
+    });
+
+    it.each([
+      ["browser_cache_control", "no-store"],
+      ["browser_cache_control", "Private, Max-Age=0"],
+      ["assets_browser_cache_control", "private, max-age=604800"],
+      ["assets_path_pattern", "/static/*.js"],
+    ])("accept %s = %s", (variable, value) => {
+      expect(tfConsole(variables, { ...valid, [variable]: value }, "var.max_ttl").invalid).toBe(false);
+    });
+
+    it("build one assets behavior for the default path pattern", () => {
+      const r = tfConsole(withLocals, valid, `jsonencode(${forEach})`);
+      expect(r.output).not.toMatch(/Error:/);
+      expect(JSON.parse(consoleString(r.value))).toEqual(["/assets/*"]);
+    });
+
+    it.each([
+      ["an empty", { assets_path_pattern: "" }, {}],
+      ["a blank", { assets_path_pattern: "  " }, {}],
+      ["a null", {}, { "null.auto.tfvars": "assets_path_pattern = null\n" }],
+    ])("build no assets behavior (and no assets headers policy) for %s path pattern", (_, vars, extra) => {
+      const files = { ...withLocals, ...extra };
+      const r = tfConsole(files, { ...valid, ...vars }, `jsonencode(${forEach})`);
+      expect(r.output).not.toMatch(/Error:/);
+      expect(JSON.parse(consoleString(r.value))).toEqual([]);
+      const count = tfConsole(files, { ...valid, ...vars }, hclOf(assetsHeaders.count));
+      expect(count.value).toBe("0");
+    });
   });
 });
 

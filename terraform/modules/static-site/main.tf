@@ -1,10 +1,19 @@
 # Private S3 bucket behind a CloudFront distribution. Only the distribution can read the bucket (origin
 # access control); every viewer request passes the Lambda@Edge login check before the cache.
+#
+# Caching has two audiences. CloudFront caches by the Cache-Control the objects carry in S3 (the deploy
+# sets it: long for fingerprinted assets, `no-cache` for the rest); the browser gets the Cache-Control of
+# the cache behavior's response headers policy instead (`private`, so no shared cache such as a
+# TLS-inspecting proxy stores protected content), which replaces the object's own (override = true).
 
 locals {
   origin_id     = "s3-${var.name}"
   custom_domain = var.acm_certificate_arn != null
   use_kms       = var.kms_key_arn != null
+
+  # Null or "" turns the assets behavior off: everything then goes through the default behavior.
+  assets_path_pattern = var.assets_path_pattern == null ? "" : trimspace(var.assets_path_pattern)
+  assets_behavior     = local.assets_path_pattern != ""
 }
 
 ################################################################################
@@ -148,6 +157,11 @@ resource "aws_cloudfront_origin_access_control" "this" {
 # The cache key is path only: no cookies, no headers, no query strings. Session cookies therefore never
 # become part of the cache key (no per-user cache entries, no cache busting by cookie) and are not
 # forwarded to S3. The login check is not affected: viewer-request runs before the cache on every request.
+#
+# How long CloudFront keeps an object is the object's own Cache-Control from S3 (s-maxage before max-age),
+# capped at max_ttl; default_ttl only applies to objects uploaded without one. min_ttl stays 0: above 0,
+# CloudFront would cache objects marked `no-cache` or `private` for that long anyway, and a deploy would
+# no longer show at once.
 resource "aws_cloudfront_cache_policy" "this" {
   name        = "${var.name}-static"
   comment     = "Static content behind edge login: path-only cache key."
@@ -173,9 +187,11 @@ resource "aws_cloudfront_cache_policy" "this" {
   }
 }
 
+# The default behavior's headers (everything but the assets): the security headers, and the browser's
+# Cache-Control. It replaces the object's own (override = true): that one is meant for CloudFront only.
 resource "aws_cloudfront_response_headers_policy" "this" {
   name    = "${var.name}-security-headers"
-  comment = "Security headers for ${var.name}."
+  comment = "Security headers and browser caching for ${var.name}."
 
   security_headers_config {
     strict_transport_security {
@@ -209,13 +225,59 @@ resource "aws_cloudfront_response_headers_policy" "this" {
     }
   }
 
-  # Pages behind the login must not be shown from the browser's cache after logout. An object's own
-  # Cache-Control (set at upload, e.g. long-lived hashed assets) wins: override = false.
   custom_headers_config {
     items {
       header   = "Cache-Control"
-      value    = var.default_cache_control
-      override = false
+      value    = var.browser_cache_control
+      override = true
+    }
+  }
+}
+
+# The assets behavior's headers: the same security headers, and the assets' browser Cache-Control.
+resource "aws_cloudfront_response_headers_policy" "assets" {
+  count = local.assets_behavior ? 1 : 0
+
+  name    = "${var.name}-assets-headers"
+  comment = "Security headers and browser caching for the assets of ${var.name}."
+
+  security_headers_config {
+    strict_transport_security {
+      access_control_max_age_sec = var.hsts_max_age_seconds
+      include_subdomains         = true
+      preload                    = false
+      override                   = true
+    }
+
+    content_type_options {
+      override = true
+    }
+
+    frame_options {
+      frame_option = "DENY"
+      override     = true
+    }
+
+    referrer_policy {
+      referrer_policy = "strict-origin-when-cross-origin"
+      override        = true
+    }
+
+    dynamic "content_security_policy" {
+      for_each = var.content_security_policy == null ? [] : [var.content_security_policy]
+
+      content {
+        content_security_policy = content_security_policy.value
+        override                = true
+      }
+    }
+  }
+
+  custom_headers_config {
+    items {
+      header   = "Cache-Control"
+      value    = var.assets_browser_cache_control
+      override = true
     }
   }
 }
@@ -250,6 +312,30 @@ resource "aws_cloudfront_distribution" "this" {
       event_type   = "viewer-request"
       lambda_arn   = var.edge_function_qualified_arn
       include_body = false
+    }
+  }
+
+  # The fingerprinted assets: cached by CloudFront as long as their objects say, kept by the browser as
+  # long as assets_browser_cache_control says. Every cache behavior must run the edge function on
+  # viewer-request: a behavior without it would serve the protected content to anyone.
+  dynamic "ordered_cache_behavior" {
+    for_each = local.assets_behavior ? [local.assets_path_pattern] : []
+
+    content {
+      path_pattern               = ordered_cache_behavior.value
+      target_origin_id           = local.origin_id
+      viewer_protocol_policy     = "redirect-to-https"
+      allowed_methods            = ["GET", "HEAD", "OPTIONS"]
+      cached_methods             = ["GET", "HEAD"]
+      compress                   = true
+      cache_policy_id            = aws_cloudfront_cache_policy.this.id
+      response_headers_policy_id = aws_cloudfront_response_headers_policy.assets[0].id
+
+      lambda_function_association {
+        event_type   = "viewer-request"
+        lambda_arn   = var.edge_function_qualified_arn
+        include_body = false
+      }
     }
   }
 

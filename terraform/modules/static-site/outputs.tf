@@ -39,6 +39,11 @@ output "cache_policy_id" {
 }
 
 output "response_headers_policy_id" {
-  description = "ID of the security headers policy."
+  description = "ID of the default cache behavior's response headers policy (security headers, browser_cache_control)."
   value       = aws_cloudfront_response_headers_policy.this.id
+}
+
+output "assets_response_headers_policy_id" {
+  description = "ID of the assets cache behavior's response headers policy (security headers, assets_browser_cache_control); null without assets_path_pattern."
+  value       = one(aws_cloudfront_response_headers_policy.assets[*].id)
 }

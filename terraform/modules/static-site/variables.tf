@@ -104,15 +104,20 @@ variable "price_class" {
 }
 
 variable "default_ttl" {
-  description = "Default time objects stay in the edge cache, in seconds. The edge function runs on every request before the cache, so caching never skips the login check."
+  description = "Time CloudFront keeps an object uploaded without Cache-Control, in seconds. The edge function runs on every request before the cache, so caching never skips the login check."
   type        = number
   default     = 3600
 }
 
 variable "max_ttl" {
-  description = "Maximum time objects stay in the edge cache, in seconds."
+  description = "Longest time CloudFront keeps an object, in seconds, whatever its Cache-Control asks for. The default, a year, lets the fingerprinted assets' `s-maxage=31536000` take full effect."
   type        = number
-  default     = 86400
+  default     = 31536000
+
+  validation {
+    condition     = var.max_ttl >= 0 && floor(var.max_ttl) == var.max_ttl
+    error_message = "max_ttl must be a whole number of seconds, at least 0."
+  }
 }
 
 variable "content_security_policy" {
@@ -190,13 +195,48 @@ variable "tags" {
   default     = {}
 }
 
-variable "default_cache_control" {
+variable "assets_path_pattern" {
+  description = "Path pattern of the fingerprinted assets (a new version gets a new name), e.g. `/assets/*`: an ordered cache behavior (with the edge function on viewer-request, like the default one) sends them to the browser with assets_browser_cache_control. Upload them with a long `s-maxage` so that CloudFront keeps them too. Null or \"\" turns the behavior off: everything then gets browser_cache_control."
   type        = string
-  description = "Cache-Control sent to browsers for objects uploaded without one. The default keeps protected pages out of shared caches and makes the browser revalidate, so content is not shown from its cache after logout."
-  default     = "private, no-cache"
+  default     = "/assets/*"
 
   validation {
-    condition     = length(trimspace(var.default_cache_control)) > 0
-    error_message = "default_cache_control must not be empty."
+    condition = var.assets_path_pattern == null ? true : (
+      trimspace(var.assets_path_pattern) == "" || (
+        can(regex("^/?[A-Za-z0-9_.$/~\"'@:+&*-]{1,255}$", trimspace(var.assets_path_pattern))) &&
+        !contains(["*", "/*"], trimspace(var.assets_path_pattern))
+      )
+    )
+    error_message = "assets_path_pattern must be null, \"\" or a CloudFront path pattern of at most 255 characters (A-Z a-z 0-9 _ - . $ / ~ \" ' @ : + & *) that does not match every path (\"*\" or \"/*\" would keep the HTML in the browser for as long as the assets)."
+  }
+}
+
+variable "browser_cache_control" {
+  description = "Cache-Control the browser gets for everything outside assets_path_pattern (the HTML above all), in place of the object's own, which is meant for CloudFront. It must say `private` (or `no-store`): the content is behind the login, so no shared cache (a TLS-inspecting proxy, say) may keep it. The default makes the browser revalidate every time, so a deploy shows at once and no page is shown from its cache after logout."
+  type        = string
+  default     = "private, no-cache"
+  nullable    = false
+
+  validation {
+    condition = (
+      anytrue([for d in split(",", lower(var.browser_cache_control)) : contains(["private", "no-store"], trimspace(d))]) &&
+      !anytrue([for d in split(",", lower(var.browser_cache_control)) : trimspace(d) == "public" || startswith(trimspace(d), "s-maxage")])
+    )
+    error_message = "browser_cache_control must hold the directive private (or no-store) and neither public nor s-maxage: the content is behind the login, so no shared cache may keep it."
+  }
+}
+
+variable "assets_browser_cache_control" {
+  description = "Cache-Control the browser gets for the assets under assets_path_pattern, in place of the object's own. It must say `private` (or `no-store`), like browser_cache_control. The default lets the browser keep a fingerprinted asset for a year without asking again."
+  type        = string
+  default     = "private, max-age=31536000, immutable"
+  nullable    = false
+
+  validation {
+    condition = (
+      anytrue([for d in split(",", lower(var.assets_browser_cache_control)) : contains(["private", "no-store"], trimspace(d))]) &&
+      !anytrue([for d in split(",", lower(var.assets_browser_cache_control)) : trimspace(d) == "public" || startswith(trimspace(d), "s-maxage")])
+    )
+    error_message = "assets_browser_cache_control must hold the directive private (or no-store) and neither public nor s-maxage: the content is behind the login, so no shared cache may keep it."
   }
 }
