@@ -402,7 +402,7 @@ const NAME_LIMITS: [string, string, number, Record<string, string>, Record<strin
       "aws_cloudfront_origin_access_control.this.name": 64,
       "aws_cloudfront_cache_policy.this.name": 128,
       "aws_cloudfront_response_headers_policy.this.name": 128,
-      "aws_cloudfront_response_headers_policy.assets.name": 128,
+      "aws_cloudfront_cache_policy.assets.name": 128,
     },
   ],
   [
@@ -830,9 +830,11 @@ describe("the static site (modules/static-site)", () => {
   const d = dirOf("modules/static-site");
   const dist = block(d.resources, "aws_cloudfront_distribution.this");
   const behaviors = cacheBehaviorsOf(dist);
-  const defaultHeaders = block(d.resources, "aws_cloudfront_response_headers_policy.this");
-  const assetsHeaders = block(d.resources, "aws_cloudfront_response_headers_policy.assets");
+  const headersPolicy = block(d.resources, "aws_cloudfront_response_headers_policy.this");
+  const defaultPolicy = block(d.resources, "aws_cloudfront_cache_policy.this");
+  const assetsPolicy = block(d.resources, "aws_cloudfront_cache_policy.assets");
   const assetsBehaviors = dynamicBlocks(dist, "ordered_cache_behavior");
+  const assetsBehavior = nested(assetsBehaviors[0] ?? {}, "content");
 
   it("has a default cache behavior and an ordered one for the assets", () => {
     expect(behaviors.map(([label]) => label.split(" ")[0])).toEqual(["default_cache_behavior", "dynamic"]);
@@ -875,26 +877,48 @@ describe("the static site (modules/static-site)", () => {
   });
 
   it("neither forwards nor caches on cookies in any behavior, so sessions never enter the cache key", () => {
-    const params = nested(
-      block(d.resources, "aws_cloudfront_cache_policy.this"),
-      "parameters_in_cache_key_and_forwarded_to_origin",
+    const params = nested(defaultPolicy, "parameters_in_cache_key_and_forwarded_to_origin");
+    expect(params).toMatchObject({
+      enable_accept_encoding_brotli: true,
+      enable_accept_encoding_gzip: true,
+      cookies_config: [{ cookie_behavior: "none" }],
+      headers_config: [{ header_behavior: "none" }],
+      query_strings_config: [{ query_string_behavior: "none" }],
+    });
+    // The assets' policy has the very same cache key (and compression settings).
+    expect(nested(assetsPolicy, "parameters_in_cache_key_and_forwarded_to_origin")).toEqual(params);
+    expect(nested(dist, "default_cache_behavior").cache_policy_id).toBe(
+      "${aws_cloudfront_cache_policy.this.id}",
     );
-    expect(nested(params, "cookies_config").cookie_behavior).toBe("none");
+    expect(assetsBehavior.cache_policy_id).toBe("${aws_cloudfront_cache_policy.assets[0].id}");
     for (const [label, behavior] of behaviors) {
-      expect(behavior.cache_policy_id, label).toBe("${aws_cloudfront_cache_policy.this.id}");
+      expect(String(behavior.cache_policy_id), label).toMatch(/^\$\{aws_cloudfront_cache_policy\./);
       expect(behavior, label).not.toHaveProperty("forwarded_values");
       expect(behavior.target_origin_id, label).toBe("${local.origin_id}");
       expect(behavior.viewer_protocol_policy, label).toBe("redirect-to-https");
     }
   });
 
-  it("lets the objects' own Cache-Control decide how long CloudFront keeps them, up to a year", () => {
-    const policy = block(d.resources, "aws_cloudfront_cache_policy.this");
-    // Above 0, CloudFront would keep `no-cache` HTML anyway and a deploy would not show at once.
-    expect(policy.min_ttl).toBe(0);
-    expect(policy.max_ttl).toBe("${var.max_ttl}");
-    // The fingerprinted assets are uploaded with s-maxage=31536000 (test/workflows.test.ts).
-    expect(Number(block(d.variables, "max_ttl").default)).toBeGreaterThanOrEqual(31536000);
+  it("honours the objects' own Cache-Control outside the assets: min TTL 0", () => {
+    // Above 0, CloudFront would keep the `private, no-cache` HTML anyway and a deploy would not show at once.
+    expect(defaultPolicy.min_ttl).toBe(0);
+    expect(defaultPolicy.max_ttl).toBe("${var.max_ttl}");
+    expect(defaultPolicy.default_ttl).toBe("${var.default_ttl}");
+  });
+
+  it("caches the assets despite their `private` with a minimum TTL above 0 (documented for CachePolicyConfig)", () => {
+    // "If your minimum TTL is greater than 0, CloudFront will cache content for at least the duration
+    // specified in the cache policy's minimum TTL, even if the Cache-Control: no-cache, no-store, or
+    // private directives are present in the origin headers." (CloudFront API reference)
+    expect(assetsPolicy.min_ttl).toBe("${var.assets_min_ttl}");
+    expect(assetsPolicy.max_ttl).toBe("${var.max_ttl}");
+    expect(assetsPolicy.count).toBe("${local.assets_behavior ? 1 : 0}");
+    const minTtl = Number(block(d.variables, "assets_min_ttl").default);
+    expect(minTtl).toBeGreaterThan(0);
+    expect(minTtl).toBeLessThanOrEqual(Number(block(d.variables, "max_ttl").default));
+    expect(nested(nested(assetsPolicy, "lifecycle"), "precondition").condition).toBe(
+      "${var.assets_min_ttl <= var.max_ttl}",
+    );
   });
 
   it("keeps the bucket private and readable by the distribution only", () => {
@@ -928,50 +952,51 @@ describe("the static site (modules/static-site)", () => {
   });
 
   it("adds HSTS, nosniff, frame options and a referrer policy to every response of every behavior", () => {
-    const headers = nested(defaultHeaders, "security_headers_config");
+    const headers = nested(headersPolicy, "security_headers_config");
     for (const h of ["strict_transport_security", "content_type_options", "frame_options", "referrer_policy"])
       expect(headers, h).toHaveProperty(h);
-    // The assets' policy carries the very same security headers.
-    expect(nested(assetsHeaders, "security_headers_config")).toEqual(headers);
-    expect(nested(dist, "default_cache_behavior").response_headers_policy_id).toBe(
-      "${aws_cloudfront_response_headers_policy.this.id}",
-    );
-    expect(nested(assetsBehaviors[0] ?? {}, "content").response_headers_policy_id).toBe(
-      "${aws_cloudfront_response_headers_policy.assets[0].id}",
-    );
+    // One policy for every behavior: the security headers are the same everywhere.
     for (const [label, behavior] of behaviors)
-      expect(String(behavior.response_headers_policy_id), label).toMatch(
-        /^\$\{aws_cloudfront_response_headers_policy\./,
+      expect(behavior.response_headers_policy_id, label).toBe(
+        "${aws_cloudfront_response_headers_policy.this.id}",
       );
   });
 
-  it("sends the browser a private Cache-Control per behavior, in place of the one the object carries for CloudFront", () => {
-    for (const [policy, variable] of [
-      [defaultHeaders, "browser_cache_control"],
-      [assetsHeaders, "assets_browser_cache_control"],
-    ] as const) {
-      const items = listOf(nested(policy, "custom_headers_config").items);
-      expect(items, variable).toEqual([
-        { header: "Cache-Control", value: `\${var.${variable}}`, override: true },
-      ]);
-      const byDefault = String(block(d.variables, variable).default);
-      expect(
-        byDefault.split(",").map((v) => v.trim()),
-        variable,
-      ).toContain("private");
-      expect(byDefault, variable).not.toMatch(/public|s-maxage/);
+  it("never overrides a Cache-Control: the objects' own and the edge function's no-store reach the browser", () => {
+    // Whether a response headers policy applies to the responses a viewer-request function generates is
+    // not documented; with override = false it cannot turn their `no-store` into anything else.
+    let policies = 0;
+    for (const [name, dir] of Object.entries(tf)) {
+      for (const [key, policy] of Object.entries(dir.resources)) {
+        if (!key.startsWith("aws_cloudfront_response_headers_policy.")) continue;
+        policies++;
+        const where = `${name} ${key}`;
+        expect(dynamicBlocks(policy, "custom_headers_config"), where).toEqual([]);
+        for (const config of listOf(policy.custom_headers_config)) {
+          expect(dynamicBlocks(config, "items"), where).toEqual([]);
+          for (const item of listOf(config.items))
+            if (String(item.header).toLowerCase() === "cache-control")
+              expect(item.override, `${where} Cache-Control`).toBe(false);
+        }
+        expect(String(JSON.stringify(policy.remove_headers_config ?? "")).toLowerCase(), where).not.toContain(
+          "cache-control",
+        );
+      }
     }
-    expect(block(d.variables, "browser_cache_control").default).toBe("private, no-cache");
-    expect(block(d.variables, "assets_browser_cache_control").default).toBe(
-      "private, max-age=31536000, immutable",
-    );
+    expect(policies).toBeGreaterThan(0);
+    expect(listOf(nested(headersPolicy, "custom_headers_config").items)).toEqual([
+      { header: "Cache-Control", value: "${var.default_cache_control}", override: false },
+    ]);
+    expect(block(d.variables, "default_cache_control").default).toBe("private, no-cache");
+    for (const gone of ["browser_cache_control", "assets_browser_cache_control"])
+      expect(d.variables, gone).not.toHaveProperty(gone);
   });
 
-  it("creates the assets' headers policy exactly when it creates the assets behavior", () => {
-    expect(assetsHeaders.count).toBe("${local.assets_behavior ? 1 : 0}");
+  it("creates the assets' cache policy exactly when it creates the assets behavior", () => {
     const dyn = assetsBehaviors[0] ?? {};
     expect(dyn.for_each).toBe("${local.assets_behavior ? [local.assets_path_pattern] : []}");
-    expect(nested(dyn, "content").path_pattern).toBe("${ordered_cache_behavior.value}");
+    expect(assetsBehavior.path_pattern).toBe("${ordered_cache_behavior.value}");
+    expect(assetsPolicy.count).toBe("${local.assets_behavior ? 1 : 0}");
     expect(block(d.variables, "assets_path_pattern").default).toBe("/assets/*");
   });
 
@@ -986,18 +1011,19 @@ describe("the static site (modules/static-site)", () => {
     const forEach = hclOf(assetsBehaviors[0]?.for_each);
 
     it("accept the defaults", () => {
-      const r = tfConsole(variables, valid, "var.browser_cache_control");
+      const r = tfConsole(variables, valid, "var.default_cache_control");
       expect(r.invalid).toBe(false);
       expect(consoleString(r.value)).toBe("private, no-cache");
     });
 
     it.each([
-      ["browser_cache_control", "no-cache"],
-      ["browser_cache_control", "public, no-cache"],
-      ["browser_cache_control", "private, s-maxage=60"],
-      ["browser_cache_control", 'private="Set-Cookie", no-cache'],
-      ["assets_browser_cache_control", "max-age=31536000, immutable"],
-      ["assets_browser_cache_control", "public, max-age=31536000, immutable"],
+      ["default_cache_control", "no-cache"],
+      ["default_cache_control", "public, no-cache"],
+      ["default_cache_control", "private, s-maxage=60"],
+      ["default_cache_control", 'private="Set-Cookie", no-cache'],
+      ["assets_min_ttl", "0"],
+      ["assets_min_ttl", "-1"],
+      ["assets_min_ttl", "1.5"],
       ["assets_path_pattern", "/*"],
       ["assets_path_pattern", "*"],
       ["assets_path_pattern", "/assets/<x>"],
@@ -1007,12 +1033,25 @@ describe("the static site (modules/static-site)", () => {
     });
 
     it.each([
-      ["browser_cache_control", "no-store"],
-      ["browser_cache_control", "Private, Max-Age=0"],
-      ["assets_browser_cache_control", "private, max-age=604800"],
+      ["default_cache_control", "no-store"],
+      ["default_cache_control", "Private, Max-Age=0"],
+      ["assets_min_ttl", "86400"],
       ["assets_path_pattern", "/static/*.js"],
     ])("accept %s = %s", (variable, value) => {
       expect(tfConsole(variables, { ...valid, [variable]: value }, "var.max_ttl").invalid).toBe(false);
+    });
+
+    it.each([
+      [{}, "31536000", "true"],
+      [{ assets_min_ttl: "86400" }, "86400", "true"],
+      [{ assets_min_ttl: "86400", default_ttl: "604800" }, "604800", "true"],
+      [{ default_ttl: "63072000" }, "31536000", "true"],
+      [{ max_ttl: "86400" }, "31536000", "false"],
+    ])("give the assets' cache policy %j a default TTL of %s (precondition holds: %s)", (vars, ttl, ok) => {
+      const values = { ...valid, ...vars };
+      expect(tfConsole(variables, values, hclOf(assetsPolicy.default_ttl)).value).toBe(ttl);
+      const condition = nested(nested(assetsPolicy, "lifecycle"), "precondition").condition;
+      expect(tfConsole(variables, values, hclOf(condition)).value).toBe(ok);
     });
 
     it("build one assets behavior for the default path pattern", () => {
@@ -1025,12 +1064,12 @@ describe("the static site (modules/static-site)", () => {
       ["an empty", { assets_path_pattern: "" }, {}],
       ["a blank", { assets_path_pattern: "  " }, {}],
       ["a null", {}, { "null.auto.tfvars": "assets_path_pattern = null\n" }],
-    ])("build no assets behavior (and no assets headers policy) for %s path pattern", (_, vars, extra) => {
+    ])("build no assets behavior (and no assets cache policy) for %s path pattern", (_, vars, extra) => {
       const files = { ...withLocals, ...extra };
       const r = tfConsole(files, { ...valid, ...vars }, `jsonencode(${forEach})`);
       expect(r.output).not.toMatch(/Error:/);
       expect(JSON.parse(consoleString(r.value))).toEqual([]);
-      const count = tfConsole(files, { ...valid, ...vars }, hclOf(assetsHeaders.count));
+      const count = tfConsole(files, { ...valid, ...vars }, hclOf(assetsPolicy.count));
       expect(count.value).toBe("0");
     });
   });

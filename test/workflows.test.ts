@@ -510,34 +510,39 @@ describe("deploy.yml", () => {
     expect(existsSync(join(root, site, "index.html")), `${site}/index.html`).toBe(true);
   });
 
-  it("uploads the site in two passes with the caching CloudFront should use: fingerprinted assets for a year, the rest revalidated", () => {
+  it("uploads the site in two passes, both private: fingerprinted assets immutable, the rest revalidated", () => {
     const upload = (applyJob.steps ?? []).find((s) => s.run?.includes("aws s3 sync"))?.run ?? "";
     const passes = upload.split("aws s3 sync").slice(1);
     expect(passes).toHaveLength(2);
     expect(passes[0]).toContain('--exclude "*" --include "assets/*"');
-    expect(passes[0]).toContain('--cache-control "s-maxage=31536000"');
+    expect(passes[0]).toContain('--cache-control "private, max-age=31536000, immutable"');
     expect(passes[1]).toContain('--exclude "assets/*"');
-    expect(passes[1]).toContain('--cache-control "no-cache"');
+    expect(passes[1]).toContain('--cache-control "private, no-cache"');
     for (const pass of passes) expect(pass).toContain('"$SITE_DIR" "s3://$BUCKET" --delete');
-    // CloudFront honours `private` and `no-store` (its minimum TTL is 0): with either it would cache
-    // nothing. What the browser sees comes from the response headers policies, which replace these.
+    // What the objects carry is what the browser gets (no response headers policy overrides it):
+    // content behind the login, so no shared cache may keep it.
     const controls = [...text.deploy.matchAll(/--cache-control "([^"]+)"/g)].map((m) => m[1] as string);
     expect(controls).toHaveLength(2);
-    for (const c of controls) expect(c).not.toMatch(/private|no-store/);
+    for (const c of controls) {
+      expect(c).toMatch(/^private\b/);
+      expect(c).not.toMatch(/public|s-maxage/);
+    }
   });
 
-  it("uploads as assets what the static site serves as assets, for no longer than CloudFront keeps objects", async () => {
+  it("uploads as assets what the static site caches as assets, and the rest where CloudFront honours `private`", async () => {
     const site = await loadTerraformDir(join(root, "terraform/modules/static-site"));
     const upload = (applyJob.steps ?? []).find((s) => s.run?.includes("aws s3 sync"))?.run ?? "";
     const glob = /--include "([^"]+)"/.exec(upload)?.[1];
     // The module's pattern is rooted at the distribution (/assets/*), the sync's at the site folder.
     expect(`/${glob}`).toBe(site.variables.assets_path_pattern?.default);
     expect(upload).toContain(`--exclude "${glob}"`);
-    const sMaxAge = Number(/s-maxage=(\d+)/.exec(upload)?.[1]);
-    expect(sMaxAge).toBeLessThanOrEqual(Number(site.variables.max_ttl?.default));
-    // The browser gets a private Cache-Control from each behavior's policy (test/terraform.test.ts).
-    for (const v of ["browser_cache_control", "assets_browser_cache_control"])
-      expect(String(site.variables[v]?.default), v).toMatch(/^private\b/);
+    // The assets' `private` objects are cached by CloudFront only through a minimum TTL above 0; the
+    // rest goes through the default behavior, whose minimum TTL of 0 keeps the HTML revalidated.
+    expect(Number(site.variables.assets_min_ttl?.default)).toBeGreaterThan(0);
+    expect(site.resources["aws_cloudfront_cache_policy.assets"]?.min_ttl).toBe(`\${var.assets_min_ttl}`);
+    expect(site.resources["aws_cloudfront_cache_policy.this"]?.min_ttl).toBe(0);
+    // Objects without a Cache-Control get the module's private default.
+    expect(String(site.variables.default_cache_control?.default)).toMatch(/^private\b/);
   });
 
   it("stops after a targeted apply (the first step of a first deploy) before reading outputs", () => {

@@ -1,10 +1,16 @@
 # Private S3 bucket behind a CloudFront distribution. Only the distribution can read the bucket (origin
 # access control); every viewer request passes the Lambda@Edge login check before the cache.
 #
-# Caching has two audiences. CloudFront caches by the Cache-Control the objects carry in S3 (the deploy
-# sets it: long for fingerprinted assets, `no-cache` for the rest); the browser gets the Cache-Control of
-# the cache behavior's response headers policy instead (`private`, so no shared cache such as a
-# TLS-inspecting proxy stores protected content), which replaces the object's own (override = true).
+# Caching. The objects carry the Cache-Control the browser should see (the deploy sets it, always
+# `private`, so no shared cache such as a TLS-inspecting proxy keeps protected content), and no response
+# headers policy replaces it (override = false): the edge function's own answers (login redirect, 401,
+# 403, 503) keep their `no-store` whatever CloudFront does with response headers policies on generated
+# responses. CloudFront still caches the fingerprinted assets because their cache behavior's policy has a
+# minimum TTL above 0, which the CloudFront API reference (CachePolicyConfig) documents as: "CloudFront
+# will cache content for at least the duration specified in the cache policy's minimum TTL, even if the
+# Cache-Control: no-cache, no-store, or private directives are present in the origin headers." The
+# default behavior's minimum TTL stays 0, so CloudFront honours the HTML's `private, no-cache` and asks S3
+# every time: a deploy shows at once.
 
 locals {
   origin_id     = "s3-${var.name}"
@@ -158,13 +164,13 @@ resource "aws_cloudfront_origin_access_control" "this" {
 # become part of the cache key (no per-user cache entries, no cache busting by cookie) and are not
 # forwarded to S3. The login check is not affected: viewer-request runs before the cache on every request.
 #
-# How long CloudFront keeps an object is the object's own Cache-Control from S3 (s-maxage before max-age),
-# capped at max_ttl; default_ttl only applies to objects uploaded without one. min_ttl stays 0: above 0,
-# CloudFront would cache objects marked `no-cache` or `private` for that long anyway, and a deploy would
-# no longer show at once.
+# The default behavior's policy: min_ttl 0, so CloudFront honours the objects' own Cache-Control. The
+# deploy uploads the HTML with `private, no-cache`, which CloudFront therefore fetches from S3 on every
+# request (a deploy shows at once, nothing stale). default_ttl only applies to objects uploaded without a
+# Cache-Control, max_ttl caps what an object asks for.
 resource "aws_cloudfront_cache_policy" "this" {
   name        = "${var.name}-static"
-  comment     = "Static content behind edge login: path-only cache key."
+  comment     = "Static content behind edge login: path-only cache key, min TTL 0."
   default_ttl = var.default_ttl
   max_ttl     = var.max_ttl
   min_ttl     = 0
@@ -187,59 +193,51 @@ resource "aws_cloudfront_cache_policy" "this" {
   }
 }
 
-# The default behavior's headers (everything but the assets): the security headers, and the browser's
-# Cache-Control. It replaces the object's own (override = true): that one is meant for CloudFront only.
-resource "aws_cloudfront_response_headers_policy" "this" {
-  name    = "${var.name}-security-headers"
-  comment = "Security headers and browser caching for ${var.name}."
+# The assets behavior's policy: the same path-only cache key, and min_ttl = assets_min_ttl (> 0), so that
+# CloudFront keeps the fingerprinted assets for at least that long although their Cache-Control says
+# `private` (documented for CachePolicyConfig's MinTTL). A new version of an asset has a new name, and
+# every deploy invalidates /*, so nothing stays stale. default_ttl must lie between min_ttl and max_ttl.
+resource "aws_cloudfront_cache_policy" "assets" {
+  count = local.assets_behavior ? 1 : 0
 
-  security_headers_config {
-    strict_transport_security {
-      access_control_max_age_sec = var.hsts_max_age_seconds
-      include_subdomains         = true
-      preload                    = false
-      override                   = true
+  name        = "${var.name}-assets"
+  comment     = "Fingerprinted assets behind edge login: path-only cache key, cached despite private."
+  default_ttl = max(var.assets_min_ttl, min(var.default_ttl, var.max_ttl))
+  max_ttl     = var.max_ttl
+  min_ttl     = var.assets_min_ttl
+
+  parameters_in_cache_key_and_forwarded_to_origin {
+    enable_accept_encoding_brotli = true
+    enable_accept_encoding_gzip   = true
+
+    cookies_config {
+      cookie_behavior = "none"
     }
 
-    content_type_options {
-      override = true
+    headers_config {
+      header_behavior = "none"
     }
 
-    frame_options {
-      frame_option = "DENY"
-      override     = true
-    }
-
-    referrer_policy {
-      referrer_policy = "strict-origin-when-cross-origin"
-      override        = true
-    }
-
-    dynamic "content_security_policy" {
-      for_each = var.content_security_policy == null ? [] : [var.content_security_policy]
-
-      content {
-        content_security_policy = content_security_policy.value
-        override                = true
-      }
+    query_strings_config {
+      query_string_behavior = "none"
     }
   }
 
-  custom_headers_config {
-    items {
-      header   = "Cache-Control"
-      value    = var.browser_cache_control
-      override = true
+  lifecycle {
+    precondition {
+      condition     = var.assets_min_ttl <= var.max_ttl
+      error_message = "assets_min_ttl must not exceed max_ttl: CloudFront refuses a cache policy whose minimum TTL is above its maximum."
     }
   }
 }
 
-# The assets behavior's headers: the same security headers, and the assets' browser Cache-Control.
-resource "aws_cloudfront_response_headers_policy" "assets" {
-  count = local.assets_behavior ? 1 : 0
-
-  name    = "${var.name}-assets-headers"
-  comment = "Security headers and browser caching for the assets of ${var.name}."
+# One response headers policy for every cache behavior, so the security headers are the same
+# everywhere. Cache-Control is only a default for objects uploaded without one (and for S3's 403 for a
+# missing object, which carries none): override = false keeps the objects' own and the edge function's
+# `no-store`.
+resource "aws_cloudfront_response_headers_policy" "this" {
+  name    = "${var.name}-security-headers"
+  comment = "Security headers for ${var.name}; Cache-Control only where a response has none."
 
   security_headers_config {
     strict_transport_security {
@@ -276,8 +274,8 @@ resource "aws_cloudfront_response_headers_policy" "assets" {
   custom_headers_config {
     items {
       header   = "Cache-Control"
-      value    = var.assets_browser_cache_control
-      override = true
+      value    = var.default_cache_control
+      override = false
     }
   }
 }
@@ -315,9 +313,9 @@ resource "aws_cloudfront_distribution" "this" {
     }
   }
 
-  # The fingerprinted assets: cached by CloudFront as long as their objects say, kept by the browser as
-  # long as assets_browser_cache_control says. Every cache behavior must run the edge function on
-  # viewer-request: a behavior without it would serve the protected content to anyone.
+  # The fingerprinted assets: cached by CloudFront for at least assets_min_ttl (their own cache policy),
+  # kept by the browser as long as their `private` Cache-Control says. Every cache behavior must run the
+  # edge function on viewer-request: a behavior without it would serve the protected content to anyone.
   dynamic "ordered_cache_behavior" {
     for_each = local.assets_behavior ? [local.assets_path_pattern] : []
 
@@ -328,8 +326,8 @@ resource "aws_cloudfront_distribution" "this" {
       allowed_methods            = ["GET", "HEAD", "OPTIONS"]
       cached_methods             = ["GET", "HEAD"]
       compress                   = true
-      cache_policy_id            = aws_cloudfront_cache_policy.this.id
-      response_headers_policy_id = aws_cloudfront_response_headers_policy.assets[0].id
+      cache_policy_id            = aws_cloudfront_cache_policy.assets[0].id
+      response_headers_policy_id = aws_cloudfront_response_headers_policy.this.id
 
       lambda_function_association {
         event_type   = "viewer-request"

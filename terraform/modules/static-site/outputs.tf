@@ -34,16 +34,16 @@ output "site_url" {
 }
 
 output "cache_policy_id" {
-  description = "ID of the path-only cache policy."
+  description = "ID of the default cache behavior's cache policy (path-only cache key, min TTL 0)."
   value       = aws_cloudfront_cache_policy.this.id
 }
 
-output "response_headers_policy_id" {
-  description = "ID of the default cache behavior's response headers policy (security headers, browser_cache_control)."
-  value       = aws_cloudfront_response_headers_policy.this.id
+output "assets_cache_policy_id" {
+  description = "ID of the assets cache behavior's cache policy (path-only cache key, min TTL assets_min_ttl); null without assets_path_pattern."
+  value       = one(aws_cloudfront_cache_policy.assets[*].id)
 }
 
-output "assets_response_headers_policy_id" {
-  description = "ID of the assets cache behavior's response headers policy (security headers, assets_browser_cache_control); null without assets_path_pattern."
-  value       = one(aws_cloudfront_response_headers_policy.assets[*].id)
+output "response_headers_policy_id" {
+  description = "ID of the response headers policy of every cache behavior (security headers, default_cache_control where a response has no Cache-Control)."
+  value       = aws_cloudfront_response_headers_policy.this.id
 }

@@ -110,7 +110,7 @@ variable "default_ttl" {
 }
 
 variable "max_ttl" {
-  description = "Longest time CloudFront keeps an object, in seconds, whatever its Cache-Control asks for. The default, a year, lets the fingerprinted assets' `s-maxage=31536000` take full effect."
+  description = "Longest time CloudFront keeps an object, in seconds, whatever its Cache-Control asks for; also the upper bound of assets_min_ttl. The default is a year."
   type        = number
   default     = 31536000
 
@@ -196,7 +196,7 @@ variable "tags" {
 }
 
 variable "assets_path_pattern" {
-  description = "Path pattern of the fingerprinted assets (a new version gets a new name), e.g. `/assets/*`: an ordered cache behavior (with the edge function on viewer-request, like the default one) sends them to the browser with assets_browser_cache_control. Upload them with a long `s-maxage` so that CloudFront keeps them too. Null or \"\" turns the behavior off: everything then gets browser_cache_control."
+  description = "Path pattern of the fingerprinted assets (a new version gets a new name), e.g. `/assets/*`: an ordered cache behavior (with the edge function on viewer-request, like the default one) whose cache policy keeps them at the edge for at least assets_min_ttl although their Cache-Control says `private`. Upload them with `private, max-age=31536000, immutable`. Null or \"\" turns the behavior off: everything then goes through the default behavior (min TTL 0)."
   type        = string
   default     = "/assets/*"
 
@@ -207,36 +207,33 @@ variable "assets_path_pattern" {
         !contains(["*", "/*"], trimspace(var.assets_path_pattern))
       )
     )
-    error_message = "assets_path_pattern must be null, \"\" or a CloudFront path pattern of at most 255 characters (A-Z a-z 0-9 _ - . $ / ~ \" ' @ : + & *) that does not match every path (\"*\" or \"/*\" would keep the HTML in the browser for as long as the assets)."
+    error_message = "assets_path_pattern must be null, \"\" or a CloudFront path pattern of at most 255 characters (A-Z a-z 0-9 _ - . $ / ~ \" ' @ : + & *) that does not match every path (\"*\" or \"/*\" would make CloudFront keep the HTML for assets_min_ttl)."
   }
 }
 
-variable "browser_cache_control" {
-  description = "Cache-Control the browser gets for everything outside assets_path_pattern (the HTML above all), in place of the object's own, which is meant for CloudFront. It must say `private` (or `no-store`): the content is behind the login, so no shared cache (a TLS-inspecting proxy, say) may keep it. The default makes the browser revalidate every time, so a deploy shows at once and no page is shown from its cache after logout."
+variable "assets_min_ttl" {
+  description = "Minimum time, in seconds, CloudFront keeps an object under assets_path_pattern (the assets behavior's cache policy). Above 0, CloudFront caches it for at least this long even though its Cache-Control says `private` (documented for CachePolicyConfig's MinTTL), so upload only fingerprinted files there: a changed file keeps its old content at the edge until an invalidation. At most max_ttl."
+  type        = number
+  default     = 31536000
+  nullable    = false
+
+  validation {
+    condition     = var.assets_min_ttl > 0 && floor(var.assets_min_ttl) == var.assets_min_ttl
+    error_message = "assets_min_ttl must be a whole number of seconds above 0: with 0, CloudFront would honour the assets' `private` and cache none of them."
+  }
+}
+
+variable "default_cache_control" {
+  description = "Cache-Control added to responses that have none: objects uploaded without one, and S3's 403 for a missing object. It never replaces an existing one (override = false), so the objects' own and the edge function's `no-store` reach the browser unchanged. It must say `private` (or `no-store`): the content is behind the login, so no shared cache (a TLS-inspecting proxy, say) may keep it."
   type        = string
   default     = "private, no-cache"
   nullable    = false
 
   validation {
     condition = (
-      anytrue([for d in split(",", lower(var.browser_cache_control)) : contains(["private", "no-store"], trimspace(d))]) &&
-      !anytrue([for d in split(",", lower(var.browser_cache_control)) : trimspace(d) == "public" || startswith(trimspace(d), "s-maxage")])
+      anytrue([for d in split(",", lower(var.default_cache_control)) : contains(["private", "no-store"], trimspace(d))]) &&
+      !anytrue([for d in split(",", lower(var.default_cache_control)) : trimspace(d) == "public" || startswith(trimspace(d), "s-maxage")])
     )
-    error_message = "browser_cache_control must hold the directive private (or no-store) and neither public nor s-maxage: the content is behind the login, so no shared cache may keep it."
-  }
-}
-
-variable "assets_browser_cache_control" {
-  description = "Cache-Control the browser gets for the assets under assets_path_pattern, in place of the object's own. It must say `private` (or `no-store`), like browser_cache_control. The default lets the browser keep a fingerprinted asset for a year without asking again."
-  type        = string
-  default     = "private, max-age=31536000, immutable"
-  nullable    = false
-
-  validation {
-    condition = (
-      anytrue([for d in split(",", lower(var.assets_browser_cache_control)) : contains(["private", "no-store"], trimspace(d))]) &&
-      !anytrue([for d in split(",", lower(var.assets_browser_cache_control)) : trimspace(d) == "public" || startswith(trimspace(d), "s-maxage")])
-    )
-    error_message = "assets_browser_cache_control must hold the directive private (or no-store) and neither public nor s-maxage: the content is behind the login, so no shared cache may keep it."
+    error_message = "default_cache_control must hold the directive private (or no-store) and neither public nor s-maxage: the content is behind the login, so no shared cache may keep it."
   }
 }
