@@ -704,7 +704,8 @@ describe("the edge function (modules/edge-auth)", () => {
     for (const [, key] of keys) expect(EDGE_CONFIG_KEYS, String(key)).toContain(key);
   });
 
-  it.skipIf(!terraformBin)(`builds config JSON that the handler's parser accepts${NO_CLI}`, async () => {
+  /** The config JSON the module writes to SSM for these inputs, evaluated by `terraform console`. */
+  function configJson(extra: Record<string, string>): Record<string, unknown> {
     const files = {
       "variables.tf": d.files["variables.tf"] ?? "",
       "locals.tf": localsFile(d, ["config_parts", "config_json"]),
@@ -714,19 +715,25 @@ describe("the edge function (modules/edge-auth)", () => {
       zip_path: "edge-auth.zip",
       issuer: "https://sso.example.com/realms/demo",
       client_id: "static-site",
-      client_secret: "not-a-real-secret",
       validate_url: "https://api.example.com/validate",
-      public_paths: '["/public/*"]',
-      path_roles: '{"/staff/*" = ["staff"]}',
+      ...extra,
     };
     const r = tfConsole(files, vars, "nonsensitive(local.config_json)");
     expect(r.invalid, r.output).toBe(false);
-    const config = JSON.parse(consoleString(r.value)) as Record<string, unknown>;
+    return JSON.parse(consoleString(r.value)) as Record<string, unknown>;
+  }
+
+  it.skipIf(!terraformBin)(`builds config JSON that the handler's parser accepts${NO_CLI}`, async () => {
+    const config = configJson({
+      client_secret: "not-a-real-secret",
+      public_paths: '["/public/*"]',
+      path_roles: '{"/staff/*" = ["staff"]}',
+    });
     expect(config).toMatchObject({
-      issuer: vars.issuer,
+      issuer: "https://sso.example.com/realms/demo",
       clientId: "static-site",
       clientSecret: "not-a-real-secret",
-      validateUrl: vars.validate_url,
+      validateUrl: "https://api.example.com/validate",
       publicPaths: ["/public/*"],
       requiredRoles: { "/staff/*": ["staff"] },
     });
@@ -737,20 +744,7 @@ describe("the edge function (modules/edge-auth)", () => {
   it.skipIf(!terraformBin)(
     `leaves siteOrigin out of the config when site_origin is null, so the handler uses the Host${NO_CLI}`,
     async () => {
-      const files = {
-        "variables.tf": d.files["variables.tf"] ?? "",
-        "locals.tf": localsFile(d, ["config_parts", "config_json"]),
-      };
-      const vars = {
-        function_name: "site-auth",
-        zip_path: "edge-auth.zip",
-        issuer: "https://sso.example.com/realms/demo",
-        client_id: "static-site",
-        validate_url: "https://api.example.com/validate",
-      };
-      const r = tfConsole(files, vars, "nonsensitive(local.config_json)");
-      expect(r.invalid, r.output).toBe(false);
-      const config = JSON.parse(consoleString(r.value)) as Record<string, unknown>;
+      const config = configJson({});
       expect(config).not.toHaveProperty("siteOrigin");
       const siteOriginOf = await importExport("edge-auth", "siteOriginOf");
       if (siteOriginOf)

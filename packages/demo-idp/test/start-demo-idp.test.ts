@@ -75,6 +75,16 @@ async function login(username: string, password: string, jar = new CookieJar()) 
   return { jar, callback, tokens: (await res.json()) as Tokens };
 }
 
+/** RP-initiated logout with an id_token_hint, followed back to the site. */
+async function logout(jar: CookieJar, idToken: string) {
+  const url = new URL(`${idp.issuer}/protocol/openid-connect/logout`);
+  url.search = new URLSearchParams({
+    id_token_hint: idToken,
+    post_logout_redirect_uri: `${SITE}/`,
+  }).toString();
+  await followUntil(jar, await send(jar, url.href), idp.url, SITE);
+}
+
 describe("the embedded IdP", () => {
   it("publishes a discovery document with Keycloak's endpoint paths", async () => {
     const res = await fetch(`${idp.issuer}/.well-known/openid-configuration`);
@@ -239,12 +249,7 @@ describe("the embedded IdP", () => {
 
   it("refuses userinfo for an access token whose session has logged out, as Keycloak does", async () => {
     const { tokens, jar } = await login(alice?.username ?? "", alice?.password ?? "");
-    const logout = new URL(`${idp.issuer}/protocol/openid-connect/logout`);
-    logout.search = new URLSearchParams({
-      id_token_hint: tokens.id_token,
-      post_logout_redirect_uri: `${SITE}/`,
-    }).toString();
-    await followUntil(jar, await send(jar, logout.href), idp.url, SITE);
+    await logout(jar, tokens.id_token);
 
     const res = await fetch(`${idp.issuer}/protocol/openid-connect/userinfo`, {
       headers: { authorization: `Bearer ${tokens.access_token}` },
@@ -307,12 +312,7 @@ describe("the embedded IdP", () => {
 
   it("revokes the refresh token at logout", async () => {
     const { tokens, jar } = await login(bob?.username ?? "", bob?.password ?? "");
-    const logout = new URL(`${idp.issuer}/protocol/openid-connect/logout`);
-    logout.search = new URLSearchParams({
-      id_token_hint: tokens.id_token,
-      post_logout_redirect_uri: `${SITE}/`,
-    }).toString();
-    await followUntil(jar, await send(jar, logout.href), idp.url, SITE);
+    await logout(jar, tokens.id_token);
     const res = await tokenRequest(idp, { grant_type: "refresh_token", refresh_token: tokens.refresh_token });
     expect(res.status).toBe(400);
     expect(((await res.json()) as { error: string }).error).toBe("invalid_grant");

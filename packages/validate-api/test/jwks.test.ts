@@ -402,8 +402,8 @@ describe("the discovered JWKS URI", () => {
 });
 
 describe("the time a token is checked at", () => {
-  it("is read once the key is at hand: a slow key fetch counts against the token's remaining life", async () => {
-    // This clock moves a minute forward when the IdP serves the JWKS: the fetch "took" a minute.
+  /** A validator whose clock moves a minute forward when the IdP serves the JWKS: the fetch "took" a minute. */
+  async function slowKeyFetch() {
     const idp = await startIssuerWith([es]);
     issuers.push(idp);
     const validator = createValidator({
@@ -414,21 +414,17 @@ describe("the time a token is checked at", () => {
       clockToleranceSeconds: 0,
       clock: () => NOW_MS + idp.jwksHits * MINUTE,
     });
+    return { idp, validator };
+  }
+
+  it("is read once the key is at hand: a slow key fetch counts against the token's remaining life", async () => {
+    const { idp, validator } = await slowKeyFetch();
     const result = await validator.validate(await goodToken(es, idp.issuer, { exp: NOW_S + 90 }));
     expect(result).toMatchObject({ valid: true, expiresIn: 30 });
   });
 
   it("refuses as expired a token that expired while its key was being fetched", async () => {
-    const idp = await startIssuerWith([es]);
-    issuers.push(idp);
-    const validator = createValidator({
-      issuer: idp.issuer,
-      audience: AUDIENCE,
-      jwksUri: idp.jwksUri,
-      jwksCache: new JwksCache(),
-      clockToleranceSeconds: 0,
-      clock: () => NOW_MS + idp.jwksHits * MINUTE,
-    });
+    const { idp, validator } = await slowKeyFetch();
     const result = await validator.validate(await goodToken(es, idp.issuer, { exp: NOW_S + 30 }));
     expect(result.valid || result.error.code).toBe("token_expired");
   });
