@@ -39,6 +39,28 @@ export interface BenchResults {
     speedups: number[];
     throughputRatio: number;
     throughputRatios: number[];
+    /**
+     * The handler's one JSON log line per request alone (cognito-at-edge, logging "silent", writes none):
+     * in a fresh child next to ours in every round, same heap flags, loop and stdout (/dev/null), an object
+     * of the handler's `request` line's keys and values built, JSON.stringify'd and written with
+     * process.stdout.write on each call.
+     */
+    logWrite: {
+      /** The loop of the median round (the round `ours` and `valid` come from). */
+      loop: LoopResult;
+      /** The handler's real `request` line it copies (call 1's requestId), newline included, and its bytes. */
+      line: string;
+      lineBytes: number;
+      /** Its p50 over ours (cached) of the same round: the share of our median call; median and each round's. */
+      p50Share: number;
+      p50Shares: number[];
+      /**
+       * DERIVED, not measured, and not the target's measure: the peer's p50 over (ours p50 − the log line's
+       * p50), each round's and their median. A difference of medians, not the median of a loop without it.
+       */
+      speedupWithout: number;
+      speedupsWithout: number[];
+    };
   };
   validateApi: {
     /** jose.jwtVerify alone, same key and token: the ceiling. */

@@ -5,6 +5,9 @@ export interface PairedResult {
   /** The two loops of the round whose p50 ratio is the median one. */
   ours: LoopResult;
   baseline: LoopResult;
+  /** Every round's two loops, in order, and the index of the median one (whose loops are above). */
+  rounds: Array<{ ours: LoopResult; baseline: LoopResult }>;
+  medianRound: number;
   /** baseline.p50Ms / ours.p50Ms per round, and their median: how many times faster the median call is. */
   p50Ratios: number[];
   p50Ratio: number;
@@ -39,13 +42,18 @@ export async function measurePaired(
   }
   const p50Ratios = pairs.map((p) => p.p50);
   const p50Ratio = median(p50Ratios);
-  const chosen = pairs.reduce((best, p) =>
-    Math.abs(p.p50 - p50Ratio) < Math.abs(best.p50 - p50Ratio) ? p : best,
+  const medianRound = pairs.reduce(
+    (best, p, i) => (Math.abs(p.p50 - p50Ratio) < Math.abs((pairs[best]?.p50 ?? 0) - p50Ratio) ? i : best),
+    0,
   );
+  const chosen = pairs[medianRound];
+  if (!chosen) throw new Error("measurePaired needs at least one round");
   const throughputRatios = pairs.map((p) => p.throughput);
   return {
     ours: chosen.ours,
     baseline: chosen.baseline,
+    rounds: pairs.map((p) => ({ ours: p.ours, baseline: p.baseline })),
+    medianRound,
     p50Ratios,
     p50Ratio,
     throughputRatios,

@@ -9,9 +9,11 @@ import { machineInfo } from "./machine-info.js";
 import { bareJoseLoop } from "./measure-bare-jose.js";
 import { measureEdgeColdStart } from "./measure-edge-cold-start.js";
 import { measureEdgeCached, measureEdgeWarm } from "./measure-edge-warm.js";
+import { type LogWriteRun, measureLogWrite } from "./measure-log-write.js";
 import { measurePaired } from "./measure-paired.js";
 import { measureSizes } from "./measure-sizes.js";
 import { measureValidatorHttp, validatorLoop, validatorOptions } from "./measure-validate-api.js";
+import { median } from "./median.js";
 import { preparePeer } from "./peer-cognito.js";
 import { type Scale, scaleFor } from "./scale.js";
 import { viewerRequestEvent } from "./viewer-request-event.js";
@@ -100,13 +102,21 @@ export async function runBench(options: RunBenchOptions = {}): Promise<BenchResu
       loopMs: scale.pairLoopMs,
       maxIterations: scale.maxIterations,
     };
-    progress(`· ours (cached) vs cognito-at-edge, ${scale.pairRounds} alternating rounds`);
+    progress(
+      `· ours (cached) vs cognito-at-edge, ${scale.pairRounds} alternating rounds, each with the log write alone`,
+    );
     const peer = await preparePeer(workDir);
     let peerMaxRssMb = 0;
     let oursCachedMaxRssMb = 0;
+    // The handler's log line alone, in its own child next to ours in every round: ours then the line in
+    // even rounds, the line then ours in odd ones, so the order is ours, line, peer / peer, line, ours.
+    const logWrites: LogWriteRun[] = [];
     const vsPeer = await measurePaired(
       async () => {
+        const lineFirst = logWrites.length % 2 === 1;
+        if (lineFirst) logWrites.push(await measureLogWrite(bundleDir, validEvent, pairLoop, workDir));
         const run = await measureEdgeCached(bundleDir, validEvent, pairLoop, workDir);
+        if (!lineFirst) logWrites.push(await measureLogWrite(bundleDir, validEvent, pairLoop, workDir));
         oursCachedMaxRssMb = Math.max(oursCachedMaxRssMb, run.maxRssMb);
         return run.cached;
       },
@@ -130,6 +140,17 @@ export async function runBench(options: RunBenchOptions = {}): Promise<BenchResu
     );
     const http = await measureValidatorHttp(identity, token, scale, workDir);
 
+    // Derived, not measured: each round's ours p50 minus that round's log-line p50, against the peer's p50.
+    const logWriteShares = vsPeer.rounds.map(
+      (round, i) => (logWrites[i]?.loop.p50Ms ?? Number.NaN) / round.ours.p50Ms,
+    );
+    const speedupsWithoutLogWrite = vsPeer.rounds.map(
+      (round, i) => round.baseline.p50Ms / (round.ours.p50Ms - (logWrites[i]?.loop.p50Ms ?? Number.NaN)),
+    );
+    const medianLogWrite = logWrites[vsPeer.medianRound];
+    if (!medianLogWrite || logWrites.length !== vsPeer.rounds.length)
+      throw new Error(`${logWrites.length} log-write loops for ${vsPeer.rounds.length} rounds`);
+
     return {
       date: new Date().toISOString(),
       scale: scale.name,
@@ -147,6 +168,15 @@ export async function runBench(options: RunBenchOptions = {}): Promise<BenchResu
         speedups: vsPeer.p50Ratios,
         throughputRatio: vsPeer.throughputRatio,
         throughputRatios: vsPeer.throughputRatios,
+        logWrite: {
+          loop: medianLogWrite.loop,
+          line: medianLogWrite.line,
+          lineBytes: Buffer.byteLength(medianLogWrite.line),
+          p50Share: median(logWriteShares),
+          p50Shares: logWriteShares,
+          speedupWithout: median(speedupsWithoutLogWrite),
+          speedupsWithout: speedupsWithoutLogWrite,
+        },
       },
       validateApi: {
         bareJose: vsBare.baseline,

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import type { BenchResults } from "../src/bench-results.js";
 import { formatTable } from "../src/format-table.js";
+import { formatReadmeTable } from "../src/readme-table.js";
 import { runBench } from "../src/run-bench.js";
 
 // Every figure the README's table shows; a tiny run must produce each of them as a finite number.
@@ -49,6 +50,12 @@ const FIGURES = [
   "peer.oursMaxRssMb",
   "peer.speedup",
   "peer.throughputRatio",
+  "peer.logWrite.loop.p50Ms",
+  "peer.logWrite.loop.p99Ms",
+  "peer.logWrite.loop.perSecond",
+  "peer.logWrite.lineBytes",
+  "peer.logWrite.p50Share",
+  "peer.logWrite.speedupWithout",
   "validateApi.bareJose.perSecond",
   "validateApi.inProcess.perSecond",
   "validateApi.inProcess.p50Ms",
@@ -101,6 +108,24 @@ describe("pnpm bench", () => {
     }
   });
 
+  it("measures the log line alone in every paired round and derives the ratio without it from the same rounds", () => {
+    const p = results.peer;
+    const l = p.logWrite;
+    expect(l.p50Shares).toHaveLength(p.speedups.length);
+    expect(l.speedupsWithout).toHaveLength(p.speedups.length);
+    for (const x of [...l.p50Shares, ...l.speedupsWithout]) expect(Number.isFinite(x)).toBe(true);
+    expect(l.loop.p50Ms).toBeGreaterThan(0);
+    // The handler's own request line for the cached session: one JSON object and a newline.
+    expect(l.line.endsWith("}\n")).toBe(true);
+    expect(JSON.parse(l.line)).toMatchObject({ level: "info", message: "request", fn: "edge-auth" });
+    expect(l.lineBytes).toBe(Buffer.byteLength(l.line));
+    // In the median round, the derived figure is the peer's p50 over the difference of the two p50s.
+    const i = p.speedups.indexOf(p.speedup);
+    if (i !== -1) {
+      expect(l.speedupsWithout[i]).toBeCloseTo(p.valid.p50Ms / (p.ours.p50Ms - l.loop.p50Ms), 6);
+    }
+  });
+
   it("prints a table with a row per measure and the machine line", () => {
     const table = formatTable(results);
     for (const row of [
@@ -108,11 +133,20 @@ describe("pnpm bench", () => {
       "Edge cold start",
       "validation cached",
       "cognito-at-edge",
+      "One JSON log line to stdout, alone",
+      "DERIVED: ours (cached) minus the log write vs cognito-at-edge",
       "peak RSS",
       "HTTP",
     ]) {
       expect(table).toContain(row);
     }
     expect(table).toContain(results.machine.cpu);
+  });
+
+  it("prints the README's table with the log line alone and the derived ratio labelled as derived", () => {
+    const table = formatReadmeTable(results);
+    expect(table).toContain("| One JSON log line to stdout, alone");
+    expect(table).toContain("| *Derived:* ours (cached) minus the log write vs cognito-at-edge |");
+    expect(table).toContain(`${results.peer.logWrite.speedupWithout.toFixed(1)}× at p50`);
   });
 });
