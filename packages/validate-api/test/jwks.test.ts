@@ -255,30 +255,31 @@ async function timed<T>(fn: () => Promise<T>): Promise<{ value: T; ms: number }>
 describe("keys past the background window (TTL + revalidateMs)", () => {
   // A Lambda container is frozen between invocations, so a background refresh may never finish under
   // sparse traffic: past the window, the request waits for the refresh itself.
+  const WINDOW = { ttlMs: 10 * MINUTE, revalidateMs: 10 * MINUTE };
+
+  /** Keys fetched, then the IdP swaps `rs` for `rotated`, and the clock moves `minutes` on. */
+  async function rotatedAfter(minutes: number) {
+    const s = await setup([rs], { jwks: WINDOW });
+    expect(await s.code(await s.token(rs))).toBe("valid");
+    s.idp.setKeys([rotated.publicJwk]);
+    s.clock.now += minutes * MINUTE;
+    return s;
+  }
+
   it("waits for the refresh, so a key the IdP has withdrawn is refused at once", async () => {
-    const { idp, clock, token, code } = await setup([rs], {
-      jwks: { ttlMs: 10 * MINUTE, revalidateMs: 10 * MINUTE },
-    });
-    expect(await code(await token(rs))).toBe("valid");
-    idp.setKeys([rotated.publicJwk]);
-    clock.now += 21 * MINUTE;
+    const { token, code } = await rotatedAfter(21);
     expect(await code(await token(rs))).toBe("key_not_found");
     expect(await code(await token(rotated))).toBe("valid");
   });
 
   it("still answers at once from the old keys inside the window", async () => {
-    const { idp, clock, token, code } = await setup([rs], {
-      jwks: { ttlMs: 10 * MINUTE, revalidateMs: 10 * MINUTE },
-    });
-    expect(await code(await token(rs))).toBe("valid");
-    idp.setKeys([rotated.publicJwk]);
-    clock.now += 15 * MINUTE;
+    const { token, code } = await rotatedAfter(15);
     expect(await code(await token(rs))).toBe("valid");
   });
 
   it("uses the old keys when that refresh fails, within the fetch deadline (well inside the edge's 2 s)", async () => {
     const { idp, clock, token, code } = await setup([rs], {
-      jwks: { ttlMs: 10 * MINUTE, revalidateMs: 10 * MINUTE, timeoutMs: 500 },
+      jwks: { ...WINDOW, timeoutMs: 500 },
     });
     expect(await code(await token(rs))).toBe("valid");
     idp.setMode("slow");
