@@ -188,6 +188,23 @@ export function createJwksSource(options: JwksSourceOptions): KeySource {
   const usable = (keys: KeySet | undefined, now: number): keys is KeySet =>
     keys !== undefined && now - keys.fetchedAt <= timing.ttlMs + timing.maxStaleMs;
 
+  /**
+   * What a usable key set's age asks of a request, for the fast path and the request path alike:
+   * `fresh` use it; `stale` use it, refreshing in the background when none is under way and a retry is
+   * allowed; `wait` past the background window (TTL + revalidateMs) with a refresh running or allowed,
+   * wait for it and fall back to these keys only when it fails.
+   */
+  const ageOf = (entry: CacheEntry, keys: KeySet, now: number): "fresh" | "stale" | "wait" => {
+    const age = now - keys.fetchedAt;
+    if (age < timing.ttlMs) return "fresh";
+    if (age > timing.ttlMs + timing.revalidateMs && (entry.inflight || mayRetry(entry, now))) return "wait";
+    return "stale";
+  };
+  /** Starts the background refresh a `stale` key set calls for (errors are logged, never awaited). */
+  const refreshBehind = (uri: string, entry: CacheEntry, now: number, requestId: string | undefined) => {
+    if (!entry.inflight && mayRetry(entry, now)) void refreshKeys(uri, entry, requestId);
+  };
+
   /** Milliseconds left before `deadline` (performance.now()); throws when none are. */
   const left = (deadline: number, upstream: string) => {
     const ms = Math.ceil(deadline - performance.now());
@@ -343,16 +360,11 @@ export function createJwksSource(options: JwksSourceOptions): KeySource {
     if (uri === undefined) return undefined;
     const entry = cache.touch(uri);
     const keys = entry?.keys;
-    if (!entry || !keys) return undefined;
     const now = clock();
-    const age = now - keys.fetchedAt;
-    if (age >= timing.ttlMs) {
-      // Past the background window: the request path decides whether to wait for a refresh.
-      if (age > timing.ttlMs + timing.revalidateMs && mayRetry(entry, now)) return undefined;
-      if (age > timing.ttlMs + timing.maxStaleMs) return undefined;
-      // Stale but usable: answer now, refresh in the background (errors are logged, never awaited).
-      if (!entry.inflight && mayRetry(entry, now)) void refreshKeys(uri, entry, requestId);
-    }
+    if (!entry || !usable(keys, now)) return undefined;
+    const age = ageOf(entry, keys, now);
+    if (age === "wait") return undefined; // the request path waits for the refresh
+    if (age === "stale") refreshBehind(uri, entry, now, requestId);
     return keys.resolved.get(lookupKey(header));
   };
 
@@ -379,19 +391,17 @@ export function createJwksSource(options: JwksSourceOptions): KeySource {
       if (!usable(keys, clock())) {
         throw new TokenError("jwks_unavailable", "the issuer's signing keys cannot be fetched");
       }
-    } else if (
-      now - keys.fetchedAt > timing.ttlMs + timing.revalidateMs &&
-      (entry.inflight || mayRetry(entry, now))
-    ) {
-      // Long stale: wait for the refresh (within the request's bound); the old keys only if it fails.
-      await within(until, refreshKeys(uri, entry, requestId));
-      const after = cache.touch(currentUri() ?? uri);
-      if (after?.keys && usable(after.keys, clock())) {
-        entry = after;
-        keys = after.keys;
-      }
-    } else if (now - keys.fetchedAt >= timing.ttlMs && !entry.inflight && mayRetry(entry, now)) {
-      void refreshKeys(uri, entry, requestId); // stale but usable: answer now, refresh in the background
+    } else {
+      const age = ageOf(entry, keys, now);
+      if (age === "wait") {
+        // Long stale: wait for the refresh (within the request's bound); the old keys only if it fails.
+        await within(until, refreshKeys(uri, entry, requestId));
+        const after = cache.touch(currentUri() ?? uri);
+        if (after?.keys && usable(after.keys, clock())) {
+          entry = after;
+          keys = after.keys;
+        }
+      } else if (age === "stale") refreshBehind(uri, entry, now, requestId);
     }
 
     try {
