@@ -1,6 +1,5 @@
 import { UpstreamError } from "@static-sso/shared";
 import type { CloudFrontRequest, CloudFrontResultResponse } from "aws-lambda";
-import { decodeJwt } from "jose";
 import type { EdgeConfig } from "./config.js";
 import type { Deadline } from "./deadline.js";
 import { type Decision, decide, routeOf } from "./decide.js";
@@ -27,8 +26,7 @@ import {
 } from "./responses.js";
 import { originalPath } from "./return-path.js";
 import { isUsableAccessToken } from "./session/access-token-use.js";
-import { checkSession, rememberValid } from "./session/check-session.js";
-import { isCompactJws } from "./session/compact-jws.js";
+import { checkSession, localExp, rememberValid } from "./session/check-session.js";
 import {
   type CookieNames,
   clearAllCookies,
@@ -301,14 +299,8 @@ async function handleCallback(
   }
   const idToken = tokens.id_token;
   if (!idToken) return fail("id_token_missing");
-  let accessExp: unknown;
-  try {
-    accessExp = decodeJwt(tokens.access_token).exp;
-  } catch {
-    return fail("access_token_malformed");
-  }
-  if (typeof accessExp !== "number" || !isCompactJws(tokens.access_token))
-    return fail("access_token_malformed");
+  const accessExp = localExp(tokens.access_token);
+  if (typeof accessExp !== "number") return fail("access_token_malformed");
 
   // Both tokens, at once: the ID token for who signed in (nonce, aud), the access token because it is the
   // session. A session the first page load would refuse (no audience mapper, another client's token)

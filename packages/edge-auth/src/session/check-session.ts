@@ -36,14 +36,9 @@ export async function checkSession(
   }
   const hasRefresh = readChunked(cookies, deps.names.session.refresh) !== undefined;
   if (!token) return { kind: "none", hasRefresh };
-  let exp: number | undefined;
-  try {
-    exp = decodeJwt(token).exp;
-  } catch {
-    return { kind: "invalid", code: "token_malformed", hasRefresh };
-  }
-  if (!isCompactJws(token)) return { kind: "invalid", code: "token_malformed", hasRefresh };
-  if (typeof exp !== "number") return { kind: "invalid", code: "claim_invalid", hasRefresh };
+  const local = localExp(token);
+  if (typeof local !== "number") return { kind: "invalid", code: local, hasRefresh };
+  const exp = local;
   if (exp * 1000 <= deps.now()) return { kind: "expired", hasRefresh };
 
   const started = deps.now();
@@ -67,6 +62,21 @@ export async function checkSession(
     case "unavailable":
       return { kind: "unavailable", reason: outcome.reason };
   }
+}
+
+/**
+ * What can be told of an access token without the validation API: its `exp`, or why it cannot be one
+ * (never a signed JWT, or no numeric `exp`). Decoding here never grants anything.
+ */
+export function localExp(token: string): number | "token_malformed" | "claim_invalid" {
+  let exp: unknown;
+  try {
+    exp = decodeJwt(token).exp;
+  } catch {
+    return "token_malformed";
+  }
+  if (!isCompactJws(token)) return "token_malformed";
+  return typeof exp === "number" ? exp : "claim_invalid";
 }
 
 /** Stores the validation API's yes for `token`, until the API's `expiresIn` or the token's `exp`, whichever is first. */
