@@ -1,7 +1,13 @@
+import {
+  type AccessRules,
+  canonicalPath,
+  compileRules,
+  type RequiredRoles,
+  RuleError,
+} from "@static-sso/authz-core";
 import { ConfigError, checkHttpsUrl } from "@static-sso/shared";
 
-/** Roles every protected path needs, or path globs mapped to the roles they need (all listed, AND). */
-export type RequiredRoles = string[] | Record<string, string[]>;
+export type { RequiredRoles };
 
 /** The edge function's configuration (shared/CONTRACTS.md `packages/edge-auth`), with defaults applied. */
 export interface EdgeConfig {
@@ -30,7 +36,32 @@ export interface EdgeConfig {
   validateTimeoutMs: number;
   /** Deadline for one IdP call: discovery, token endpoint (default 2500 ms). */
   idpTimeoutMs: number;
+  /**
+   * Longest a validation API yes is reused for one token (default 300 s), whatever its `exp` says: a
+   * token with an absurd `exp` must not stay trusted for the container's life.
+   */
+  validationCacheMaxSeconds: number;
 }
+
+/** Every key a config may have: anything else is a typo that would silently drop a rule. */
+const KNOWN_KEYS = new Set([
+  "issuer",
+  "clientId",
+  "clientSecret",
+  "validateUrl",
+  "scopes",
+  "callbackPath",
+  "logoutPath",
+  "publicPaths",
+  "cookiePrefix",
+  "requiredRoles",
+  "postLogoutRedirectUri",
+  "siteOrigin",
+  "directoryIndex",
+  "validateTimeoutMs",
+  "idpTimeoutMs",
+  "validationCacheMaxSeconds",
+]);
 
 export const CONFIG_DEFAULTS = {
   scopes: ["openid", "profile", "email"],
@@ -41,6 +72,7 @@ export const CONFIG_DEFAULTS = {
   directoryIndex: "index.html",
   validateTimeoutMs: 2000,
   idpTimeoutMs: 2500,
+  validationCacheMaxSeconds: 300,
 } as const;
 
 function isObject(v: unknown): v is Record<string, unknown> {
@@ -65,6 +97,10 @@ function path(field: string, value: unknown, fallback: string): string {
   if (value === undefined) return fallback;
   if (typeof value !== "string" || !/^\/[^?#\s]*$/.test(value) || value.startsWith("//"))
     throw new ConfigError(field, "must be a path starting with / (no query, no spaces)");
+  // Requests are matched on their canonical path, so this path must be one to ever match.
+  const canonical = canonicalPath(value);
+  if (!canonical.ok || canonical.path !== value || value.endsWith("/"))
+    throw new ConfigError(field, "must be a canonical path (no dot segments, //, escapes or trailing /)");
   return value;
 }
 
@@ -74,29 +110,47 @@ function stringList(field: string, value: unknown): string[] {
   return value as string[];
 }
 
-function globList(field: string, value: unknown): string[] {
-  const list = stringList(field, value);
-  for (const g of list) if (!g.startsWith("/")) throw new ConfigError(field, `glob ${g} must start with /`);
-  return list;
-}
-
 function requiredRoles(value: unknown): RequiredRoles | undefined {
   if (value === undefined || value === null) return undefined;
   if (Array.isArray(value)) return stringList("requiredRoles", value);
   if (!isObject(value))
     throw new ConfigError("requiredRoles", "must be a list of roles or an object of path globs to roles");
   const out: Record<string, string[]> = {};
-  for (const [glob, roles] of Object.entries(value)) {
-    if (!glob.startsWith("/")) throw new ConfigError(`requiredRoles["${glob}"]`, "glob must start with /");
+  for (const [glob, roles] of Object.entries(value))
     out[glob] = stringList(`requiredRoles["${glob}"]`, roles);
-  }
   return out;
+}
+
+/**
+ * The public and role rules in the canonical form requests are decided on (see @static-sso/authz-core).
+ * A glob that cannot be understood is a ConfigError: the function then answers 503, never an open site.
+ */
+export function accessRules(config: EdgeConfig): AccessRules {
+  try {
+    return compileRules({
+      publicPaths: config.publicPaths,
+      requiredRoles: config.requiredRoles,
+      // A folder URL is decided as its index document even when the origin, not the edge, maps it.
+      indexDocument: config.directoryIndex || CONFIG_DEFAULTS.directoryIndex,
+    });
+  } catch (error) {
+    if (error instanceof RuleError)
+      throw new ConfigError(error.field, error.message.slice(error.field.length + 1));
+    throw error;
+  }
 }
 
 function timeout(field: string, value: unknown, fallback: number): number {
   if (value === undefined) return fallback;
   if (typeof value !== "number" || !Number.isInteger(value) || value < 50 || value > 4500)
     throw new ConfigError(field, "must be an integer between 50 and 4500 (ms; Lambda@Edge stops at 5 s)");
+  return value;
+}
+
+function cacheSeconds(value: unknown): number {
+  if (value === undefined) return CONFIG_DEFAULTS.validationCacheMaxSeconds;
+  if (typeof value !== "number" || !Number.isInteger(value) || value < 0 || value > 3600)
+    throw new ConfigError("validationCacheMaxSeconds", "must be an integer between 0 and 3600 (seconds)");
   return value;
 }
 
@@ -114,6 +168,8 @@ function directoryIndex(value: unknown): string {
 /** Checks a parsed config document and applies the defaults; throws ConfigError naming the field. */
 export function parseConfig(raw: unknown): EdgeConfig {
   if (!isObject(raw)) throw new ConfigError("(root)", "must be a JSON object");
+  for (const key of Object.keys(raw))
+    if (!KNOWN_KEYS.has(key)) throw new ConfigError(key, "is not a config key (misspelt?)");
   // Exactly as given: the discovery document's `issuer` must equal it, and some IdPs' end in `/`.
   const issuer = checkHttpsUrl("issuer", requiredString(raw, "issuer"));
   const clientId = requiredString(raw, "clientId");
@@ -153,17 +209,19 @@ export function parseConfig(raw: unknown): EdgeConfig {
     publicPaths:
       raw.publicPaths === undefined
         ? [...CONFIG_DEFAULTS.publicPaths]
-        : globList("publicPaths", raw.publicPaths),
+        : stringList("publicPaths", raw.publicPaths),
     cookiePrefix,
     directoryIndex: directoryIndex(raw.directoryIndex),
     validateTimeoutMs: timeout("validateTimeoutMs", raw.validateTimeoutMs, CONFIG_DEFAULTS.validateTimeoutMs),
     idpTimeoutMs: timeout("idpTimeoutMs", raw.idpTimeoutMs, CONFIG_DEFAULTS.idpTimeoutMs),
+    validationCacheMaxSeconds: cacheSeconds(raw.validationCacheMaxSeconds),
   };
   const roles = requiredRoles(raw.requiredRoles);
   if (roles !== undefined) config.requiredRoles = roles;
   if (clientSecret !== undefined) config.clientSecret = clientSecret;
   if (postLogoutRedirectUri !== undefined) config.postLogoutRedirectUri = postLogoutRedirectUri;
   if (siteOrigin !== undefined) config.siteOrigin = siteOrigin.replace(/\/+$/, "");
+  accessRules(config);
   return config;
 }
 

@@ -1,23 +1,36 @@
+import {
+  type AccessRules,
+  canonicalPath,
+  decisionPath,
+  needsOf,
+  type PathRefusal,
+} from "@static-sso/authz-core";
 import type { ValidationErrorCode } from "@static-sso/shared";
 import type { EdgeConfig } from "./config.js";
-import { matchesAny, normalizePath } from "./paths.js";
-import { missingRoles } from "./roles.js";
+import { rolesOf } from "./roles.js";
 
+/**
+ * Where a request goes, from its path alone. `forwardPath` is the one path both decided on and sent to
+ * the origin: the canonical path, a folder URL with the directory index appended.
+ */
 export type Route =
   | { kind: "callback" }
   | { kind: "logout" }
-  | { kind: "public"; path: string }
-  | { kind: "protected"; path: string }
-  | { kind: "bad_path" };
+  | { kind: "public"; forwardPath: string }
+  | { kind: "protected"; forwardPath: string; roles: readonly string[] }
+  | { kind: "bad_path"; reason: PathRefusal };
 
-/** Where a request goes, from its path alone. Access decisions use the normalized path (see normalizePath). */
-export function routeOf(uri: string, config: EdgeConfig): Route {
-  const path = normalizePath(uri);
-  if (path === undefined) return { kind: "bad_path" };
+export function routeOf(uri: string, config: EdgeConfig, rules: AccessRules): Route {
+  const canonical = canonicalPath(uri);
+  if (!canonical.ok) return { kind: "bad_path", reason: canonical.reason };
+  const path = canonical.path;
   if (path === config.callbackPath) return { kind: "callback" };
   if (path === config.logoutPath) return { kind: "logout" };
-  if (matchesAny(path, config.publicPaths)) return { kind: "public", path };
-  return { kind: "protected", path };
+  const forwardPath = config.directoryIndex ? decisionPath(path, config.directoryIndex) : path;
+  const needs = needsOf(decisionPath(path, rules.indexDocument), rules);
+  return needs.kind === "public"
+    ? { kind: "public", forwardPath }
+    : { kind: "protected", forwardPath, roles: needs.roles };
 }
 
 /** What the session cookies amount to, once checked (locally and with the validation API). */
@@ -35,7 +48,7 @@ export type SessionCheck =
   | { kind: "unavailable"; reason: string };
 
 export type Decision =
-  | { type: "allow"; reason: "public" | "session_valid" }
+  | { type: "allow"; reason: "public" | "session_valid"; forwardPath: string }
   | { type: "login"; reason: string }
   | { type: "unauthorized"; reason: string }
   | { type: "callback"; reason: string }
@@ -63,7 +76,7 @@ export function decide(input: {
     case "logout":
       return { type: "logout", reason: "logout" };
     case "public":
-      return { type: "allow", reason: "public" };
+      return { type: "allow", reason: "public", forwardPath: route.forwardPath };
     case "protected":
       break;
   }
@@ -80,11 +93,11 @@ export function decide(input: {
     case "invalid":
       return toLogin(session.code);
     case "valid": {
-      const missing = session.roles
-        ? missingRoles(route.path, session.claims, config.requiredRoles, config.clientId, session.roles)
-        : missingRoles(route.path, session.claims, config.requiredRoles, config.clientId);
-      if (missing.length > 0) return { type: "deny", reason: "role_missing" };
-      return { type: "allow", reason: "session_valid" };
+      if (route.roles.length > 0) {
+        const have = session.roles ?? rolesOf(session.claims, config.clientId);
+        for (const role of route.roles) if (!have.has(role)) return { type: "deny", reason: "role_missing" };
+      }
+      return { type: "allow", reason: "session_valid", forwardPath: route.forwardPath };
     }
   }
 }

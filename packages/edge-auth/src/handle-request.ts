@@ -1,3 +1,4 @@
+import type { AccessRules } from "@static-sso/authz-core";
 import { UpstreamError } from "@static-sso/shared";
 import type { CloudFrontRequest, CloudFrontResultResponse } from "aws-lambda";
 import type { EdgeConfig } from "./config.js";
@@ -46,6 +47,8 @@ import { isNavigation, type ViewerRequest } from "./viewer-request.js";
 /** Shared by every request of a container: config, caches. Nothing request-specific. */
 export interface HandlerContext {
   config: EdgeConfig;
+  /** config's public and role rules, compiled once (accessRules). */
+  rules: AccessRules;
   names: CookieNames;
   cache: ValidationCache;
   discovery: DiscoveryCache;
@@ -92,7 +95,8 @@ export async function handleRequest(
 ): Promise<Handled> {
   const { config, names } = ctx;
   const cookies = parseCookieHeaders(req.cookieHeaders);
-  const route = routeOf(req.uri, config);
+  const route = routeOf(req.uri, config, ctx.rules);
+  if (route.kind === "bad_path") trace.detail = route.reason;
   const navigation = isNavigation(req);
   const fetchOpt = ctx.fetch ? { fetch: ctx.fetch } : {};
 
@@ -102,6 +106,7 @@ export async function handleRequest(
       names,
       clientId: config.clientId,
       cache: ctx.cache,
+      cacheMaxMs: config.validationCacheMaxSeconds * 1000,
       now: ctx.now,
       validateUrl: config.validateUrl,
       timeoutMs: deadline.remaining(config.validateTimeoutMs),
@@ -115,7 +120,7 @@ export async function handleRequest(
   const decision = decide({ route, navigation, config, ...(session ? { session } : {}) });
   // Nearly every request ends here: nothing below is built for it.
   if (decision.type === "allow")
-    return { decision, result: passToOrigin(request, req, names, config.directoryIndex) };
+    return { decision, result: passToOrigin(request, req, names, decision.forwardPath) };
 
   const discovery = () =>
     timed(trace, "discoveryMs", ctx.now, () => ctx.discovery.get(deadline.remaining(config.idpTimeoutMs)));
@@ -242,14 +247,13 @@ export async function handleRequest(
   }
 }
 
-/** The viewer's request, on to the origin, without this function's cookies. */
+/** The viewer's request, on to the origin for the path decided on, without this function's cookies. */
 function passToOrigin(
   request: CloudFrontRequest,
   req: ViewerRequest,
   names: CookieNames,
-  directoryIndex: string,
+  uri: string,
 ): CloudFrontRequest {
-  const uri = directoryIndex && request.uri.endsWith("/") ? `${request.uri}${directoryIndex}` : request.uri;
   if (req.cookieHeaders.length === 0) return uri === request.uri ? request : { ...request, uri };
   const kept = stripOwnCookies(req.cookieHeaders, names);
   const headers = { ...request.headers };
@@ -353,6 +357,7 @@ async function handleCallback(
   // The first page load after this is then a cache hit: no second call for the same token.
   rememberValid(ctx.cache, tokens.access_token, accessOutcome, accessExp, {
     clientId: config.clientId,
+    cacheMaxMs: config.validationCacheMaxSeconds * 1000,
     now: ctx.now,
   });
   return {

@@ -1,6 +1,6 @@
 import { createLogger, type LogSink } from "@static-sso/shared";
 import type { CloudFrontRequestEvent, CloudFrontRequestResult } from "aws-lambda";
-import { type EdgeConfig, parseConfig } from "./config.js";
+import { accessRules, type EdgeConfig, parseConfig } from "./config.js";
 import { createDeadline, type Deadline } from "./deadline.js";
 import { type HandlerContext, handleRequest, type RequestTrace } from "./handle-request.js";
 import { createDiscoveryCache } from "./oidc/discovery-cache.js";
@@ -44,8 +44,17 @@ export function createHandler(
   // Validated (and defaulted) here too, so a caller without AWS can pass the raw config JSON.
   const config = parseConfig(input);
   const now = deps.now ?? Date.now;
+  const logger = createLogger({ fn: "edge-auth" }, deps.logSink ? { sink: deps.logSink } : {});
+  const rules = accessRules(config);
+  // Fail closed, but say so: such a path needs the roles, which its public rule may have meant to waive.
+  for (const overlap of rules.overlaps)
+    logger.warn("rules overlap: paths under both need the roles", {
+      publicRule: overlap.publicGlob,
+      roleRule: overlap.roleGlob,
+    });
   const ctx: HandlerContext = {
     config,
+    rules,
     names: cookieNames(config.cookiePrefix),
     cache: createValidationCache({
       now,
@@ -55,7 +64,6 @@ export function createHandler(
     now,
     ...(deps.fetch ? { fetch: deps.fetch } : {}),
   };
-  const logger = createLogger({ fn: "edge-auth" }, deps.logSink ? { sink: deps.logSink } : {});
 
   return async (event, deadline = createDeadline(now)) => {
     const started = now();

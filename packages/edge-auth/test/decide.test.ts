@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { parseConfig } from "../src/config.js";
+import { accessRules, parseConfig } from "../src/config.js";
 import { decide, routeOf } from "../src/decide.js";
 
 const config = parseConfig({
@@ -10,7 +10,8 @@ const config = parseConfig({
   requiredRoles: { "/staff/*": ["staff"] },
 });
 const staff = { realm_access: { roles: ["staff"] } };
-const at = (uri: string) => routeOf(uri, config);
+const rules = accessRules(config);
+const at = (uri: string) => routeOf(uri, config, rules);
 
 describe("routeOf", () => {
   it("knows the callback, logout, public and protected paths", () => {
@@ -18,6 +19,13 @@ describe("routeOf", () => {
     expect(at("/_auth/logout").kind).toBe("logout");
     expect(at("/public/a.css").kind).toBe("public");
     expect(at("/index.html").kind).toBe("protected");
+  });
+
+  it("decides a folder URL as its index file and forwards exactly that path", () => {
+    expect(at("/staff/")).toEqual({ kind: "protected", forwardPath: "/staff/index.html", roles: ["staff"] });
+    expect(at("/staff/x/%2e%2e")).toEqual(at("/staff/"));
+    expect(at("/_auth/./callback").kind).toBe("callback");
+    expect(at("/staff%2Fx")).toEqual({ kind: "bad_path", reason: "path_encoded_separator" });
   });
 });
 
@@ -28,6 +36,7 @@ describe("decide", () => {
     expect(decide({ route: at("/public/"), navigation: true, config })).toEqual({
       type: "allow",
       reason: "public",
+      forwardPath: "/public/index.html",
     });
   });
 

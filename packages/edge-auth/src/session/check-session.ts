@@ -18,6 +18,8 @@ export async function checkSession(
     names: CookieNames;
     clientId: string;
     cache: ValidationCache;
+    /** Longest a yes is reused (config validationCacheMaxSeconds). */
+    cacheMaxMs: number;
     now: () => number;
     validateUrl: string;
     timeoutMs: number;
@@ -79,18 +81,22 @@ export function localExp(token: string): number | "token_malformed" | "claim_inv
   return typeof exp === "number" ? exp : "claim_invalid";
 }
 
-/** Stores the validation API's yes for `token`, until the API's `expiresIn` or the token's `exp`, whichever is first. */
+/**
+ * Stores the validation API's yes for `token`, until the API's `expiresIn`, the token's `exp` or
+ * `cacheMaxMs` from now, whichever is first: an absurd `exp` (1e300) must not keep a yes for good.
+ */
 export function rememberValid(
   cache: ValidationCache,
   token: string,
   answer: { claims: Record<string, unknown>; expiresIn: number },
   exp: number,
-  deps: { clientId: string; now: () => number },
+  deps: { clientId: string; cacheMaxMs: number; now: () => number },
 ): void {
-  const answeredUntil = answer.expiresIn > 0 ? deps.now() + answer.expiresIn * 1000 : exp * 1000;
+  const now = deps.now();
+  const answeredUntil = answer.expiresIn > 0 ? now + answer.expiresIn * 1000 : exp * 1000;
   cache.set(token, {
     claims: answer.claims,
     roles: rolesOf(answer.claims, deps.clientId),
-    expiresAt: Math.min(answeredUntil, exp * 1000),
+    expiresAt: Math.min(answeredUntil, exp * 1000, now + deps.cacheMaxMs),
   });
 }

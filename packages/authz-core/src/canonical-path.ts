@@ -1,0 +1,180 @@
+/**
+ * The one canonical path of a request: what every decision is made on and what the origin is asked for.
+ * RFC 3986 normalisation (section 6.2.2) plus what a careful edge must add:
+ * - escapes of characters a path may hold raw (RFC 3986 `pchar`: `A-Z a-z 0-9 - . _ ~ ! $ & ' ( ) * + , = : @`)
+ *   are decoded, because origins such as S3 serve `/a+b` and `/a%2Bb` as one object; every other escape is
+ *   kept with upper-case hex, and raw characters that a path may not hold are escaped (as UTF-8);
+ * - dot segments are resolved (RFC 3986 section 5.2.4), trailing and encoded ones too (`%2e` is `.`);
+ * - repeated slashes are collapsed;
+ * - a folder URL (ending in `/`) is decided as its index document (see `decisionPath`).
+ * A path that cannot be made canonical without guessing how the origin reads it is refused: an encoded
+ * `/` or `\` (or a raw `\`), a NUL or other control byte, invalid UTF-8, a malformed or double-encoded
+ * escape (`%252F`), a raw `?` or `#`, a `;` (servers such as Tomcat read `/staff;x/` as `/staff/`), or a
+ * path longer than MAX_PATH_LENGTH.
+ *
+ * Written by hand, without Node built-ins or RegExps, because the same code runs in CloudFront Functions.
+ */
+
+/** Longer paths are refused: S3 keys stop at 1,024 bytes, CloudFront's whole URL at 8,192. */
+export const MAX_PATH_LENGTH = 4096;
+
+export type PathRefusal =
+  | "path_not_absolute"
+  | "path_too_long"
+  | "path_bad_escape"
+  | "path_double_encoded"
+  | "path_encoded_separator"
+  | "path_backslash"
+  | "path_control_char"
+  | "path_invalid_utf8"
+  | "path_query_or_fragment"
+  | "path_parameter";
+
+export type CanonicalPath = { ok: true; path: string } | { ok: false; reason: PathRefusal };
+type Segment = { ok: true; text: string } | { ok: false; reason: PathRefusal };
+
+const HEX = "0123456789ABCDEF";
+
+function hexValue(code: number): number {
+  if (code >= 48 && code <= 57) return code - 48;
+  if (code >= 65 && code <= 70) return code - 55;
+  if (code >= 97 && code <= 102) return code - 87;
+  return -1;
+}
+
+function isUnreserved(code: number): boolean {
+  return (
+    (code >= 65 && code <= 90) ||
+    (code >= 97 && code <= 122) ||
+    (code >= 48 && code <= 57) ||
+    code === 45 ||
+    code === 46 ||
+    code === 95 ||
+    code === 126
+  );
+}
+
+/** Raw in a canonical path besides unreserved: sub-delims but `;`, `:` and `@` (RFC 3986 `pchar`). */
+function isRawSafe(code: number): boolean {
+  // ! $ & ' ( ) * + , = : @
+  return (
+    code === 33 || code === 36 || (code >= 38 && code <= 44) || code === 61 || code === 58 || code === 64
+  );
+}
+
+function percentEscape(byte: number): string {
+  return `%${HEX[byte >> 4]}${HEX[byte & 15]}`;
+}
+
+/** Length of the UTF-8 sequence a lead byte starts (strict: no overlongs, no surrogates), 0 if invalid. */
+function utf8Length(bytes: number[], at: number): number {
+  const b0 = bytes[at] as number;
+  const cont = (i: number, lo = 0x80, hi = 0xbf) => {
+    const b = bytes[at + i];
+    return b !== undefined && b >= lo && b <= hi;
+  };
+  if (b0 >= 0xc2 && b0 <= 0xdf) return cont(1) ? 2 : 0;
+  if (b0 === 0xe0) return cont(1, 0xa0) && cont(2) ? 3 : 0;
+  if ((b0 >= 0xe1 && b0 <= 0xec) || b0 === 0xee || b0 === 0xef) return cont(1) && cont(2) ? 3 : 0;
+  if (b0 === 0xed) return cont(1, 0x80, 0x9f) && cont(2) ? 3 : 0;
+  if (b0 === 0xf0) return cont(1, 0x90) && cont(2) && cont(3) ? 4 : 0;
+  if (b0 >= 0xf1 && b0 <= 0xf3) return cont(1) && cont(2) && cont(3) ? 4 : 0;
+  if (b0 === 0xf4) return cont(1, 0x80, 0x8f) && cont(2) && cont(3) ? 4 : 0;
+  return 0;
+}
+
+/**
+ * One segment's text (no `/` in it) in canonical form. `glob`: a raw `*` or `?` is a wildcard and kept
+ * (in a path a raw `?` starts the query), and an escaped `*` is refused, since a path never holds one.
+ */
+export function canonicalSegment(raw: string, glob = false): Segment {
+  let out = "";
+  let bytes: number[] = [];
+  const flush = (): PathRefusal | undefined => {
+    for (let i = 0; i < bytes.length; ) {
+      const b = bytes[i] as number;
+      if (b < 0x80) {
+        if (b < 0x20 || b === 0x7f) return "path_control_char";
+        if (b === 0x2f || b === 0x5c) return "path_encoded_separator";
+        if (b === 0x3b) return "path_parameter";
+        if (glob && b === 0x2a) return "path_bad_escape";
+        out += isUnreserved(b) || isRawSafe(b) ? String.fromCharCode(b) : percentEscape(b);
+        i++;
+        continue;
+      }
+      const n = utf8Length(bytes, i);
+      if (n === 0) return "path_invalid_utf8";
+      for (let k = 0; k < n; k++) out += percentEscape(bytes[i + k] as number);
+      i += n;
+    }
+    bytes = [];
+    return undefined;
+  };
+  for (let i = 0; i < raw.length; i++) {
+    const code = raw.charCodeAt(i);
+    if (code === 37 /* % */) {
+      const hi = hexValue(raw.charCodeAt(i + 1));
+      const lo = hexValue(raw.charCodeAt(i + 2));
+      if (hi < 0 || lo < 0) return { ok: false, reason: "path_bad_escape" };
+      bytes.push(hi * 16 + lo);
+      i += 2;
+      continue;
+    }
+    const bad = flush();
+    if (bad) return { ok: false, reason: bad };
+    if (code < 0x21 || code === 0x7f) return { ok: false, reason: "path_control_char" };
+    if (code === 92 /* \ */) return { ok: false, reason: "path_backslash" };
+    if (code === 59 /* ; */) return { ok: false, reason: "path_parameter" };
+    if (glob && (code === 42 || code === 63)) out += raw[i];
+    else if (code === 63 || code === 35) return { ok: false, reason: "path_query_or_fragment" };
+    else if (isUnreserved(code) || isRawSafe(code)) out += raw[i];
+    else if (code < 0x80) out += percentEscape(code);
+    else {
+      // Raw non-ASCII text: its UTF-8 escapes (a lone surrogate has none).
+      const char = code >= 0xd800 && code <= 0xdbff ? raw.slice(i, i + 2) : (raw[i] as string);
+      try {
+        out += encodeURIComponent(char);
+      } catch {
+        return { ok: false, reason: "path_invalid_utf8" };
+      }
+      i += char.length - 1;
+    }
+  }
+  const bad = flush();
+  if (bad) return { ok: false, reason: bad };
+  // `%25` before two hex digits: an origin that decodes twice would read another character there.
+  for (let at = out.indexOf("%25"); at >= 0; at = out.indexOf("%25", at + 3))
+    if (hexValue(out.charCodeAt(at + 3)) >= 0 && hexValue(out.charCodeAt(at + 4)) >= 0)
+      return { ok: false, reason: "path_double_encoded" };
+  return { ok: true, text: out };
+}
+
+/** The canonical form of a request's URI path (as CloudFront passes it: no query string). */
+export function canonicalPath(uri: string): CanonicalPath {
+  if (uri.length > MAX_PATH_LENGTH * 3) return { ok: false, reason: "path_too_long" };
+  if (uri.charCodeAt(0) !== 47) return { ok: false, reason: "path_not_absolute" };
+  const out: string[] = [];
+  const raw = uri.split("/");
+  // raw[0] is the empty text before the leading `/`.
+  let folder = false;
+  for (let i = 1; i < raw.length; i++) {
+    const result = canonicalSegment(raw[i] as string);
+    if (!result.ok) return result;
+    const segment = result.text;
+    // A trailing empty, `.` or `..` segment leaves a folder URL: `/a/b/..` is `/a/`.
+    folder = segment === "" || segment === "." || segment === "..";
+    if (segment === "..") out.pop();
+    else if (!folder) out.push(segment);
+  }
+  const path = out.length === 0 ? "/" : `/${out.join("/")}${folder ? "/" : ""}`;
+  if (path.length > MAX_PATH_LENGTH) return { ok: false, reason: "path_too_long" };
+  return { ok: true, path };
+}
+
+/**
+ * The path an access decision is made on: a folder URL is its index document, because that is the
+ * object served for it (by the edge's own rewrite, or by an origin that maps `/x/` to `/x/index.html`).
+ */
+export function decisionPath(canonical: string, indexDocument: string): string {
+  return canonical.charCodeAt(canonical.length - 1) === 47 ? canonical + indexDocument : canonical;
+}

@@ -1,0 +1,102 @@
+import { canonicalSegment, decisionPath } from "./canonical-path.js";
+import { globMatch, globsOverlap } from "./glob.js";
+
+/** Roles every protected path needs, or path globs mapped to the roles they need (all listed, AND). */
+export type RequiredRoles = string[] | Record<string, string[]>;
+
+/** The rules as compiled once per config: globs in canonical form, folder globs as their index file. */
+export interface AccessRules {
+  publicPaths: readonly string[];
+  /** Per-path roles; a path matching several rules needs every rule's roles. */
+  roleRules: ReadonlyArray<{ glob: string; roles: readonly string[] }>;
+  /** Roles every protected path needs (the list form of requiredRoles). */
+  everywhere: readonly string[];
+  /** The index document folder URLs are decided as (and, with the rewrite on, forwarded as). */
+  indexDocument: string;
+  /** Public and role globs some path matches both of: that path needs the roles. Logged at load. */
+  overlaps: ReadonlyArray<{ publicGlob: string; roleGlob: string }>;
+}
+
+/** What a path needs, on its decision path: nothing, or a session with these roles. */
+export type Needs = { kind: "public" } | { kind: "session"; roles: readonly string[] };
+
+export class RuleError extends Error {
+  constructor(
+    readonly field: string,
+    message: string,
+  ) {
+    super(`${field} ${message}`);
+    this.name = "RuleError";
+  }
+}
+
+/**
+ * A glob in the canonical form paths take (so `/st%61ff/*` and `/staff/*` are one rule), a folder glob
+ * (`/x/`) as its index file (`/x/index.html`), since that is the object a folder URL serves. A glob that
+ * could never match a canonical path (a dot segment, `//`, an encoded `/`) would be a rule that silently
+ * holds for nothing: refused.
+ */
+export function canonicalGlob(field: string, glob: string, indexDocument: string): string {
+  if (glob.charCodeAt(0) !== 47) throw new RuleError(field, `glob ${JSON.stringify(glob)} must start with /`);
+  const segments = glob.split("/");
+  const out: string[] = [];
+  for (let i = 1; i < segments.length; i++) {
+    const raw = segments[i] as string;
+    const last = i === segments.length - 1;
+    if (raw === "" && !last)
+      throw new RuleError(field, `glob ${JSON.stringify(glob)} has an empty segment (//)`);
+    const result = canonicalSegment(raw, true);
+    if (!result.ok)
+      throw new RuleError(
+        field,
+        `glob ${JSON.stringify(glob)} cannot be matched against paths (${result.reason})`,
+      );
+    if (result.text === "." || result.text === "..")
+      throw new RuleError(
+        field,
+        `glob ${JSON.stringify(glob)} has a dot segment; write the path it resolves to`,
+      );
+    out.push(result.text);
+  }
+  return decisionPath(`/${out.join("/")}`, indexDocument);
+}
+
+/** Compiles publicPaths and requiredRoles (already type-checked) once per config. Throws RuleError. */
+export function compileRules(input: {
+  publicPaths: readonly string[];
+  requiredRoles?: RequiredRoles | undefined;
+  indexDocument: string;
+}): AccessRules {
+  const { indexDocument } = input;
+  const publicPaths = input.publicPaths.map((g, i) => canonicalGlob(`publicPaths[${i}]`, g, indexDocument));
+  const required = input.requiredRoles;
+  const everywhere = Array.isArray(required) ? required : [];
+  const roleRules =
+    required && !Array.isArray(required)
+      ? Object.entries(required).map(([glob, roles]) => ({
+          glob: canonicalGlob(`requiredRoles["${glob}"]`, glob, indexDocument),
+          roles,
+        }))
+      : [];
+  const overlaps: Array<{ publicGlob: string; roleGlob: string }> = [];
+  for (const publicGlob of publicPaths)
+    for (const rule of roleRules)
+      if (globsOverlap(publicGlob, rule.glob)) overlaps.push({ publicGlob, roleGlob: rule.glob });
+  return { publicPaths, roleRules, everywhere, indexDocument, overlaps };
+}
+
+/**
+ * What the decision path (see decisionPath) needs. Fails closed: a path under a public rule and a role
+ * rule needs the roles (and a session); only a path under a public rule and no role rule is public.
+ */
+export function needsOf(path: string, rules: AccessRules): Needs {
+  let roles: string[] | undefined;
+  for (const rule of rules.roleRules)
+    if (globMatch(rule.glob, path)) {
+      roles ??= [];
+      for (const role of rule.roles) roles.push(role);
+    }
+  if (roles) return { kind: "session", roles };
+  for (const glob of rules.publicPaths) if (globMatch(glob, path)) return { kind: "public" };
+  return { kind: "session", roles: rules.everywhere };
+}
