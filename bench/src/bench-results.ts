@@ -1,6 +1,7 @@
 import type { LoopResult } from "./children/measure-loop.mjs";
 import type { ColdStartResults } from "./measure-edge-cold-start.js";
 import type { EdgeWarmResults } from "./measure-edge-warm.js";
+import type { GlobWorstResult } from "./measure-glob-worst.js";
 import type { HttpLoadResult } from "./measure-http-load.js";
 import type { SizeResults } from "./measure-sizes.js";
 
@@ -21,6 +22,8 @@ export interface BenchResults {
   durationSeconds: number;
   machine: MachineInfo;
   sizes: SizeResults;
+  /** The path-rule matcher's worst case: a 16 KB path against a many-star rule (µs). */
+  globWorst: GlobWorstResult;
   edgeColdStart: ColdStartResults;
   edgeWarm: EdgeWarmResults;
   /** Ours (cached valid session) and cognito-at-edge (valid token, JWKS preloaded), in alternating rounds. */

@@ -66,6 +66,12 @@ export function tableRows(r: BenchResults): Row[] {
     ["validate-api bundle (dist/index.js)", formatBytes(r.sizes["validate-api"].bundleBytes), "—"],
     ["validate-api zip", formatBytes(r.sizes["validate-api"].zipBytes), "—"],
     [
+      `Path rules, worst case: ${(r.globWorst.pathBytes / 1024).toFixed(0)} KB path vs \`${r.globWorst.glob}\``,
+      `one match ${r.globWorst.matchP50Us.toFixed(0)} µs p50 (slowest ${r.globWorst.matchMaxUs.toFixed(0)} µs of ${r.globWorst.runs}); ` +
+        `whole rule lookup ${r.globWorst.needsP50Us.toFixed(0)} µs p50`,
+      "linear in the path (a backtracking RegExp: minutes)",
+    ],
+    [
       "Node start-up alone",
       `${formatMs(cold.nodeBootMs)} to the first line (wall ${formatMs(cold.nodeWallToFirstLineMs)}); \`node -e 0\` wall ${formatMs(cold.nodeWallMs)}`,
       "—",

@@ -9,6 +9,7 @@ import { machineInfo } from "./machine-info.js";
 import { bareJoseLoop } from "./measure-bare-jose.js";
 import { measureEdgeColdStart } from "./measure-edge-cold-start.js";
 import { measureEdgeCached, measureEdgeWarm } from "./measure-edge-warm.js";
+import { measureGlobWorst } from "./measure-glob-worst.js";
 import { type LogWriteRun, measureLogWrite } from "./measure-log-write.js";
 import { measurePaired } from "./measure-paired.js";
 import { measureSizes } from "./measure-sizes.js";
@@ -53,6 +54,8 @@ export async function runBench(options: RunBenchOptions = {}): Promise<BenchResu
   try {
     progress("· sizes");
     const sizes = measureSizes();
+    progress("· glob worst case (16 KB path, many-star rule)");
+    const globWorst = measureGlobWorst();
 
     const bundleDir = prepareEdgeBundle(workDir, {
       issuer: identity.issuer.issuer,
@@ -157,6 +160,7 @@ export async function runBench(options: RunBenchOptions = {}): Promise<BenchResu
       durationSeconds: (performance.now() - started) / 1000,
       machine,
       sizes,
+      globWorst,
       edgeColdStart,
       edgeWarm,
       peer: {

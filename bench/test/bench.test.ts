@@ -12,6 +12,8 @@ const FIGURES = [
   "sizes.edge-auth.zipBytes",
   "sizes.validate-api.bundleBytes",
   "sizes.validate-api.zipBytes",
+  "globWorst.matchP50Us",
+  "globWorst.needsP50Us",
   "edgeColdStart.nodeBootMs",
   "edgeColdStart.nodeWallMs",
   "edgeColdStart.nodeWallToFirstLineMs",

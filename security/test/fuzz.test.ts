@@ -66,6 +66,14 @@ function exposesProtected(uri: string): boolean {
   return !posix.normalize(`/${key.replace(/\\/g, "/")}`).startsWith("/public/");
 }
 
+/** The object an origin that decodes once and resolves dot segments serves for `uri`. */
+function objectOf(uri: string): string {
+  const decoded = decodeURIComponent(uri);
+  const object = posix.normalize(`/${decoded}`);
+  // RFC 3986 (and the edge) keep the folder a trailing dot segment leaves: /a/b/.. is /a/.
+  return /\/\.{1,2}$/.test(decoded) && !object.endsWith("/") ? `${object}/` : object;
+}
+
 /**
  * Could `uri` name something under /staff/ for any origin, however many times it percent-decodes
  * (stricter than exposesProtected): each decoding, dot segments and backslashes resolved.
@@ -124,8 +132,11 @@ describe("the edge handler under arbitrary viewer requests", () => {
           }
           passed++;
           const request = result as CloudFrontRequest;
-          // Unchanged but for the directory index the edge adds on the way to the S3 origin.
-          expect(request.uri).toBe(uri.endsWith("/") ? `${uri}index.html` : uri);
+          // The canonical form of the same object (and the directory index the edge adds for the S3
+          // origin): no dot segments or empty segments left for an origin to read its own way.
+          expect(request.uri).not.toMatch(/\/\.{0,2}(\/|$)|%2F|%5C|\\/i);
+          const object = objectOf(uri);
+          expect(objectOf(request.uri)).toBe(object.endsWith("/") ? `${object}index.html` : object);
           expect(
             !exposesProtected(uri) || cookies.carriesValid,
             `origin reached for ${JSON.stringify(uri)} without the valid token as __Host-sso-at`,
@@ -144,6 +155,67 @@ describe("the edge handler under arbitrary viewer requests", () => {
     // The properties above are not vacuous: sessions did open protected paths, and /staff/ was tried.
     expect(passedWithSession).toBeGreaterThan(0);
     expect(staffAsked).toBeGreaterThan(100);
+  }, 120_000);
+});
+
+describe("the edge handler under other spellings of one path", () => {
+  const BASES = [
+    "/",
+    "/index.html",
+    "/docs/",
+    "/docs/a.html",
+    "/public/",
+    "/public/a.css",
+    "/staff/",
+    "/staff/x/y.html",
+  ];
+  /** `/a/b` spelt another way that names the same object: dot segments, `//`, escapes of pchars. */
+  const spelling = (base: string) =>
+    fc
+      .array(fc.constantFrom("dot", "dotdot", "slash", "escape", "dotEscape"), { maxLength: 6 })
+      .chain((steps) => fc.tuple(fc.constant(steps), fc.array(fc.nat(), { minLength: 6, maxLength: 6 })))
+      .map(([steps, picks]) => {
+        let segs = base.split("/").slice(1);
+        steps.forEach((step, i) => {
+          const at = (picks[i] as number) % segs.length;
+          const seg = segs[at] as string;
+          if (step === "dot") segs.splice(at, 0, ".");
+          else if (step === "dotdot") segs.splice(at, 0, "x", "..");
+          else if (step === "slash") segs.splice(at, 0, "");
+          else if (step === "escape" && seg.length > 0 && !seg.startsWith("%")) {
+            const c = seg.charCodeAt(0);
+            segs[at] = `%${c.toString(16)}${seg.slice(1)}`;
+          } else if (step === "dotEscape") segs.splice(at, 0, "x", "%2e%2E");
+        });
+        segs = segs.length === 0 ? [""] : segs;
+        return `/${segs.join("/")}`;
+      });
+  const outcome = (result: Awaited<ReturnType<TokenTarget["edge"]>>) =>
+    result && "status" in result && result.status
+      ? (result as CloudFrontResultResponse).status
+      : `origin ${(result as CloudFrontRequest).uri}`;
+  it(`decides every spelling as its canonical path, with and without a session (${RUNS / 2} cases)`, async () => {
+    const ask = (uri: string, session: boolean) =>
+      t.edge(
+        viewerRequestEvent({
+          host: SITE_HOST,
+          uri,
+          headers: session ? { cookie: [`__Host-sso-at=${pool.valid}`] } : {},
+        }),
+      );
+    let differentSpellings = 0;
+    await fc.assert(
+      fc.asyncProperty(
+        fc.constantFrom(...BASES).chain((base) => fc.tuple(fc.constant(base), spelling(base))),
+        fc.boolean(),
+        async ([base, uri], session) => {
+          if (uri !== base) differentSpellings++;
+          expect(outcome(await ask(uri, session)), uri).toBe(outcome(await ask(base, session)));
+        },
+      ),
+      { numRuns: RUNS / 2 },
+    );
+    expect(differentSpellings).toBeGreaterThan(RUNS / 4);
   }, 120_000);
 });
 

@@ -139,6 +139,24 @@ describe("config from SSM Parameter Store", () => {
     expect(logs.at(-1)).toMatchObject({ errorCode: "config_invalid", field: "validateUrl" });
   });
 
+  for (const [what, bad, field] of [
+    ["an unknown key", { requiredRole: ["staff"] }, "requiredRole"],
+    ["a glob with a dot segment", { publicPaths: ["/public/../*"] }, "publicPaths[0]"],
+    [
+      "a glob with an encoded slash",
+      { requiredRoles: { "/staff%2F*": ["staff"] } },
+      'requiredRoles["/staff%2F*"]',
+    ],
+    ["a glob that is not a string", { publicPaths: [7] }, "publicPaths"],
+  ] as const) {
+    it(`answers 503 (never an open site) and names the field for a config with ${what}`, async () => {
+      const logs: Array<Record<string, unknown>> = [];
+      ssm.setParameter(PARAM, JSON.stringify({ ...CONFIG, ...bad }));
+      expect(await lambda(logs)(publicPage(), context)).toMatchObject({ status: "503" });
+      expect(logs.at(-1)).toMatchObject({ level: "error", errorCode: "config_invalid", field });
+    });
+  }
+
   it("answers 503 when the parameter does not exist", async () => {
     const logs: Array<Record<string, unknown>> = [];
     const res = await lambda(logs)(publicPage(), { functionName: "us-east-1.other-site" });
