@@ -4,6 +4,7 @@ import type { JwksTiming } from "./jwks.js";
 import {
   DEFAULT_CLOCK_TOLERANCE_SECONDS,
   DEFAULT_MAX_TOKEN_BYTES,
+  DEFAULT_MAX_TOKEN_LIFETIME_SECONDS,
   type ValidatorOptions,
 } from "./validator.js";
 
@@ -34,6 +35,9 @@ export function configFromEnv(env: Env): ValidatorOptions {
     algorithms,
     clockToleranceSeconds: int(env, "CLOCK_TOLERANCE_S", 0, 600) ?? DEFAULT_CLOCK_TOLERANCE_SECONDS,
     maxTokenBytes: int(env, "MAX_TOKEN_BYTES", 1024, 1024 * 1024) ?? DEFAULT_MAX_TOKEN_BYTES,
+    // A minute to 30 days: shorter breaks ordinary tokens, longer is no bound at all.
+    maxTokenLifetimeSeconds:
+      int(env, "MAX_TOKEN_LIFETIME_S", 60, 30 * 86_400) ?? DEFAULT_MAX_TOKEN_LIFETIME_SECONDS,
   };
   if (jwksUri) options.jwksUri = jwksUri;
   const required = list(env, "REQUIRED_CLAIMS");

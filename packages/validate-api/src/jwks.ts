@@ -43,9 +43,20 @@ export const DEFAULT_JWKS_TIMING: JwksTiming = {
 
 type KeyGetter = ReturnType<typeof createLocalJWKSet>;
 type ResolvedKey = Awaited<ReturnType<KeyGetter>>;
+/** One key, or the keys published under the token's kid when there are several: each is tried in turn. */
+export type KeyChoice = ResolvedKey | readonly ResolvedKey[];
+
+/** Array.isArray does not narrow a readonly array out of a union. */
+export const isCandidates = (key: KeyChoice): key is readonly ResolvedKey[] => Array.isArray(key);
 
 /** Most keys remembered per key set (one per kid and alg seen); a JWKS rarely holds more than a few. */
 const MAX_RESOLVED_KEYS = 16;
+
+/**
+ * Most keys tried for one kid: a token that verifies with none costs one signature check per candidate,
+ * so a set with more under one kid is refused for that kid rather than made to cost without bound.
+ */
+export const MAX_KID_CANDIDATES = 8;
 
 /** The shortest RSA modulus jose verifies with (anything shorter makes it throw a TypeError). */
 const MIN_RSA_BITS = 2048;
@@ -58,7 +69,7 @@ interface KeySet {
    * container's verification skips the JWK lookup; and the published keys that cannot be used, with
    * why. Both go away with the key set they came from.
    */
-  resolved: Map<string, ResolvedKey>;
+  resolved: Map<string, KeyChoice>;
   unusable: Map<string, TokenError>;
 }
 
@@ -147,13 +158,13 @@ export interface JwksSourceOptions {
  * Finds the public key for a token's protected header. Throws TokenError or a jose error. `requestId`
  * only labels the log lines of a fetch the request starts.
  */
-export type KeySource = ((header: JWSHeaderParameters, requestId?: string) => Promise<ResolvedKey>) & {
+export type KeySource = ((header: JWSHeaderParameters, requestId?: string) => Promise<KeyChoice>) & {
   /**
    * The key the source would answer with, synchronously, when that answer needs nothing but memory: the
    * key set is usable (fresh, or stale within maxStaleMs) and this kid and alg were looked up in it
    * before. Otherwise undefined (call the source itself). A stale set starts a refresh in the background.
    */
-  fresh(header: JWSHeaderParameters, requestId?: string): ResolvedKey | undefined;
+  fresh(header: JWSHeaderParameters, requestId?: string): KeyChoice | undefined;
 };
 
 /** The header fields jose's key-set lookup chooses a key by (createLocalJWKSet: kid, and kty/crv from alg). */
@@ -170,6 +181,19 @@ function keyProblem(key: ResolvedKey, alg: string | undefined): string | undefin
   if (typeof bits === "number" && bits < MIN_RSA_BITS)
     return `the RSA key has ${bits} bits, at least ${MIN_RSA_BITS} are needed`;
   return undefined;
+}
+
+/**
+ * The kids under which a set publishes more than one key that could verify (`use` absent or `sig`), with
+ * how many. RFC 7517 asks for distinct kids; an IdP mid-rotation or a hand-merged JWKS may not have them.
+ */
+export function sharedKids(jwks: JSONWebKeySet): [kid: string, count: number][] {
+  const counts = new Map<string, number>();
+  for (const jwk of jwks.keys) {
+    if (typeof jwk.kid !== "string" || (jwk.use !== undefined && jwk.use !== "sig")) continue;
+    counts.set(jwk.kid, (counts.get(jwk.kid) ?? 0) + 1);
+  }
+  return [...counts].filter(([, count]) => count > 1);
 }
 
 const MAX_JWKS_BYTES = 256 * 1024;
@@ -250,6 +274,10 @@ export function createJwksSource(options: JwksSourceOptions): KeySource {
         unusable: new Map(),
       };
       entry.lastFailureAt = undefined;
+      // Here, once per fetched set, not per request: each of these keys is tried for a token naming the kid.
+      for (const [kid, count] of sharedKids(body)) {
+        logger?.warn("several keys under one kid", { kid, count, jwksUri: uri, issuer: options.issuer });
+      }
     } catch (error) {
       entry.lastFailureAt = clock();
       throw error;
@@ -333,17 +361,24 @@ export function createJwksSource(options: JwksSourceOptions): KeySource {
     if (known) return known;
     const refused = keys.unusable.get(id);
     if (refused) throw refused;
-    let key: ResolvedKey | undefined;
+    let key: KeyChoice | undefined;
     let problem: string | undefined;
     try {
       key = await keys.get(header);
       problem = keyProblem(key, header.alg);
     } catch (error) {
-      // No key, or several: the caller decides (an unknown kid may mean the IdP rotated its keys).
-      if (error instanceof errors.JWKSNoMatchingKey || error instanceof errors.JWKSMultipleMatchingKeys)
+      const several = error instanceof errors.JWKSMultipleMatchingKeys;
+      if (several && header.kid !== undefined) {
+        // Several keys under the token's kid: the validator tries each usable one.
+        ({ key, problem } = await candidatesOf(error, header, requestId));
+      } else if (several || error instanceof errors.JWKSNoMatchingKey) {
+        // No key, or several for a token without kid: the caller decides (an unknown kid may mean the IdP
+        // rotated its keys). Without a kid, trying every key of the set would let any token cost that much.
         throw error;
-      // The published key does not import (a broken modulus or point, an unsupported parameter).
-      problem = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+      } else {
+        // The published key does not import (a broken modulus or point, an unsupported parameter).
+        problem = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+      }
     }
     if (key === undefined || problem !== undefined) {
       logger?.warn("unusable key", { kid: header.kid, alg: header.alg, problem, requestId });
@@ -355,7 +390,29 @@ export function createJwksSource(options: JwksSourceOptions): KeySource {
     return key;
   };
 
-  const fresh = (header: JWSHeaderParameters, requestId?: string): ResolvedKey | undefined => {
+  /**
+   * The keys jose found under one kid, each imported (jose's iterator skips one that does not import)
+   * and checked; the usable ones, or the problem when none is or there are too many.
+   */
+  const candidatesOf = async (
+    multiple: InstanceType<typeof errors.JWKSMultipleMatchingKeys>,
+    header: JWSHeaderParameters,
+    requestId: string | undefined,
+  ): Promise<{ key?: KeyChoice; problem?: string }> => {
+    const usableKeys: ResolvedKey[] = [];
+    let seen = 0;
+    for await (const candidate of multiple) {
+      if (++seen > MAX_KID_CANDIDATES)
+        return { problem: `more than ${MAX_KID_CANDIDATES} keys are published under this kid` };
+      const problem = keyProblem(candidate, header.alg);
+      if (problem === undefined) usableKeys.push(candidate);
+      else logger?.warn("unusable key", { kid: header.kid, alg: header.alg, problem, requestId });
+    }
+    if (usableKeys.length === 0) return { problem: "none of the keys under this kid can be used" };
+    return { key: usableKeys.length === 1 ? usableKeys[0] : usableKeys };
+  };
+
+  const fresh = (header: JWSHeaderParameters, requestId?: string): KeyChoice | undefined => {
     const uri = currentUri();
     if (uri === undefined) return undefined;
     const entry = cache.touch(uri);
@@ -368,7 +425,7 @@ export function createJwksSource(options: JwksSourceOptions): KeySource {
     return keys.resolved.get(lookupKey(header));
   };
 
-  const source = async (header: JWSHeaderParameters, requestId?: string): Promise<ResolvedKey> => {
+  const source = async (header: JWSHeaderParameters, requestId?: string): Promise<KeyChoice> => {
     const until = performance.now() + timing.timeoutMs;
     let uri = currentUri();
     if (uri === undefined) {

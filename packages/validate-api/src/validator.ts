@@ -1,7 +1,15 @@
 import { ConfigError, type Logger, TokenError } from "@static-sso/shared";
-import { decodeProtectedHeader, type JWSHeaderParameters, type JWTPayload, jwtVerify } from "jose";
+import {
+  decodeProtectedHeader,
+  errors,
+  type JWSHeaderParameters,
+  type JWTPayload,
+  type JWTVerifyOptions,
+  jwtVerify,
+} from "jose";
 import { DEFAULT_ALGORITHMS, isSupportedAlgorithm, type SupportedAlgorithm } from "./algorithms.js";
-import { createJwksSource, type JwksCache, type JwksTiming } from "./jwks.js";
+import { checkClaims } from "./claims.js";
+import { createJwksSource, isCandidates, type JwksCache, type JwksTiming, type KeyChoice } from "./jwks.js";
 import { mapJoseError } from "./map-jose-error.js";
 
 export interface ValidatorOptions {
@@ -19,6 +27,11 @@ export interface ValidatorOptions {
   requiredClaims?: readonly string[];
   /** Tokens longer than this are refused before any parsing (`MAX_TOKEN_BYTES`, default 16384). */
   maxTokenBytes?: number;
+  /**
+   * Longest a token may live: `exp` at most this many seconds after `iat` (after now when the token has
+   * no `iat`), so `expiresIn` never exceeds it (`MAX_TOKEN_LIFETIME_S`, default 86400).
+   */
+  maxTokenLifetimeSeconds?: number;
   /** JWKS cache timings (`JWKS_CACHE_TTL_S`, `JWKS_COOLDOWN_S`, `JWKS_TIMEOUT_MS`). */
   jwks?: Partial<JwksTiming>;
   /** The key cache; defaults to the container-wide one. Tests pass their own. */
@@ -32,12 +45,13 @@ export interface ValidatorOptions {
 export const DEFAULT_CLOCK_TOLERANCE_SECONDS = 30;
 export const DEFAULT_REQUIRED_CLAIMS: readonly string[] = ["iat", "sub"];
 export const DEFAULT_MAX_TOKEN_BYTES = 16 * 1024;
+export const DEFAULT_MAX_TOKEN_LIFETIME_SECONDS = 86_400;
 
 export type ValidationResult =
   | {
       valid: true;
       claims: JWTPayload;
-      /** Seconds until `exp` (never negative). */
+      /** Seconds until `exp` (never negative, never above maxTokenLifetimeSeconds). */
       expiresIn: number;
       /** From the protected header, for logs. */
       alg: string;
@@ -73,6 +87,9 @@ export function createValidator(options: ValidatorOptions): Validator {
   const tolerance = options.clockToleranceSeconds ?? DEFAULT_CLOCK_TOLERANCE_SECONDS;
   const required = ["exp", ...(options.requiredClaims ?? DEFAULT_REQUIRED_CLAIMS)];
   const maxTokenBytes = options.maxTokenBytes ?? DEFAULT_MAX_TOKEN_BYTES;
+  const maxLifetime = options.maxTokenLifetimeSeconds ?? DEFAULT_MAX_TOKEN_LIFETIME_SECONDS;
+  if (!Number.isSafeInteger(maxLifetime) || maxLifetime <= 0)
+    throw new ConfigError("maxTokenLifetimeSeconds", "must be a whole number of seconds above 0");
   const clock = options.clock ?? Date.now;
   const getKey = createJwksSource({
     issuer: options.issuer,
@@ -119,7 +136,7 @@ export function createValidator(options: ValidatorOptions): Validator {
         const now = clock();
         // jose checks: signature (key type fits alg), alg against the allow-list again, iss, aud (one of
         // the list), exp and nbf with the tolerance, presence of the required claims.
-        const { payload } = await jwtVerify(token, key, {
+        const payload = await verifyWith(token, key, {
           issuer: options.issuer,
           audience,
           algorithms,
@@ -128,15 +145,18 @@ export function createValidator(options: ValidatorOptions): Validator {
           currentDate: new Date(now),
         });
         const nowSeconds = Math.floor(now / 1000);
-        // jose checks iat only together with maxTokenAge; a token issued in the future is not valid yet.
-        if (typeof payload.iat === "number" && payload.iat > nowSeconds + tolerance) {
-          return fail(new TokenError("token_not_yet_valid", "the token's iat is in the future"));
-        }
-        const exp = payload.exp as number; // required and checked as a NumericDate by jose
+        const refusal = checkClaims(payload, {
+          nowSeconds,
+          toleranceSeconds: tolerance,
+          maxLifetimeSeconds: maxLifetime,
+        });
+        if (refusal) return fail(refusal);
+        const exp = payload.exp as number; // required, a number (jose) and finite (checkClaims)
         return {
           valid: true,
           claims: payload,
-          expiresIn: Math.max(0, Math.floor(exp - now / 1000)),
+          // exp - iat <= maxLifetime, but iat may be up to the tolerance ahead of now.
+          expiresIn: Math.min(maxLifetime, Math.max(0, Math.floor(exp - now / 1000))),
           alg,
           ...(kid !== undefined ? { kid } : {}),
         };
@@ -147,4 +167,24 @@ export function createValidator(options: ValidatorOptions): Validator {
       }
     },
   };
+}
+
+/**
+ * Verifies with the one key, or with each of several published under the token's kid in turn (jose's
+ * documented way to handle JWKSMultipleMatchingKeys). jose checks the signature before any claim, so
+ * only a signature failure moves on to the next key; the key that verifies has the last word.
+ */
+async function verifyWith(token: string, key: KeyChoice, options: JWTVerifyOptions): Promise<JWTPayload> {
+  if (!isCandidates(key)) return (await jwtVerify(token, key, options)).payload;
+  for (const candidate of key) {
+    try {
+      return (await jwtVerify(token, candidate, options)).payload;
+    } catch (error) {
+      if (!(error instanceof errors.JWSSignatureVerificationFailed)) throw error;
+    }
+  }
+  throw new TokenError(
+    "signature_invalid",
+    `the token's signature does not verify with any of the ${key.length} keys under its kid`,
+  );
 }

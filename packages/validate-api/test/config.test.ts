@@ -20,6 +20,7 @@ describe("configFromEnv", () => {
       algorithms: ["RS256", "ES256", "PS256"],
       clockToleranceSeconds: 30,
       maxTokenBytes: 16384,
+      maxTokenLifetimeSeconds: 86_400,
     });
   });
 
@@ -37,12 +38,13 @@ describe("configFromEnv", () => {
     });
   });
 
-  it("reads JWKS_URI, CLOCK_TOLERANCE_S, MAX_TOKEN_BYTES and the JWKS cache timings", () => {
+  it("reads JWKS_URI, CLOCK_TOLERANCE_S, MAX_TOKEN_BYTES, MAX_TOKEN_LIFETIME_S and the JWKS cache timings", () => {
     const options = configFromEnv({
       ...BASE,
       JWKS_URI: "https://sso.example.com/realms/demo/protocol/openid-connect/certs",
       CLOCK_TOLERANCE_S: "5",
       MAX_TOKEN_BYTES: "8192",
+      MAX_TOKEN_LIFETIME_S: "3600",
       JWKS_CACHE_TTL_S: "300",
       JWKS_COOLDOWN_S: "10",
       JWKS_TIMEOUT_MS: "1000",
@@ -51,6 +53,7 @@ describe("configFromEnv", () => {
       jwksUri: "https://sso.example.com/realms/demo/protocol/openid-connect/certs",
       clockToleranceSeconds: 5,
       maxTokenBytes: 8192,
+      maxTokenLifetimeSeconds: 3600,
       jwks: { ttlMs: 300_000, cooldownMs: 10_000, timeoutMs: 1000 },
     });
   });
@@ -81,6 +84,9 @@ describe("configFromEnv", () => {
     ["CLOCK_TOLERANCE_S", { ...BASE, CLOCK_TOLERANCE_S: "30s" }],
     ["MAX_TOKEN_BYTES", { ...BASE, MAX_TOKEN_BYTES: "99999999" }],
     ["JWKS_TIMEOUT_MS", { ...BASE, JWKS_TIMEOUT_MS: "60000" }],
+    ["MAX_TOKEN_LIFETIME_S", { ...BASE, MAX_TOKEN_LIFETIME_S: "0" }],
+    ["MAX_TOKEN_LIFETIME_S", { ...BASE, MAX_TOKEN_LIFETIME_S: "1h" }],
+    ["MAX_TOKEN_LIFETIME_S", { ...BASE, MAX_TOKEN_LIFETIME_S: "99999999" }],
   ];
   for (const [variable, env] of bad) {
     it(`refuses ${variable}=${JSON.stringify(env[variable])} with a ConfigError naming ${variable}`, () => {

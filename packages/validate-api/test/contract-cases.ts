@@ -142,6 +142,25 @@ export const CONTRACT_CASES: ContractCase[] = [
     error: "claim_invalid",
   },
   {
+    name: "refuses a token with an empty sub with claim_invalid",
+    request: async ({ issuer, keys }) => bearer(await goodToken(keys.rs, issuer, { sub: "" })),
+    status: 401,
+    error: "claim_invalid",
+  },
+  {
+    name: "refuses a token whose exp is more than the allowed lifetime after its iat with claim_invalid",
+    request: async ({ issuer, keys }) =>
+      bearer(await goodToken(keys.rs, issuer, { exp: NOW_S + 7 * 86_400 })),
+    status: 401,
+    error: "claim_invalid",
+  },
+  {
+    name: "refuses a token with an absurd exp (1e300) with claim_invalid",
+    request: async ({ issuer, keys }) => bearer(await goodToken(keys.es, issuer, { exp: 1e300 })),
+    status: 401,
+    error: "claim_invalid",
+  },
+  {
     name: "refuses something that is not a JWT with token_malformed",
     request: async () => bearer("not-a-jwt"),
     status: 401,

@@ -3,7 +3,7 @@ import { createLogger } from "@static-sso/shared";
 import { createTestKey, type FakeIssuer, type TestKey } from "@static-sso/testing";
 import type { JWK } from "jose";
 import { afterEach, beforeAll, describe, expect, it } from "vitest";
-import { JwksCache } from "../src/jwks.js";
+import { JwksCache, MAX_KID_CANDIDATES } from "../src/jwks.js";
 import { createValidator, type ValidatorOptions } from "../src/validator.js";
 import { AUDIENCE, createKeys, goodToken, logLines, NOW_MS, NOW_S, startIssuerWith } from "./fixtures.js";
 
@@ -148,6 +148,97 @@ describe("keys without a kid", () => {
     const { idp, token, code } = await setup([rs]);
     idp.setKeys([{ ...rs.publicJwk, use: "enc" }]);
     expect(await code(await token(rs))).toBe("key_not_found");
+  });
+});
+
+describe("several keys under one kid", () => {
+  // Real, distinct key pairs that an IdP (or an operator's hand-made JWKS) published under the same kid.
+  let twinA: TestKey;
+  let twinB: TestKey;
+  let impostor: TestKey;
+  beforeAll(async () => {
+    [twinA, twinB, impostor] = await Promise.all([
+      createTestKey("ES256", "twin"),
+      createTestKey("ES256", "twin"),
+      createTestKey("ES256", "twin"),
+    ]);
+  });
+
+  /** `setup` with the log lines collected. */
+  async function logged(
+    publish: Parameters<typeof startIssuerWith>[0],
+    options: Partial<ValidatorOptions> = {},
+  ) {
+    const lines = logLines();
+    const ctx = await setup(publish, { logger: createLogger({}, { sink: lines.sink }), ...options });
+    const warnings = () => lines.parsed().filter((l) => l.message === "several keys under one kid");
+    return { ...ctx, warnings };
+  }
+
+  it("verifies a token signed by either key", async () => {
+    const { token, code } = await logged([twinA, twinB]);
+    expect(await code(await token(twinA))).toBe("valid");
+    expect(await code(await token(twinB))).toBe("valid");
+    expect(await code(await token(twinB))).toBe("valid"); // the candidates from memory
+  });
+
+  it("refuses a token that none of them verifies with signature_invalid", async () => {
+    const { validator, token } = await logged([twinA, twinB]);
+    const result = await validator.validate(await token(impostor));
+    expect(result.valid || { code: result.error.code, message: result.error.message }).toEqual({
+      code: "signature_invalid",
+      message: "the token's signature does not verify with any of the 2 keys under its kid",
+    });
+  });
+
+  it("reports what the key that verifies says about the claims (an expired token stays token_expired)", async () => {
+    const { idp, code } = await logged([twinA, twinB]);
+    const expired = await goodToken(twinB, idp.issuer, { iat: NOW_S - 600, exp: NOW_S - 300 });
+    expect(await code(expired)).toBe("token_expired");
+  });
+
+  it("logs one warning per key set fetch naming the kid and the count, not one per request", async () => {
+    const { cache, clock, token, code, warnings } = await logged([twinA, twinB, rs], {
+      jwks: { ttlMs: 10 * MINUTE },
+    });
+    for (const key of [twinA, twinB, impostor, rs, twinA]) await code(await token(key));
+    expect(warnings()).toEqual([expect.objectContaining({ level: "warn", kid: "twin", count: 2 })]);
+    clock.now += 11 * MINUTE;
+    await code(await token(twinA)); // stale: a background refresh fetches the set again
+    await cache.settled();
+    expect(warnings()).toHaveLength(2);
+  });
+
+  it("does not count a key published for encryption (use: enc) under the same kid", async () => {
+    const { idp, token, code, warnings } = await logged([twinA]);
+    idp.setKeys([twinA.publicJwk, { ...twinB.publicJwk, use: "enc" }]);
+    expect(await code(await token(twinA))).toBe("valid");
+    expect(warnings()).toEqual([]);
+  });
+
+  it("leaves out a candidate jose cannot verify with (RSA under 2048 bits) and verifies with the other", async () => {
+    const good = await createTestKey("RS256", "mixed");
+    const small = generateKeyPairSync("rsa", { modulusLength: 1024 });
+    const smallJwk = { ...small.publicKey.export({ format: "jwk" }), kid: "mixed", alg: "RS256", use: "sig" };
+    const { idp, token, code } = await logged([good]);
+    idp.setKeys([smallJwk as JWK, good.publicJwk]);
+    expect(await code(await token(good))).toBe("valid");
+    expect(await code(rs256(small.privateKey, "mixed", idp.issuer))).toBe("signature_invalid");
+  });
+
+  it("refuses a kid with more than MAX_KID_CANDIDATES keys under it (key_not_found), so a token costs a bounded number of checks", async () => {
+    const many = await Promise.all(
+      Array.from({ length: MAX_KID_CANDIDATES + 1 }, () => createTestKey("ES256", "crowd")),
+    );
+    const { token, code } = await logged(many);
+    expect(await code(await token(many[0] as TestKey))).toBe("key_not_found");
+    const { token: fewer, code: fewerCode } = await logged(many.slice(0, MAX_KID_CANDIDATES));
+    expect(await fewerCode(await fewer(many[MAX_KID_CANDIDATES - 1] as TestKey))).toBe("valid");
+  });
+
+  it("still refuses a token without kid when several keys fit its alg (key_not_found)", async () => {
+    const { token, code } = await logged([twinA, twinB]);
+    expect(await code(await token(twinA, { kid: undefined }))).toBe("key_not_found");
   });
 });
 

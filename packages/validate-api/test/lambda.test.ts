@@ -21,7 +21,15 @@ const require = createRequire(import.meta.url);
 
 type Handler = (event: unknown) => Promise<APIGatewayProxyStructuredResultV2>;
 
-const ENV_NAMES = ["ISSUER", "AUDIENCE", "JWKS_URI", "ALLOWED_ALGS", "CLOCK_TOLERANCE_S", "MAX_TOKEN_BYTES"];
+const ENV_NAMES = [
+  "ISSUER",
+  "AUDIENCE",
+  "JWKS_URI",
+  "ALLOWED_ALGS",
+  "CLOCK_TOLERANCE_S",
+  "MAX_TOKEN_BYTES",
+  "MAX_TOKEN_LIFETIME_S",
+];
 const savedEnv = Object.fromEntries(ENV_NAMES.map((n) => [n, process.env[n]]));
 
 /** Loads a fresh copy of the bundle (a cold start) with exactly these variables set. */
@@ -163,6 +171,34 @@ describe("the bundled Lambda's verification settings", () => {
       status: 401,
       error: "token_expired",
     });
+  });
+
+  it("refuses a token living longer than MAX_TOKEN_LIFETIME_S (default a day) with claim_invalid", async () => {
+    vi.spyOn(process.stdout, "write").mockImplementation(() => true);
+    const now = Math.floor(Date.now() / 1000);
+    const token = await signToken(
+      key,
+      { iss: idp.issuer, aud: AUDIENCE, sub: "alice" },
+      {
+        now,
+        expiresInSeconds: 7200,
+      },
+    );
+    const env = { ISSUER: idp.issuer, AUDIENCE, JWKS_URI: idp.jwksUri };
+    expect(await ask(coldStart(env).handler, token)).toEqual({ status: 200, error: undefined });
+    expect(await ask(coldStart({ ...env, MAX_TOKEN_LIFETIME_S: "3600" }).handler, token)).toEqual({
+      status: 401,
+      error: "claim_invalid",
+    });
+    const aYear = await signToken(
+      key,
+      { iss: idp.issuer, aud: AUDIENCE, sub: "alice" },
+      {
+        now,
+        expiresInSeconds: 365 * 86_400,
+      },
+    );
+    expect(await ask(coldStart(env).handler, aYear)).toEqual({ status: 401, error: "claim_invalid" });
   });
 });
 
