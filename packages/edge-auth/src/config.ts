@@ -1,10 +1,11 @@
 import { ConfigError, checkHttpsUrl } from "@static-sso/shared";
+import { parseValidateAuth, type ValidateAuthConfig } from "./config/validate-auth.js";
 
 /** Roles every protected path needs, or path globs mapped to the roles they need (all listed, AND). */
 export type RequiredRoles = string[] | Record<string, string[]>;
 
 /** The edge function's configuration (shared/CONTRACTS.md `packages/edge-auth`), with defaults applied. */
-export interface EdgeConfig {
+export interface EdgeConfig extends ValidateAuthConfig {
   issuer: string;
   clientId: string;
   /** Absent: a public client, PKCE alone. */
@@ -158,6 +159,7 @@ export function parseConfig(raw: unknown): EdgeConfig {
     directoryIndex: directoryIndex(raw.directoryIndex),
     validateTimeoutMs: timeout("validateTimeoutMs", raw.validateTimeoutMs, CONFIG_DEFAULTS.validateTimeoutMs),
     idpTimeoutMs: timeout("idpTimeoutMs", raw.idpTimeoutMs, CONFIG_DEFAULTS.idpTimeoutMs),
+    ...parseValidateAuth(raw, validateUrl),
   };
   const roles = requiredRoles(raw.requiredRoles);
   if (roles !== undefined) config.requiredRoles = roles;

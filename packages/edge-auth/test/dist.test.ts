@@ -74,7 +74,10 @@ describe("the built dist/index.js", () => {
       request: { uri: "/staff/index.html", querystring: "from=dist" },
     });
     expect((end as { request: CloudFrontRequest }).request.headers.cookie).toBeUndefined();
-    const logout = expectGenerated(await browser.request(`${SITE}/_auth/logout`), "302");
+    const logout = expectGenerated(
+      await browser.request(`${SITE}/_auth/logout`, { headers: { "sec-fetch-site": "same-origin" } }),
+      "302",
+    );
     expect(locationOf(logout)).toContain(`${stack.idp.issuer}/protocol/openid-connect/logout?id_token_hint=`);
     expect(browser.siteCookies.size).toBe(0);
   });
