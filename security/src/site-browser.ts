@@ -69,7 +69,13 @@ export function httpRequest(
   });
 }
 
-const PAGE_LOAD = { accept: "text/html,*/*;q=0.8", "sec-fetch-mode": "navigate" };
+// `same-origin`: the user follows the site's own links (its logout link included, which the edge's
+// logout CSRF guard requires to be same-origin).
+const PAGE_LOAD = {
+  accept: "text/html,*/*;q=0.8",
+  "sec-fetch-mode": "navigate",
+  "sec-fetch-site": "same-origin",
+};
 
 /**
  * A browser with one cookie jar per host (Path is not modelled: one login at a time per browser), for

@@ -37,6 +37,11 @@ export interface CloudFrontEmulatorOptions {
   functionTimeoutMs?: number;
   /** Methods the cache behaviour allows (the static-site module's: GET, HEAD, OPTIONS). */
   allowedMethods?: string[];
+  /**
+   * Paths with a cache behaviour of their own allowing every method (the static-site module's for the
+   * logout path, so its confirmation form can POST). Matched exactly, as a path pattern without `*`.
+   */
+  allMethodsPaths?: string[];
   /** Headers the distribution's response headers policy adds to origin responses. */
   responseHeaders?: Record<string, string>;
   /** One line per request (default: none). */
@@ -48,6 +53,9 @@ export interface CloudFrontEmulatorOptions {
     source: string;
   }) => void;
 }
+
+/** CloudFront's widest allowed_methods set. */
+const ALL_METHODS = new Set(["GET", "HEAD", "OPTIONS", "PUT", "POST", "PATCH", "DELETE"]);
 
 export interface CloudFrontEmulator {
   url: string;
@@ -154,6 +162,7 @@ export async function startCloudFrontEmulator(
 
   const functionName = `us-east-1.${options.functionName ?? "static-site-edge-auth"}`;
   const allowed = new Set(options.allowedMethods ?? ["GET", "HEAD", "OPTIONS"]);
+  const allMethodsPaths = new Set(options.allMethodsPaths ?? []);
   const responseHeaders = options.responseHeaders ?? SECURITY_HEADERS;
   const timeoutMs = options.functionTimeoutMs ?? VIEWER_REQUEST_TIMEOUT_MS;
   const host = options.host ?? "127.0.0.1";
@@ -169,7 +178,8 @@ export async function startCloudFrontEmulator(
     const log = (status: number, source: string) =>
       options.onRequest?.({ requestId, method, uri: (req.url ?? "/").split("?")[0] ?? "/", status, source });
 
-    if (!allowed.has(method)) {
+    const anyMethod = allMethodsPaths.has((req.url ?? "/").split("?")[0] ?? "/");
+    if (!allowed.has(method) && !(anyMethod && ALL_METHODS.has(method))) {
       res.writeHead(403, {
         "content-type": "text/html",
         "x-cache": "Error from cloudfront",

@@ -9,6 +9,7 @@ import {
 } from "./cloudfront-emulator.js";
 import { demoEdgeConfig } from "./demo-edge-config.js";
 import { pickFreePort, portInUse } from "./free-port.js";
+import { LOCAL_API_REGION, LOCAL_EDGE_CREDENTIALS, provideEdgeCredentials } from "./local-iam.js";
 import { StackError } from "./stack-error.js";
 import { waitUntilAnswers } from "./wait-until-answers.js";
 
@@ -176,11 +177,14 @@ export async function startStack(options: StackOptions = {}): Promise<RunningSta
     });
 
     const apiPort = options.apiPort === 0 ? 0 : (options.apiPort ?? DEFAULT_PORTS.api);
+    // As in AWS: only the edge function, signing with its role, may call the validation API.
+    const iam = (options.edgeConfig?.validateAuth ?? "iam") === "iam";
     progress(`starting the validation API on port ${apiPort || "(free)"}…`);
     const api: ValidateServer = await startValidateServer({
       issuer: idp.issuer,
       audience: idp.clientId,
       port: apiPort,
+      ...(iam ? { iam: { credentials: LOCAL_EDGE_CREDENTIALS, region: LOCAL_API_REGION } } : {}),
       ...(options.clockToleranceSeconds !== undefined
         ? { clockToleranceSeconds: options.clockToleranceSeconds }
         : {}),
@@ -188,7 +192,8 @@ export async function startStack(options: StackOptions = {}): Promise<RunningSta
       throw portInUse(error, "validation API", apiPort, "API_PORT");
     });
     stops.push(() => api.close());
-    await waitUntilAnswers("the validation API", `${api.url}/health`, { status: 200 });
+    // Unsigned, the health check gets the IAM check's 403: enough to know the server answers.
+    await waitUntilAnswers("the validation API", `${api.url}/health`, { status: iam ? 403 : 200 });
 
     const edgeConfig: Record<string, unknown> = {
       ...demoEdgeConfig({
@@ -199,8 +204,12 @@ export async function startStack(options: StackOptions = {}): Promise<RunningSta
       }),
       siteOrigin: siteUrl,
       postLogoutRedirectUri: `${siteUrl}/`,
+      validateAuth: "iam",
+      validateRegion: LOCAL_API_REGION,
       ...(options.edgeConfig ?? {}),
     };
+    const releaseCredentials = provideEdgeCredentials();
+    stops.push(async () => releaseCredentials());
     progress(`starting the CloudFront emulator on port ${sitePort} with the built edge function…`);
     const cf: CloudFrontEmulator = await startCloudFrontEmulator({
       edgeBundle: options.edgeBundle ?? DEFAULT_EDGE_BUNDLE,
@@ -209,6 +218,8 @@ export async function startStack(options: StackOptions = {}): Promise<RunningSta
       // Like a real S3 REST origin: no index documents. The edge function's directoryIndex turns
       // /staff/ into /staff/index.html before the origin, as it does in AWS.
       directoryIndex: false,
+      // The logout path's own cache behaviour allows POST (its confirmation form).
+      allMethodsPaths: [String(edgeConfig.logoutPath ?? "/_auth/logout")],
       port: sitePort,
       ...(options.onRequest ? { onRequest: options.onRequest } : {}),
     }).catch((error) => {

@@ -188,14 +188,14 @@ describe("the CloudFront emulator", () => {
     expect(again.status).toBe(304);
   });
 
-  it("answers 403 AccessDenied for a missing key, as a private bucket with OAC does", async () => {
+  it("answers 404 NoSuchKey for a missing key, as a private bucket with OAC and s3:ListBucket does", async () => {
     const res = await fetch(`${cf.url}/nope.html`);
-    expect(res.status).toBe(403);
-    expect(await res.text()).toContain("<Code>AccessDenied</Code>");
+    expect(res.status).toBe(404);
+    expect(await res.text()).toContain("<Code>NoSuchKey</Code>");
   });
 
-  it("answers 403 for /dir/ by default, as an S3 REST origin has no index documents", async () => {
-    expect((await fetch(`${cf.url}/public/`)).status).toBe(403);
+  it("answers 404 for /dir/ by default, as an S3 REST origin has no index documents", async () => {
+    expect((await fetch(`${cf.url}/public/`)).status).toBe(404);
   });
 
   it("refuses a method the cache behaviour does not allow", async () => {
@@ -210,13 +210,13 @@ describe("the CloudFront emulator", () => {
       "/public//index.html",
     ]) {
       const raw = await rawGet(path, []);
-      expect(raw.startsWith("HTTP/1.1 403"), path).toBe(true);
+      expect(raw.startsWith("HTTP/1.1 404"), path).toBe(true);
     }
   });
 
   it("does not serve files outside the origin folder", async () => {
     const raw = await rawGet("/../stand-in.js", []);
-    expect(raw.startsWith("HTTP/1.1 403")).toBe(true);
+    expect(raw.startsWith("HTTP/1.1 404")).toBe(true);
   });
 });
 

@@ -6,11 +6,12 @@ import {
   RuleError,
 } from "@static-sso/authz-core";
 import { ConfigError, checkHttpsUrl } from "@static-sso/shared";
+import { parseValidateAuth, type ValidateAuthConfig } from "./config/validate-auth.js";
 
 export type { RequiredRoles };
 
 /** The edge function's configuration (shared/CONTRACTS.md `packages/edge-auth`), with defaults applied. */
-export interface EdgeConfig {
+export interface EdgeConfig extends ValidateAuthConfig {
   issuer: string;
   clientId: string;
   /** Absent: a public client, PKCE alone. */
@@ -61,6 +62,8 @@ const KNOWN_KEYS = new Set([
   "validateTimeoutMs",
   "idpTimeoutMs",
   "validationCacheMaxSeconds",
+  "validateAuth",
+  "validateRegion",
 ]);
 
 export const CONFIG_DEFAULTS = {
@@ -215,6 +218,7 @@ export function parseConfig(raw: unknown): EdgeConfig {
     validateTimeoutMs: timeout("validateTimeoutMs", raw.validateTimeoutMs, CONFIG_DEFAULTS.validateTimeoutMs),
     idpTimeoutMs: timeout("idpTimeoutMs", raw.idpTimeoutMs, CONFIG_DEFAULTS.idpTimeoutMs),
     validationCacheMaxSeconds: cacheSeconds(raw.validationCacheMaxSeconds),
+    ...parseValidateAuth(raw, validateUrl),
   };
   const roles = requiredRoles(raw.requiredRoles);
   if (roles !== undefined) config.requiredRoles = roles;

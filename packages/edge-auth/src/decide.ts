@@ -53,7 +53,7 @@ export type Decision =
   | { type: "unauthorized"; reason: string }
   | { type: "callback"; reason: string }
   | { type: "refresh"; reason: "token_expired" | "no_access_token" }
-  | { type: "logout"; reason: "logout" }
+  | { type: "logout"; reason: "logout" | "logout_not_same_origin" }
   | { type: "deny"; reason: "role_missing" | "bad_path" | "session_too_large" }
   | { type: "unavailable"; reason: string };
 

@@ -4,6 +4,7 @@ import type { CloudFrontRequest, CloudFrontResultResponse } from "aws-lambda";
 import type { EdgeConfig } from "./config.js";
 import type { Deadline } from "./deadline.js";
 import { type Decision, decide, routeOf } from "./decide.js";
+import { isLogoutAllowed } from "./logout-guard.js";
 import { buildAuthorizationUrl } from "./oidc/authorization-url.js";
 import type { DiscoveryCache } from "./oidc/discovery-cache.js";
 import { buildLogoutUrl, postLogoutRedirectUri } from "./oidc/logout-url.js";
@@ -21,6 +22,7 @@ import {
   badRequestResponse,
   forbiddenResponse,
   loginFailedResponse,
+  logoutConfirmResponse,
   redirectResponse,
   unauthorizedResponse,
   unavailableResponse,
@@ -42,6 +44,7 @@ import {
 import type { ValidationCache } from "./session/validation-cache.js";
 import { siteOriginOf } from "./site-origin.js";
 import { validateToken } from "./validate-client.js";
+import type { ValidateSigner } from "./validate-signer.js";
 import { isNavigation, type ViewerRequest } from "./viewer-request.js";
 
 /** Shared by every request of a container: config, caches. Nothing request-specific. */
@@ -54,6 +57,8 @@ export interface HandlerContext {
   discovery: DiscoveryCache;
   now: () => number;
   fetch?: typeof fetch;
+  /** Signs validation API calls (config `validateAuth: "iam"`). */
+  signValidate?: ValidateSigner;
 }
 
 /** Per request: what the log line reports. */
@@ -99,6 +104,7 @@ export async function handleRequest(
   if (route.kind === "bad_path") trace.detail = route.reason;
   const navigation = isNavigation(req);
   const fetchOpt = ctx.fetch ? { fetch: ctx.fetch } : {};
+  const signOpt = ctx.signValidate ? { sign: ctx.signValidate } : {};
 
   let session: Awaited<ReturnType<typeof checkSession>> | undefined;
   if (route.kind === "protected") {
@@ -111,6 +117,7 @@ export async function handleRequest(
       validateUrl: config.validateUrl,
       timeoutMs: deadline.remaining(config.validateTimeoutMs),
       ...fetchOpt,
+      ...signOpt,
       onValidateCall: (ms) => {
         trace.timings.validateMs = ms;
       },
@@ -213,6 +220,11 @@ export async function handleRequest(
       case "callback":
         return await handleCallback(ctx, req, cookies, redirectUri(), deadline, trace, discovery);
       case "logout": {
+        if (!isLogoutAllowed(req, siteOrigin()))
+          return {
+            decision: { type: "logout", reason: "logout_not_same_origin" },
+            result: logoutConfirmResponse(config.logoutPath),
+          };
         const clear = clearAllCookies(names, cookies);
         const idToken = readChunked(cookies, names.session.id);
         const after = postLogoutRedirectUri(siteOrigin(), config);
@@ -314,6 +326,7 @@ async function handleCallback(
       validateUrl: config.validateUrl,
       timeoutMs: deadline.remaining(config.validateTimeoutMs),
       ...(ctx.fetch ? { fetch: ctx.fetch } : {}),
+      ...(ctx.signValidate ? { sign: ctx.signValidate } : {}),
     });
   const [idOutcome, accessOutcome] = await timed(trace, "validateMs", ctx.now, () =>
     Promise.all([ask(idToken), ask(tokens.access_token)]),

@@ -11,6 +11,7 @@ import {
 } from "./responses.js";
 import { cookieNames } from "./session/cookies.js";
 import { createValidationCache } from "./session/validation-cache.js";
+import { createValidateSigner } from "./validate-signer.js";
 import { readViewerRequest } from "./viewer-request.js";
 
 export interface HandlerDeps {
@@ -21,6 +22,8 @@ export interface HandlerDeps {
   logSink?: LogSink;
   /** Most entries in the validation cache (default 1000). */
   cacheMaxEntries?: number;
+  /** Where SigV4 credentials come from (default process.env, as Lambda sets it). */
+  env?: NodeJS.ProcessEnv;
 }
 
 /**
@@ -63,6 +66,14 @@ export function createHandler(
     discovery: createDiscoveryCache(config.issuer, { now, ...(deps.fetch ? { fetch: deps.fetch } : {}) }),
     now,
     ...(deps.fetch ? { fetch: deps.fetch } : {}),
+    ...(config.validateAuth === "iam" && config.validateRegion
+      ? {
+          signValidate: createValidateSigner(config.validateRegion, {
+            now,
+            ...(deps.env ? { env: deps.env } : {}),
+          }),
+        }
+      : {}),
   };
 
   return async (event, deadline = createDeadline(now)) => {

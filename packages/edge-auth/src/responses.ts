@@ -9,6 +9,7 @@ export const GENERATED_RESPONSE_LIMIT_BYTES = 40 * 1024;
 export const RETRY_AFTER_SECONDS = 5;
 
 const STATUS_TEXT: Record<number, string> = {
+  200: "OK",
   302: "Found",
   400: "Bad Request",
   401: "Unauthorized",
@@ -94,6 +95,21 @@ export function unavailableResponse(setCookies: string[] = []): CloudFrontResult
     page(
       "Temporarily unavailable",
       "Sign-in cannot be checked right now. Please try again in a few seconds.",
+    ),
+  );
+}
+
+/**
+ * A logout the guard did not accept (src/logout-guard.ts): a page whose button POSTs to the logout path
+ * from this origin. Not framable, so another site cannot overlay it and trick the click.
+ */
+export function logoutConfirmResponse(logoutPath: string): CloudFrontResultResponse {
+  return result(
+    200,
+    headers(HTML, { "X-Frame-Options": "DENY", "Content-Security-Policy": "frame-ancestors 'none'" }, []),
+    page(
+      "Log out?",
+      `<form method="post" action="${encodeURI(logoutPath)}"><button type="submit">Log out</button></form>`,
     ),
   );
 }

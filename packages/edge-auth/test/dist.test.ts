@@ -1,6 +1,6 @@
 import { execFileSync } from "node:child_process";
 import { randomUUID } from "node:crypto";
-import { copyFileSync, mkdirSync, rmSync, writeFileSync } from "node:fs";
+import { copyFileSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -36,23 +36,13 @@ function install(name: string, config?: Record<string, unknown>): LambdaModule {
 let stack: LoginStack;
 let ssm: SsmEndpoint;
 beforeAll(async () => {
+  // The package's own build script's arguments (its externals included), into a folder of the test's.
+  const buildArgs: string[] = JSON.parse(readFileSync(join(pkgDir, "package.json"), "utf8"))
+    .scripts.build.split(" ")
+    .slice(2);
   execFileSync(
     process.execPath,
-    [
-      join(pkgDir, "../../scripts/build-lambda.mjs"),
-      "--name",
-      "edge-auth",
-      "--entry",
-      "src/lambda.ts",
-      "--max-zip-bytes",
-      "1048576",
-      "--include-optional",
-      "config.json",
-      "--external",
-      "@aws-sdk/*",
-      "--outdir",
-      join(scratch, "build"),
-    ],
+    [join(pkgDir, "../../scripts/build-lambda.mjs"), ...buildArgs, "--outdir", join(scratch, "build")],
     { cwd: pkgDir, stdio: "pipe" },
   );
   stack = await startLoginStack();
@@ -74,7 +64,10 @@ describe("the built dist/index.js", () => {
       request: { uri: "/staff/index.html", querystring: "from=dist" },
     });
     expect((end as { request: CloudFrontRequest }).request.headers.cookie).toBeUndefined();
-    const logout = expectGenerated(await browser.request(`${SITE}/_auth/logout`), "302");
+    const logout = expectGenerated(
+      await browser.request(`${SITE}/_auth/logout`, { headers: { "sec-fetch-site": "same-origin" } }),
+      "302",
+    );
     expect(locationOf(logout)).toContain(`${stack.idp.issuer}/protocol/openid-connect/logout?id_token_hint=`);
     expect(browser.siteCookies.size).toBe(0);
   });
@@ -117,6 +110,31 @@ describe("the built dist/index.js", () => {
       expect(ssm.calls.map((c) => c.target)).toEqual(["AmazonSSM.GetParameter"]);
     } finally {
       vi.unstubAllEnvs();
+    }
+  });
+
+  it("signs its validation calls with the role from the environment, the signer taken from the runtime", async () => {
+    const role = {
+      accessKeyId: "AKIDDISTTEST00000001",
+      secretAccessKey: "dist-secret",
+      sessionToken: "dist-st",
+    };
+    const iamStack = await startLoginStack(
+      { validateAuth: "iam", validateRegion: "us-east-1" },
+      { iam: { credentials: role, region: "us-east-1" } },
+    );
+    vi.stubEnv("AWS_ACCESS_KEY_ID", role.accessKeyId);
+    vi.stubEnv("AWS_SECRET_ACCESS_KEY", role.secretAccessKey);
+    vi.stubEnv("AWS_SESSION_TOKEN", role.sessionToken);
+    try {
+      const { handler } = install("iam", iamStack.config);
+      const browser = new Browser((event) => handler(event, context), SITE);
+      expect(await browser.login(`${SITE}/staff/`, "alice", "alice-password")).toMatchObject({
+        at: "origin",
+      });
+    } finally {
+      vi.unstubAllEnvs();
+      await iamStack.stop();
     }
   });
 });

@@ -37,6 +37,9 @@ function origin(page: Page): CloudFrontRequest {
   return page.request;
 }
 
+/** A click on a link of the site: the browser says so with Fetch Metadata. */
+const SAME_ORIGIN = { headers: { "sec-fetch-site": "same-origin" } };
+
 const sessionNames = (cookies: Map<string, string>) =>
   [...cookies.keys()].filter((n) => !n.includes("-st-")).sort();
 
@@ -369,10 +372,41 @@ describe("with a session", () => {
     expect(locationOf(res)).toContain("/protocol/openid-connect/auth");
   });
 
+  it.each([
+    ["a cross-site link or image", { "sec-fetch-site": "cross-site" }],
+    ["a sibling subdomain", { "sec-fetch-site": "same-site" }],
+    ["a client that sends no Fetch Metadata", {}],
+  ])("does not log out on a GET from %s: a page with a same-origin POST form instead", async (_, headers) => {
+    const { browser, logs } = await signedIn("bob");
+    const before = new Map(browser.siteCookies);
+    const res = expectGenerated(await browser.request(`${SITE}/_auth/logout`, { headers }), "200");
+    expect(res.headers?.["set-cookie"]).toBeUndefined();
+    expect(res.body).toContain('<form method="post" action="/_auth/logout">');
+    expect(res.headers?.["x-frame-options"]?.[0]?.value).toBe("DENY");
+    expect(browser.siteCookies).toEqual(before);
+    expect(logs.at(-1)).toMatchObject({ decision: "logout", reason: "logout_not_same_origin", status: 200 });
+  });
+
+  it.each([
+    ["Sec-Fetch-Site: same-origin", { "sec-fetch-site": "same-origin" }],
+    ["Origin of the site (no Fetch Metadata)", { origin: SITE }],
+  ])("logs out on a POST with %s", async (_, headers) => {
+    const { browser } = await signedIn("bob");
+    expectGenerated(await browser.request(`${SITE}/_auth/logout`, { method: "POST", headers }), "302");
+    expect(browser.siteCookies.size).toBe(0);
+  });
+
+  it("does not log out on a cross-site POST", async () => {
+    const { browser } = await signedIn("bob");
+    const headers = { "sec-fetch-site": "cross-site", origin: "https://evil.example" };
+    expectGenerated(await browser.request(`${SITE}/_auth/logout`, { method: "POST", headers }), "200");
+    expect(browser.siteCookies.size).toBeGreaterThan(0);
+  });
+
   it("logs out: clears every session cookie and redirects to the end-session endpoint", async () => {
     const { browser } = await signedIn("bob");
     const idToken = browser.siteCookies.get("__Host-sso-id");
-    const res = expectGenerated(await browser.request(`${SITE}/_auth/logout`), "302");
+    const res = expectGenerated(await browser.request(`${SITE}/_auth/logout`, SAME_ORIGIN), "302");
     const location = new URL(locationOf(res) ?? "");
     expect(`${location.origin}${location.pathname}`).toBe(
       `${stack.idp.issuer}/protocol/openid-connect/logout`,
@@ -479,7 +513,7 @@ describe("failing closed", () => {
     const { browser } = setup({ issuer: "http://127.0.0.1:9/realms/demo" });
     browser.setSiteCookie("__Host-sso-at", "a.b.c");
     browser.setSiteCookie("__Host-sso-rt", "r");
-    expectGenerated(await browser.request(`${SITE}/_auth/logout`), "503");
+    expectGenerated(await browser.request(`${SITE}/_auth/logout`, SAME_ORIGIN), "503");
     expect(browser.siteCookies.size).toBe(0);
   });
 

@@ -5,7 +5,7 @@ import { createTestKey, PAGE_LOAD_HEADERS, signToken, viewerRequestEvent } from 
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
 import { loadConfig } from "../src/config/load-config.js";
 import { REQUEST_BUDGET_MS } from "../src/deadline.js";
-import { CONFIG_RETRY_MS, createLambdaHandler } from "../src/lambda-handler.js";
+import { CONFIG_RELOAD_MS, CONFIG_RETRY_MS, createLambdaHandler } from "../src/lambda-handler.js";
 import { SLOW_SSM_MS, type SsmEndpoint, startSsmEndpoint } from "./fixtures/ssm-endpoint.js";
 import { type StubServer, startStubServer } from "./fixtures/stub-server.js";
 
@@ -119,7 +119,8 @@ describe("config from SSM Parameter Store", () => {
     } finally {
       await hanging.close();
     }
-  });
+    // Its own limit: the request takes most of 5 s by design, close to vitest's default on a busy machine.
+  }, 10_000);
 
   it("answers 500 and logs, never throws, for an event without a CloudFront record", async () => {
     await writeFile(join(dir, "config.json"), JSON.stringify(CONFIG));
@@ -163,6 +164,66 @@ describe("config from SSM Parameter Store", () => {
     expect(res).toMatchObject({ status: "503" });
     expect(logs.at(-1)).toMatchObject({ errorCode: "config_invalid", field: "(ssm)" });
   });
+});
+
+describe("SSM throttling and the last good config", () => {
+  it("retries a throttled cold start with backoff and serves the request", async () => {
+    ssm.throttleNext(3);
+    const res = await lambda()(publicPage(), context);
+    expect(res).toMatchObject({ uri: "/public/index.html" });
+    expect(ssm.calls.length).toBe(4);
+  });
+
+  it("gets a burst of cold containers through while SSM throttles the first calls", async () => {
+    ssm.throttleNext(10);
+    const results = await Promise.all(Array.from({ length: 12 }, () => lambda()(publicPage(), context)));
+    for (const res of results) expect(res).toMatchObject({ uri: "/public/index.html" });
+  });
+
+  it("answers 503 and logs, within the request, when SSM keeps throttling", async () => {
+    const logs: Array<Record<string, unknown>> = [];
+    ssm.throttleNext(1000);
+    expect(await lambda(logs)(publicPage(), context)).toMatchObject({ status: "503" });
+    expect(logs.at(-1)).toMatchObject({ reason: "config_unavailable", errorCode: "upstream_unavailable" });
+    expect(ssm.calls.length).toBeGreaterThan(1);
+    ssm.throttleNext(0);
+  });
+
+  it("does not retry a missing parameter", async () => {
+    await lambda()(publicPage(), { functionName: "us-east-1.other-site" });
+    expect(ssm.calls.length).toBe(1);
+  });
+
+  it("keeps serving the last good config when a later reload fails, and takes a changed one once SSM answers", async () => {
+    let clock = 1_000_000;
+    const logs: Array<Record<string, unknown>> = [];
+    const handler = lambda(logs, () => clock);
+    expect(await handler(publicPage(), context)).toMatchObject({ uri: "/public/index.html" });
+
+    clock += CONFIG_RELOAD_MS;
+    ssm.setMode("garbage");
+    // Served at once by the last good config; the reload runs beside it and fails.
+    expect(await handler(publicPage(), context)).toMatchObject({ uri: "/public/index.html" });
+    await vi.waitFor(
+      () =>
+        expect(logs.some((l) => l.message === "config reload failed, keeping the last good config")).toBe(
+          true,
+        ),
+      { timeout: 5000 },
+    );
+    expect(await handler(publicPage(), context)).toMatchObject({ uri: "/public/index.html" });
+
+    ssm.setMode("up");
+    ssm.setParameter(PARAM, JSON.stringify({ ...CONFIG, publicPaths: [] }));
+    clock += CONFIG_RELOAD_MS;
+    await handler(publicPage(), context);
+    await vi.waitFor(() => expect(logs.some((l) => l.message === "config reloaded")).toBe(true), {
+      timeout: 5000,
+    });
+    // /public/ is no longer public: the edge answers itself (its IdP here is unreachable) instead of
+    // passing the page on.
+    expect(await handler(publicPage(), context)).not.toHaveProperty("uri");
+  }, 15_000);
 });
 
 describe("config.json beside the bundle", () => {

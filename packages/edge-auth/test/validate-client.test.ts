@@ -13,14 +13,27 @@ async function api(status: number, body: string) {
 }
 
 describe("validateToken", () => {
-  it("sends the token as a Bearer header and takes a 200 valid answer", async () => {
+  it("sends the token in a JSON body, no Authorization header, and takes a 200 valid answer", async () => {
     const url = await api(200, '{"valid":true,"claims":{"sub":"a"},"expiresIn":60}');
     expect(await validateToken("tok", { validateUrl: url, timeoutMs: 1000 })).toEqual({
       kind: "valid",
       claims: { sub: "a" },
       expiresIn: 60,
     });
-    expect(server?.requests[0]).toMatchObject({ method: "POST", headers: { authorization: "Bearer tok" } });
+    expect(server?.requests[0]).toMatchObject({
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: '{"token":"tok"}',
+    });
+    expect(server?.requests[0]?.headers.authorization).toBeUndefined();
+  });
+
+  it("takes API Gateway's 403 (a refused signature) as unavailable, with its own reason", async () => {
+    const url = await api(403, '{"message":"Forbidden"}');
+    expect(await validateToken("tok", { validateUrl: url, timeoutMs: 1000 })).toEqual({
+      kind: "unavailable",
+      reason: "validate_forbidden",
+    });
   });
 
   it("takes a 401 with a contract error code as invalid", async () => {

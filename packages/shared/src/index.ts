@@ -5,5 +5,12 @@ export { type FetchJsonOptions, fetchJson, type JsonResponse } from "./fetch-jso
 export { checkHttpsUrl, isHttpsUrl } from "./https-url.js";
 export { createLogger, type LogFields, type Logger, type LogLevel, type LogSink } from "./logger.js";
 export { rolesFromClaims } from "./roles-from-claims.js";
+export {
+  type AwsCredentials,
+  NodeSha256,
+  payloadHash,
+  type SignableRequest,
+  signRequest,
+} from "./sigv4.js";
 export { tokenFingerprint } from "./token-fingerprint.js";
 export type { ValidateFailure, ValidateResponse, ValidateSuccess } from "./validate-response.js";

@@ -12,7 +12,7 @@ const HEADER_SLACK_CHARS = 256;
 
 /**
  * Finds the token in a `POST /validate` request: `Authorization: Bearer <jwt>` or a JSON body
- * `{"token": "<jwt>"}`. A header or body larger than the biggest acceptable token (plus room for what
+ * `{"token": "<jwt>"}` (the edge's way, signed with SigV4, whose Authorization header is not a token). A header or body larger than the biggest acceptable token (plus room for what
  * surrounds it) is not parsed at all and answers `token_malformed`, the same code a too-large token gets.
  */
 export function readToken(event: APIGatewayProxyEventV2, maxTokenBytes: number): TokenRequest {
@@ -31,7 +31,9 @@ export function readToken(event: APIGatewayProxyEventV2, maxTokenBytes: number):
         `the Authorization header is larger than any accepted token (${maxTokenBytes} bytes)`,
       );
     }
-    const bearer = bearerToken(authorization);
+    // With IAM authorization API Gateway has checked this signature and passes the header on; the
+    // token is then in the body.
+    const bearer = isSigV4(authorization) ? undefined : bearerToken(authorization);
     if (bearer === false) {
       return fail("bad_request", "the Authorization header is not of the form: Bearer <token>");
     }
@@ -101,6 +103,11 @@ function headerOf(headers: unknown, name: string): unknown {
     found = found === undefined ? value : `${String(found)},${String(value)}`;
   }
   return found;
+}
+
+/** A SigV4 `Authorization` header (`AWS4-HMAC-SHA256 Credential=...`). */
+function isSigV4(header: string): boolean {
+  return header.trimStart().startsWith("AWS4-HMAC-SHA256 ");
 }
 
 /**

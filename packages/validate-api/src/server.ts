@@ -3,6 +3,7 @@ import { createServer, type IncomingMessage } from "node:http";
 import type { AddressInfo } from "node:net";
 import type { APIGatewayProxyEventV2 } from "aws-lambda";
 import { createHandler } from "./handler.js";
+import { checkSigV4, type IamCheckOptions } from "./iam-check.js";
 import { splitTarget } from "./split-target.js";
 import type { ValidatorOptions } from "./validator.js";
 
@@ -25,9 +26,17 @@ const MAX_HEADER_BYTES = 2 * 1024 * 1024;
  * of the routes.
  */
 export async function startValidateServer(
-  options: ValidatorOptions & { port?: number; host?: string },
+  options: ValidatorOptions & {
+    port?: number;
+    host?: string;
+    /**
+     * Only callers signing with these credentials get through (SigV4, `execute-api`), as with API
+     * Gateway's IAM authorization on every route: others get its 403 `{"message":"Forbidden"}`.
+     */
+    iam?: IamCheckOptions;
+  },
 ): Promise<ValidateServer> {
-  const { port = 0, host = "127.0.0.1", ...validatorOptions } = options;
+  const { port = 0, host = "127.0.0.1", iam, ...validatorOptions } = options;
   const handler = createHandler(validatorOptions);
   const server = createServer({ maxHeaderSize: MAX_HEADER_BYTES }, (req, res) => {
     readBody(req)
@@ -39,6 +48,18 @@ export async function startValidateServer(
             .writeHead(413, { "content-type": "application/json" })
             .end('{"message":"Request Entity Too Large"}');
           return;
+        }
+        if (iam) {
+          const { path, query } = splitTarget(req.url ?? "/");
+          const verdict = await checkSigV4(
+            { method: req.method ?? "GET", path, query, headers: firstValues(req), body },
+            iam,
+          );
+          if (!verdict.ok) {
+            validatorOptions.logger?.warn("iam refused", { reason: verdict.reason, path });
+            res.writeHead(403, { "content-type": "application/json" }).end('{"message":"Forbidden"}');
+            return;
+          }
         }
         const result = await handler(toEvent(req, body));
         const headers: Record<string, string | string[]> = { ...(result.headers as Record<string, string>) };
@@ -68,6 +89,13 @@ export async function startValidateServer(
         server.close((error) => (error ? reject(error) : resolve()));
       }),
   };
+}
+
+/** One value per header (a repeated one joined with commas), for the signature check. */
+function firstValues(req: IncomingMessage): Record<string, string | undefined> {
+  const out: Record<string, string | undefined> = {};
+  for (const [name, values] of Object.entries(req.headersDistinct)) out[name] = values?.join(",");
+  return out;
 }
 
 function urlHost(host: string): string {

@@ -22,6 +22,14 @@ describe("readToken", () => {
     expect(codeOf(readToken(event, 100))).toBe("token from header");
   });
 
+  it("reads the body's token when API Gateway passes on the caller's SigV4 Authorization header (IAM auth)", () => {
+    const sigv4 =
+      "AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE/20250101/us-east-1/execute-api/aws4_request, SignedHeaders=host;x-amz-date, Signature=" +
+      "0".repeat(64);
+    const event = apiEvent({ headers: { authorization: sigv4 }, body: '{"token":"a.b.c"}' });
+    expect(readToken(event, 100)).toEqual({ ok: true, token: "a.b.c", source: "body" });
+  });
+
   it("answers Bearer without a token with token_missing", () => {
     expect(codeOf(readToken(apiEvent({ headers: { authorization: "Bearer " } }), 100))).toBe("token_missing");
   });

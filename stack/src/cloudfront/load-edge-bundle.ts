@@ -1,7 +1,7 @@
-import { copyFileSync, existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { copyFileSync, existsSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 import { ConfigError } from "@static-sso/shared";
 import type { CloudFrontRequestEvent, CloudFrontRequestResult, Context } from "aws-lambda";
 
@@ -36,6 +36,10 @@ export function loadEdgeBundle(bundleFile: string, config?: unknown): LoadedEdge
   writeFileSync(join(dir, "package.json"), '{ "type": "commonjs" }\n');
   if (config !== undefined)
     writeFileSync(join(dir, "config.json"), JSON.stringify(config, null, 2), { mode: 0o600 });
+  // Lambda's runtime has the AWS SDK it ships on NODE_PATH (/var/runtime/node_modules), which the
+  // bundle leaves out (the SSM client, the SigV4 signer); the package's own node_modules stands in.
+  const runtimeModules = join(dirname(bundleFile), "..", "node_modules");
+  if (existsSync(runtimeModules)) symlinkSync(runtimeModules, join(dir, "node_modules"), "dir");
   const mod = createRequire(join(dir, "index.js"))(join(dir, "index.js")) as { handler?: unknown };
   if (typeof mod.handler !== "function") {
     rmSync(dir, { recursive: true, force: true });

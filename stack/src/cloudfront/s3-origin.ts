@@ -40,6 +40,8 @@ const CONTENT_TYPES: Record<string, string> = {
   ".pdf": "application/pdf",
 };
 
+const noSuchKey = () => s3Error(404, "NoSuchKey", "The specified key does not exist.");
+
 function s3Error(status: number, code: string, message: string): OriginResponse {
   const body = `<?xml version="1.0" encoding="UTF-8"?>\n<Error><Code>${code}</Code><Message>${message}</Message></Error>`;
   return {
@@ -73,8 +75,9 @@ export function objectKeyFor(uri: string, options: S3OriginOptions): string | un
 /**
  * Answers a GET/HEAD for `uri` as a private S3 bucket behind CloudFront with origin access control
  * does: the object with its content type, ETag and Last-Modified, 304 for a matching If-None-Match,
- * and 403 AccessDenied (not 404) for a key that does not exist, because without s3:ListBucket S3 does
- * not tell a missing key from a forbidden one.
+ * and 404 NoSuchKey for a key that does not exist. That 404 needs s3:ListBucket in the bucket policy
+ * (the static-site module grants it to CloudFront): without it S3 answers 403 AccessDenied instead,
+ * not telling a missing key from a forbidden one.
  */
 export async function serveFromS3Origin(
   uri: string,
@@ -83,19 +86,18 @@ export async function serveFromS3Origin(
 ): Promise<OriginResponse> {
   const key = objectKeyFor(uri, options);
   const root = resolve(options.root);
-  if (key === undefined || key.endsWith("/") || key.includes("\u0000"))
-    return s3Error(403, "AccessDenied", "Access Denied");
+  if (key === undefined || key.endsWith("/") || key.includes("\u0000")) return noSuchKey();
   const file = resolve(join(root, key));
-  if (!file.startsWith(root + sep)) return s3Error(403, "AccessDenied", "Access Denied");
+  if (!file.startsWith(root + sep)) return noSuchKey();
   let body: Buffer;
   let mtime: Date;
   try {
     const s = await stat(file);
-    if (!s.isFile()) return s3Error(403, "AccessDenied", "Access Denied");
+    if (!s.isFile()) return noSuchKey();
     body = await readFile(file);
     mtime = s.mtime;
   } catch {
-    return s3Error(403, "AccessDenied", "Access Denied");
+    return noSuchKey();
   }
   const etag = `"${createHash("md5").update(body).digest("hex")}"`;
   const headers = {

@@ -2,6 +2,7 @@ import { decodeJwt } from "jose";
 import type { SessionCheck } from "../decide.js";
 import { rolesOf } from "../roles.js";
 import { validateToken } from "../validate-client.js";
+import type { ValidateSigner } from "../validate-signer.js";
 import { isUsableAccessToken } from "./access-token-use.js";
 import { isCompactJws } from "./compact-jws.js";
 import { type CookieNames, readChunked } from "./cookies.js";
@@ -24,6 +25,7 @@ export async function checkSession(
     validateUrl: string;
     timeoutMs: number;
     fetch?: typeof fetch;
+    sign?: ValidateSigner;
     onValidateCall?: (ms: number) => void;
   },
 ): Promise<SessionCheck> {
@@ -48,6 +50,7 @@ export async function checkSession(
     validateUrl: deps.validateUrl,
     timeoutMs: deps.timeoutMs,
     ...(deps.fetch ? { fetch: deps.fetch } : {}),
+    ...(deps.sign ? { sign: deps.sign } : {}),
   });
   deps.onValidateCall?.(deps.now() - started);
   switch (outcome.kind) {
