@@ -2,7 +2,8 @@
 // function (with a signed-in session) and the validation API. Each target runs for a fixed time and
 // stops by itself. `pnpm --filter @static-sso/security load` prints the numbers.
 import { pathToFileURL } from "node:url";
-import { startStack } from "@static-sso/stack";
+import { signRequest } from "@static-sso/shared";
+import { LOCAL_API_REGION, LOCAL_EDGE_CREDENTIALS, startStack } from "@static-sso/stack";
 import autocannon from "autocannon";
 import { SiteBrowser } from "./site-browser.js";
 
@@ -63,16 +64,42 @@ export async function runLoad(options: LoadOptions = {}): Promise<LoadResult[]> 
         url: `${stack.siteUrl}/docs/`,
         headers: { cookie, accept: "text/html", "sec-fetch-mode": "navigate" },
       }),
-      await run("validation API POST /validate (Bearer)", {
+      await run("validation API POST /validate (SigV4-signed, as the edge calls it)", {
         url: stack.validateUrl,
         method: "POST",
-        headers: { authorization: `Bearer ${access}` },
+        ...(await signedValidateCall(stack.validateUrl, access)),
       }),
     ];
   } finally {
     process.stdout.write = write;
     await stack.stop();
   }
+}
+
+/**
+ * One validation call signed as the edge signs it (the local IAM check refuses anything else). The
+ * signature holds for its 5-minute window, so the load generator may send the same request again.
+ */
+async function signedValidateCall(url: string, token: string) {
+  const target = new URL(url);
+  const body = JSON.stringify({ token });
+  const headers = await signRequest(
+    {
+      method: "POST",
+      protocol: target.protocol,
+      hostname: target.hostname,
+      path: target.pathname,
+      headers: { "content-type": "application/json", host: target.host },
+      body,
+    },
+    {
+      credentials: LOCAL_EDGE_CREDENTIALS,
+      region: LOCAL_API_REGION,
+      service: "execute-api",
+      signingDate: new Date(),
+    },
+  );
+  return { headers, body };
 }
 
 export function formatLoad(results: LoadResult[]): string {

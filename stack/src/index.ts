@@ -7,6 +7,7 @@ export {
   startCloudFrontEmulator,
 } from "./cloudfront-emulator.js";
 export { demoEdgeConfig, type EdgeConfigParts } from "./demo-edge-config.js";
+export { LOCAL_API_REGION, LOCAL_EDGE_CREDENTIALS } from "./local-iam.js";
 export { StackError, type StackErrorCode } from "./stack-error.js";
 export {
   DEFAULT_EDGE_BUNDLE,
