@@ -57,12 +57,6 @@ export interface BenchResults {
       /** Its p50 over ours (cached) of the same round: the share of our median call; median and each round's. */
       p50Share: number;
       p50Shares: number[];
-      /**
-       * DERIVED, not measured, and not the target's measure: the peer's p50 over (ours p50 − the log line's
-       * p50), each round's and their median. A difference of medians, not the median of a loop without it.
-       */
-      speedupWithout: number;
-      speedupsWithout: number[];
     };
   };
   validateApi: {

@@ -10,14 +10,15 @@ export interface EdgeBundleConfig {
   publicPaths?: string[];
   requiredRoles?: string[] | Record<string, string[]>;
   cookiePrefix?: string;
+  logLevel?: "debug" | "info" | "warn" | "error";
 }
 
 /**
  * What Lambda@Edge unpacks: the shipped dist/index.js and a config.json beside it, in a directory of their
  * own (no package.json, no node_modules), so the handler loads its config from the file and never from SSM.
  */
-export function prepareEdgeBundle(workDir: string, config: EdgeBundleConfig): string {
-  const dir = join(workDir, "edge-auth");
+export function prepareEdgeBundle(workDir: string, config: EdgeBundleConfig, name = "edge-auth"): string {
+  const dir = join(workDir, name);
   mkdirSync(dir, { recursive: true });
   copyFileSync(join(distDir("edge-auth"), "index.js"), join(dir, "index.js"));
   writeFileSync(join(dir, "config.json"), JSON.stringify(config, null, 2));

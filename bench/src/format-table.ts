@@ -95,17 +95,11 @@ export function tableRows(r: BenchResults): Row[] {
       `≥ ${TARGETS.peerSpeedup}× ${mark(r.peer.speedup >= TARGETS.peerSpeedup)}`,
     ],
     [
-      "One JSON log line to stdout, alone (the handler's request line, JSON.stringify + process.stdout.write)",
+      "One JSON log line to stdout, alone (a pass's request line, written only at logLevel debug: off by default)",
       `${loop(r.peer.logWrite.loop)}; ${r.peer.logWrite.lineBytes} B per line; ` +
         `${(r.peer.logWrite.p50Share * 100).toFixed(0)}% of ours (cached) at p50 ` +
         `(median of ${r.peer.logWrite.p50Shares.length} rounds, own process next to ours in each)`,
       "—",
-    ],
-    [
-      "DERIVED: ours (cached) minus the log write vs cognito-at-edge",
-      `${r.peer.logWrite.speedupWithout.toFixed(2)}× at p50 (peer p50 / (ours p50 − log line p50), ` +
-        `median of rounds: ${r.peer.logWrite.speedupsWithout.map((x) => x.toFixed(2)).join(", ")})`,
-      "— (derived; not the target's measure)",
     ],
     [
       "Edge peak RSS under the warm loop (cached loop, own process)",

@@ -390,7 +390,7 @@ describe("SSM Parameter Store failing at cold start (the built dist/index.js, th
       }
       const lines = out.flatMap((c) => c.split("\n")).filter(Boolean);
       const line = lines.map((l) => JSON.parse(l) as Record<string, unknown>).find((l) => l.reason);
-      expect(line).toMatchObject({ level: "error", decision: "unavailable", reason: "config_unavailable" });
+      expect(line).toMatchObject({ level: "error", outcome: "unavailable", reason: "config_unavailable" });
     });
   }
 });

@@ -1,5 +1,6 @@
-// The handler's one JSON log line per request, written alone: what our cached request pays that
-// cognito-at-edge (logging "silent") does not. The shipped bundle answers the cached-session event twice
+// The handler's one JSON log line per request, written alone: what our cached request would pay at
+// logLevel debug (a plain pass logs at debug, off by default) that cognito-at-edge (logging "silent")
+// does not. The shipped bundle answers the cached-session event twice
 // (the first call fills the validation cache), with process.stdout.write intercepted, to capture the real
 // `request` line of a cache hit; the loop then builds an object of the same keys and values (each call's own
 // requestId, as the handler's) and writes `JSON.stringify(object) + "\n"` with process.stdout.write, as the
@@ -34,7 +35,7 @@ const lines = written.join("").split("\n").filter(Boolean);
 const template = lines
   .map((l) => JSON.parse(l))
   .find((o) => o.message === "request" && o.requestId === `${requestIdPrefix}1`);
-if (template?.decision !== "allow" || template.cache !== "hit")
+if (template?.outcome !== "pass" || template.cache !== "hit")
   throw new Error(`the handler wrote no request line of a cache hit: ${JSON.stringify(lines)}`);
 const keys = Object.keys(template);
 

@@ -5,7 +5,7 @@ import {
   type RequiredRoles,
   RuleError,
 } from "@static-sso/authz-core";
-import { ConfigError, checkHttpsUrl } from "@static-sso/shared";
+import { ConfigError, checkHttpsUrl, type LogLevel } from "@static-sso/shared";
 import { parseValidateAuth, type ValidateAuthConfig } from "./config/validate-auth.js";
 
 export type { RequiredRoles };
@@ -42,6 +42,8 @@ export interface EdgeConfig extends ValidateAuthConfig {
    * token with an absurd `exp` must not stay trusted for the container's life.
    */
   validationCacheMaxSeconds: number;
+  /** Lowest level logged (default info): plain passes log at debug, so they are off by default. */
+  logLevel: LogLevel;
 }
 
 /** Every key a config may have: anything else is a typo that would silently drop a rule. */
@@ -62,6 +64,7 @@ const KNOWN_KEYS = new Set([
   "validateTimeoutMs",
   "idpTimeoutMs",
   "validationCacheMaxSeconds",
+  "logLevel",
   "validateAuth",
   "validateRegion",
 ]);
@@ -76,6 +79,7 @@ export const CONFIG_DEFAULTS = {
   validateTimeoutMs: 2000,
   idpTimeoutMs: 2500,
   validationCacheMaxSeconds: 300,
+  logLevel: "info",
 } as const;
 
 function isObject(v: unknown): v is Record<string, unknown> {
@@ -157,6 +161,13 @@ function cacheSeconds(value: unknown): number {
   return value;
 }
 
+function logLevel(value: unknown): LogLevel {
+  if (value === undefined) return CONFIG_DEFAULTS.logLevel;
+  if (value !== "debug" && value !== "info" && value !== "warn" && value !== "error")
+    throw new ConfigError("logLevel", "must be one of debug, info, warn, error");
+  return value;
+}
+
 function directoryIndex(value: unknown): string {
   if (value === undefined) return CONFIG_DEFAULTS.directoryIndex;
   if (value === "" || value === false) return "";
@@ -218,6 +229,7 @@ export function parseConfig(raw: unknown): EdgeConfig {
     validateTimeoutMs: timeout("validateTimeoutMs", raw.validateTimeoutMs, CONFIG_DEFAULTS.validateTimeoutMs),
     idpTimeoutMs: timeout("idpTimeoutMs", raw.idpTimeoutMs, CONFIG_DEFAULTS.idpTimeoutMs),
     validationCacheMaxSeconds: cacheSeconds(raw.validationCacheMaxSeconds),
+    logLevel: logLevel(raw.logLevel),
     ...parseValidateAuth(raw, validateUrl),
   };
   const roles = requiredRoles(raw.requiredRoles);

@@ -1,37 +1,8 @@
-import {
-  type AccessRules,
-  canonicalPath,
-  decisionPath,
-  needsOf,
-  type PathRefusal,
-} from "@static-sso/authz-core";
+import type { PathRefusal } from "@static-sso/authz-core";
 import type { ValidationErrorCode } from "@static-sso/shared";
 import type { EdgeConfig } from "./config.js";
+import type { Facts } from "./facts.js";
 import { rolesOf } from "./roles.js";
-
-/**
- * Where a request goes, from its path alone. `forwardPath` is the one path both decided on and sent to
- * the origin: the canonical path, a folder URL with the directory index appended.
- */
-export type Route =
-  | { kind: "callback" }
-  | { kind: "logout" }
-  | { kind: "public"; forwardPath: string }
-  | { kind: "protected"; forwardPath: string; roles: readonly string[] }
-  | { kind: "bad_path"; reason: PathRefusal };
-
-export function routeOf(uri: string, config: EdgeConfig, rules: AccessRules): Route {
-  const canonical = canonicalPath(uri);
-  if (!canonical.ok) return { kind: "bad_path", reason: canonical.reason };
-  const path = canonical.path;
-  if (path === config.callbackPath) return { kind: "callback" };
-  if (path === config.logoutPath) return { kind: "logout" };
-  const forwardPath = config.directoryIndex ? decisionPath(path, config.directoryIndex) : path;
-  const needs = needsOf(decisionPath(path, rules.indexDocument), rules);
-  return needs.kind === "public"
-    ? { kind: "public", forwardPath }
-    : { kind: "protected", forwardPath, roles: needs.roles };
-}
 
 /** What the session cookies amount to, once checked (locally and with the validation API). */
 export type SessionCheck =
@@ -47,57 +18,65 @@ export type SessionCheck =
   | { kind: "invalid"; code: ValidationErrorCode; hasRefresh: boolean }
   | { kind: "unavailable"; reason: string };
 
+/** The whole decision for one request. `kind` is also the log line's `outcome`. */
 export type Decision =
-  | { type: "allow"; reason: "public" | "session_valid"; forwardPath: string }
-  | { type: "login"; reason: string }
-  | { type: "unauthorized"; reason: string }
-  | { type: "callback"; reason: string }
-  | { type: "refresh"; reason: "token_expired" | "no_access_token" }
-  | { type: "logout"; reason: "logout" | "logout_not_same_origin" }
-  | { type: "deny"; reason: "role_missing" | "bad_path" | "session_too_large" }
-  | { type: "unavailable"; reason: string };
+  /** On to the origin, for exactly the path that was decided on. */
+  | { kind: "pass"; reason: "public" | "session_valid"; forwardPath: string }
+  | { kind: "login"; reason: string }
+  | { kind: "callback"; reason: "callback" }
+  | { kind: "refresh"; reason: "token_expired" | "no_access_token" }
+  | { kind: "logout"; reason: "logout" }
+  /** A logout the site did not ask for (logout CSRF): a page with a same-origin POST form. */
+  | { kind: "logout_confirm"; reason: "logout_not_same_origin" }
+  | { kind: "deny"; status: 401; reason: string }
+  | { kind: "deny"; status: 403; reason: "role_missing" }
+  /** A path that cannot be made canonical without guessing. */
+  | { kind: "refuse"; status: 400; reason: PathRefusal }
+  | { kind: "unavailable"; reason: string };
 
 /**
- * The access decision for one request: pure, no I/O. `session` is the checked session for protected
- * routes (the handler only checks it there). Anything not positively allowed is not allowed.
+ * The access decision for one request: pure, no I/O, never throws. `session` is the checked session for
+ * protected routes (the handler checks it only there). Anything not positively allowed is not allowed.
  */
-export function decide(input: {
-  route: Route;
-  navigation: boolean;
-  session?: SessionCheck;
-  config: EdgeConfig;
-}): Decision {
-  const { route, navigation, session, config } = input;
+export function decide(
+  facts: Pick<Facts, "route" | "navigation">,
+  session: SessionCheck | undefined,
+  config: Pick<EdgeConfig, "clientId">,
+): Decision {
+  const { route } = facts;
   switch (route.kind) {
     case "bad_path":
-      return { type: "deny", reason: "bad_path" };
+      return { kind: "refuse", status: 400, reason: route.reason };
     case "callback":
-      return { type: "callback", reason: "callback" };
+      return { kind: "callback", reason: "callback" };
     case "logout":
-      return { type: "logout", reason: "logout" };
+      return route.allowed
+        ? { kind: "logout", reason: "logout" }
+        : { kind: "logout_confirm", reason: "logout_not_same_origin" };
     case "public":
-      return { type: "allow", reason: "public", forwardPath: route.forwardPath };
+      return { kind: "pass", reason: "public", forwardPath: route.forwardPath };
     case "protected":
       break;
   }
   const toLogin = (reason: string): Decision =>
-    navigation ? { type: "login", reason } : { type: "unauthorized", reason };
-  if (!session) return { type: "unavailable", reason: "session_not_checked" };
+    facts.navigation ? { kind: "login", reason } : { kind: "deny", status: 401, reason };
+  if (!session) return { kind: "unavailable", reason: "session_not_checked" };
   switch (session.kind) {
     case "unavailable":
-      return { type: "unavailable", reason: session.reason };
+      return { kind: "unavailable", reason: session.reason };
     case "none":
-      return session.hasRefresh ? { type: "refresh", reason: "no_access_token" } : toLogin("no_session");
+      return session.hasRefresh ? { kind: "refresh", reason: "no_access_token" } : toLogin("no_session");
     case "expired":
-      return session.hasRefresh ? { type: "refresh", reason: "token_expired" } : toLogin("token_expired");
+      return session.hasRefresh ? { kind: "refresh", reason: "token_expired" } : toLogin("token_expired");
     case "invalid":
       return toLogin(session.code);
     case "valid": {
       if (route.roles.length > 0) {
         const have = session.roles ?? rolesOf(session.claims, config.clientId);
-        for (const role of route.roles) if (!have.has(role)) return { type: "deny", reason: "role_missing" };
+        for (const role of route.roles)
+          if (!have.has(role)) return { kind: "deny", status: 403, reason: "role_missing" };
       }
-      return { type: "allow", reason: "session_valid", forwardPath: route.forwardPath };
+      return { kind: "pass", reason: "session_valid", forwardPath: route.forwardPath };
     }
   }
 }

@@ -7,6 +7,7 @@ export {
   parseConfigText,
   type RequiredRoles,
 } from "./config.js";
-export { type Decision, decide, routeOf, type SessionCheck } from "./decide.js";
-export { createHandler, type EdgeHandler, type HandlerDeps } from "./handler.js";
+export { type Decision, decide, type SessionCheck } from "./decide.js";
+export { type Facts, type Route, readFacts, routeOf } from "./facts.js";
+export { createHandler, type EdgeHandler, type HandlerDeps } from "./handle.js";
 export { createLambdaHandler, type LambdaHandlerOptions } from "./lambda-handler.js";

@@ -3,8 +3,8 @@ import type { CloudFrontRequestEvent, CloudFrontRequestResult, Context } from "a
 import type { ConfigSource } from "./config/load-config.js";
 import type { EdgeConfig } from "./config.js";
 import { createDeadline, type Deadline } from "./deadline.js";
-import { createHandler, type EdgeHandler, type HandlerDeps } from "./handler.js";
-import { unavailableResponse } from "./responses.js";
+import { createHandler, type EdgeHandler, type HandlerDeps } from "./handle.js";
+import { unavailableResponse } from "./render.js";
 
 /** After a failed config load, requests in this window get the 503 at once; the next one after it retries. */
 export const CONFIG_RETRY_MS = 5000;
@@ -103,7 +103,8 @@ export function createLambdaHandler(
     if (failedAt !== undefined && now() - failedAt < CONFIG_RETRY_MS) {
       logger.error("request", {
         requestId,
-        decision: "unavailable",
+        outcome: "unavailable",
+        status: 503,
         reason: "config_unavailable",
         detail: "backoff",
       });
@@ -115,7 +116,8 @@ export function createLambdaHandler(
       const e = error as { code?: string; message?: string; field?: string };
       logger.error("request", {
         requestId,
-        decision: "unavailable",
+        outcome: "unavailable",
+        status: 503,
         reason: "config_unavailable",
         errorCode: e.code,
         field: e.field,

@@ -1,4 +1,4 @@
-import type { ViewerRequest } from "./viewer-request.js";
+import type { Facts } from "./facts.js";
 
 /**
  * Whether a request to the logout path may log the user out (a logout CSRF guard). A cross-site page can
@@ -9,7 +9,7 @@ import type { ViewerRequest } from "./viewer-request.js";
  *   Fetch Metadata (they all send `Origin` on a POST).
  * Anything else (no headers at all included: fail closed) gets the confirmation page, never a logout.
  */
-export function isLogoutAllowed(req: ViewerRequest, siteOrigin: string): boolean {
+export function isLogoutAllowed(req: Pick<Facts, "method" | "header">, siteOrigin: string): boolean {
   const site = req.header("sec-fetch-site")?.trim().toLowerCase();
   const method = req.method.toUpperCase();
   if (method === "GET" || method === "HEAD") return site === "same-origin" || site === "none";

@@ -1,6 +1,8 @@
+// decide() as data: facts (route, navigation) and a checked session in, the whole decision out. No I/O.
 import { describe, expect, it } from "vitest";
 import { accessRules, parseConfig } from "../src/config.js";
-import { decide, routeOf } from "../src/decide.js";
+import { type Decision, decide, type SessionCheck } from "../src/decide.js";
+import { routeOf } from "../src/facts.js";
 
 const config = parseConfig({
   issuer: "https://idp.example.com/realms/demo",
@@ -9,91 +11,158 @@ const config = parseConfig({
   publicPaths: ["/public/*"],
   requiredRoles: { "/staff/*": ["staff"] },
 });
-const staff = { realm_access: { roles: ["staff"] } };
 const rules = accessRules(config);
 const at = (uri: string) => routeOf(uri, config, rules);
+const same = {
+  method: "GET",
+  host: "site.example.com",
+  header: (n: string) => (n === "sec-fetch-site" ? "same-origin" : undefined),
+};
 
-describe("routeOf", () => {
-  it("knows the callback, logout, public and protected paths", () => {
-    expect(at("/_auth/callback").kind).toBe("callback");
-    expect(at("/_auth/logout").kind).toBe("logout");
-    expect(at("/public/a.css").kind).toBe("public");
-    expect(at("/index.html").kind).toBe("protected");
-  });
-
-  it("decides a folder URL as its index file and forwards exactly that path", () => {
-    expect(at("/staff/")).toEqual({ kind: "protected", forwardPath: "/staff/index.html", roles: ["staff"] });
-    expect(at("/staff/x/%2e%2e")).toEqual(at("/staff/"));
-    expect(at("/_auth/./callback").kind).toBe("callback");
-    expect(at("/staff%2Fx")).toEqual({ kind: "bad_path", reason: "path_encoded_separator" });
-  });
+const valid = (roles: string[]): SessionCheck => ({
+  kind: "valid",
+  claims: { realm_access: { roles } },
+  cached: false,
 });
+const CASES: Array<[string, string, boolean, SessionCheck | undefined, Decision]> = [
+  [
+    "public page",
+    "/public/a.css",
+    true,
+    undefined,
+    { kind: "pass", reason: "public", forwardPath: "/public/a.css" },
+  ],
+  [
+    "public folder",
+    "/public/",
+    true,
+    undefined,
+    { kind: "pass", reason: "public", forwardPath: "/public/index.html" },
+  ],
+  [
+    "no session, page load",
+    "/docs/",
+    true,
+    { kind: "none", hasRefresh: false },
+    { kind: "login", reason: "no_session" },
+  ],
+  [
+    "no session, fetch",
+    "/docs/",
+    false,
+    { kind: "none", hasRefresh: false },
+    { kind: "deny", status: 401, reason: "no_session" },
+  ],
+  [
+    "no access token, refresh token",
+    "/docs/",
+    true,
+    { kind: "none", hasRefresh: true },
+    { kind: "refresh", reason: "no_access_token" },
+  ],
+  [
+    "expired, refresh token",
+    "/docs/",
+    true,
+    { kind: "expired", hasRefresh: true },
+    { kind: "refresh", reason: "token_expired" },
+  ],
+  [
+    "expired, no refresh token",
+    "/docs/",
+    true,
+    { kind: "expired", hasRefresh: false },
+    { kind: "login", reason: "token_expired" },
+  ],
+  [
+    "invalid token, page load",
+    "/docs/",
+    true,
+    { kind: "invalid", code: "signature_invalid", hasRefresh: true },
+    { kind: "login", reason: "signature_invalid" },
+  ],
+  [
+    "valid, no role needed",
+    "/docs/",
+    true,
+    valid([]),
+    { kind: "pass", reason: "session_valid", forwardPath: "/docs/index.html" },
+  ],
+  ["valid, role missing", "/staff/", true, valid([]), { kind: "deny", status: 403, reason: "role_missing" }],
+  [
+    "valid, role missing, spelt with a dot segment",
+    "/staff/x/%2e%2e",
+    true,
+    valid([]),
+    { kind: "deny", status: 403, reason: "role_missing" },
+  ],
+  [
+    "valid, role held",
+    "/staff/",
+    true,
+    valid(["staff"]),
+    { kind: "pass", reason: "session_valid", forwardPath: "/staff/index.html" },
+  ],
+  [
+    "session not checkable",
+    "/docs/",
+    true,
+    { kind: "unavailable", reason: "validate_timeout" },
+    { kind: "unavailable", reason: "validate_timeout" },
+  ],
+  [
+    "protected, session not checked",
+    "/docs/",
+    true,
+    undefined,
+    { kind: "unavailable", reason: "session_not_checked" },
+  ],
+  [
+    "undecodable path",
+    "/%E0%A4%A",
+    true,
+    undefined,
+    { kind: "refuse", status: 400, reason: "path_bad_escape" },
+  ],
+  [
+    "encoded slash",
+    "/public/..%2Fstaff/",
+    true,
+    undefined,
+    { kind: "refuse", status: 400, reason: "path_encoded_separator" },
+  ],
+  ["callback", "/_auth/callback", true, undefined, { kind: "callback", reason: "callback" }],
+  [
+    "callback, spelt with a dot segment",
+    "/_auth/./callback",
+    true,
+    undefined,
+    { kind: "callback", reason: "callback" },
+  ],
+];
 
 describe("decide", () => {
-  const protectedRoute = at("/staff/");
+  it.each(CASES)("%s (%s)", (_name, uri, navigation, session, expected) => {
+    expect(decide({ route: at(uri), navigation }, session, config)).toEqual(expected);
+  });
 
-  it("allows public paths without looking at the session", () => {
-    expect(decide({ route: at("/public/"), navigation: true, config })).toEqual({
-      type: "allow",
-      reason: "public",
-      forwardPath: "/public/index.html",
+  it("logs out only when the site itself asked (Fetch Metadata), else asks to confirm", () => {
+    expect(
+      decide({ route: routeOf("/_auth/logout", config, rules, same), navigation: true }, undefined, config),
+    ).toEqual({
+      kind: "logout",
+      reason: "logout",
     });
-  });
-
-  it("sends a page load without a session to login, and a fetch to 401", () => {
-    const session = { kind: "none", hasRefresh: false } as const;
-    expect(decide({ route: protectedRoute, navigation: true, session, config }).type).toBe("login");
-    expect(decide({ route: protectedRoute, navigation: false, session, config }).type).toBe("unauthorized");
-  });
-
-  it("refreshes an expired token when there is a refresh token, else logs in", () => {
+    const crossSite = { ...same, header: (n: string) => (n === "sec-fetch-site" ? "cross-site" : undefined) };
     expect(
-      decide({
-        route: protectedRoute,
-        navigation: true,
-        session: { kind: "expired", hasRefresh: true },
+      decide(
+        { route: routeOf("/_auth/logout", config, rules, crossSite), navigation: true },
+        undefined,
         config,
-      }).type,
-    ).toBe("refresh");
-    expect(
-      decide({
-        route: protectedRoute,
-        navigation: true,
-        session: { kind: "expired", hasRefresh: false },
-        config,
-      }).type,
-    ).toBe("login");
-  });
-
-  it("denies a valid session without the path's role", () => {
-    const session = { kind: "valid", claims: {}, cached: false } as const;
-    expect(decide({ route: protectedRoute, navigation: true, session, config })).toEqual({
-      type: "deny",
-      reason: "role_missing",
-    });
-  });
-
-  it("allows a valid session with the path's role", () => {
-    const session = { kind: "valid", claims: staff, cached: true } as const;
-    expect(decide({ route: protectedRoute, navigation: true, session, config }).type).toBe("allow");
-  });
-
-  it("is unavailable when the session could not be checked", () => {
-    expect(
-      decide({
-        route: protectedRoute,
-        navigation: true,
-        session: { kind: "unavailable", reason: "validate_timeout" },
-        config,
-      }),
-    ).toEqual({ type: "unavailable", reason: "validate_timeout" });
-    expect(decide({ route: protectedRoute, navigation: true, config }).type).toBe("unavailable");
-  });
-
-  it("denies a path that cannot be decoded", () => {
-    expect(decide({ route: at("/%E0%A4%A"), navigation: true, config })).toEqual({
-      type: "deny",
-      reason: "bad_path",
+      ),
+    ).toEqual({
+      kind: "logout_confirm",
+      reason: "logout_not_same_origin",
     });
   });
 });

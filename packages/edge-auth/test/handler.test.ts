@@ -384,7 +384,11 @@ describe("with a session", () => {
     expect(res.body).toContain('<form method="post" action="/_auth/logout">');
     expect(res.headers?.["x-frame-options"]?.[0]?.value).toBe("DENY");
     expect(browser.siteCookies).toEqual(before);
-    expect(logs.at(-1)).toMatchObject({ decision: "logout", reason: "logout_not_same_origin", status: 200 });
+    expect(logs.at(-1)).toMatchObject({
+      outcome: "logout_confirm",
+      reason: "logout_not_same_origin",
+      status: 200,
+    });
   });
 
   it.each([
@@ -498,7 +502,7 @@ describe("failing closed", () => {
       const { browser, logs } = setup({ issuer: `${idp.url}/realms/demo` });
       const res = expectGenerated(await browser.request(`${SITE}/`), "503");
       expect(res.headers?.["retry-after"]?.[0]?.value).toBe("5");
-      expect(logs.at(-1)).toMatchObject({ decision: "unavailable", reason: "discovery_unavailable" });
+      expect(logs.at(-1)).toMatchObject({ outcome: "unavailable", reason: "discovery_unavailable" });
     }
   });
 
@@ -506,7 +510,7 @@ describe("failing closed", () => {
     const { browser, logs } = setup({ issuer: "http://127.0.0.1:9/realms/demo" });
     browser.setSiteCookie("__Host-sso-rt", "a-refresh-token");
     expectGenerated(await browser.request(`${SITE}/`), "503");
-    expect(logs.at(-1)).toMatchObject({ decision: "unavailable", reason: "discovery_unavailable" });
+    expect(logs.at(-1)).toMatchObject({ outcome: "unavailable", reason: "discovery_unavailable" });
   });
 
   it("still clears the session when the IdP cannot be reached to log out, and answers 503", async () => {
@@ -542,7 +546,7 @@ describe("failing closed", () => {
     // Hundreds of stale access-token chunks, each of which the login redirect would expire.
     for (let i = 0; i < 600; i++) browser.setSiteCookie(`__Host-sso-at.${i}`, "x");
     expectGenerated(await browser.request(`${SITE}/`), "500");
-    expect(logs.at(-1)).toMatchObject({ decision: "login", detail: "response_too_large" });
+    expect(logs.at(-1)).toMatchObject({ outcome: "login", detail: "response_too_large" });
   });
 
   it("answers 503 when the IdP cannot be reached to start a login", async () => {
@@ -550,8 +554,18 @@ describe("failing closed", () => {
     expectGenerated(await browser.request(`${SITE}/`), "503");
   });
 
-  it("writes one JSON log line per request with the request id, and never a token, code or cookie", async () => {
+  it("logs a plain pass only at debug (off by default): the login and callback lines remain", async () => {
     const { browser, logs } = setup();
+    await browser.login(`${SITE}/`, "bob", "bob-password");
+    const requests = logs.filter((l) => l.message === "request");
+    expect(requests.map((l) => [l.level, l.outcome])).toEqual([
+      ["info", "login"],
+      ["info", "callback"],
+    ]);
+  });
+
+  it("writes one JSON log line per request (logLevel debug) with the one schema's keys, and never a token, code or cookie", async () => {
+    const { browser, logs } = setup({ logLevel: "debug" });
     await browser.login(`${SITE}/`, "bob", "bob-password");
     const secrets = [...browser.siteCookies.values()];
     const text = JSON.stringify(logs);
@@ -560,10 +574,15 @@ describe("failing closed", () => {
     const requests = logs.filter((l) => l.message === "request");
     expect(requests.length).toBe(3); // login redirect, callback, the page
     for (const l of requests) {
-      expect(l.requestId).toBe("4TyzHTaYWb1GX1qTfsHhEqV6HUDd_BzoBZnwfnvQc_1oF26ClkoUSEQ==");
+      expect(l).toMatchObject({
+        fn: "edge-auth",
+        requestId: "4TyzHTaYWb1GX1qTfsHhEqV6HUDd_BzoBZnwfnvQc_1oF26ClkoUSEQ==",
+      });
       expect(typeof l.durationMs).toBe("number");
+      expect(typeof l.reason).toBe("string");
     }
-    expect(requests.map((l) => l.decision)).toEqual(["login", "callback", "allow"]);
+    expect(requests.at(-1)).toMatchObject({ level: "debug", outcome: "pass", reason: "session_valid" });
+    expect(requests.map((l) => l.outcome)).toEqual(["login", "callback", "pass"]);
     expect(decodeJwt(secrets.find((s) => s.startsWith("eyJ")) ?? "").iss).toBe(stack.idp.issuer);
   });
 });

@@ -113,7 +113,7 @@ describe("config from SSM Parameter Store", () => {
       const res = await lambda(logs)(event, context);
       const elapsed = Date.now() - started;
       expect(res).toMatchObject({ status: "503" });
-      expect(logs.at(-1)).toMatchObject({ decision: "unavailable", reason: "validate_timeout" });
+      expect(logs.at(-1)).toMatchObject({ outcome: "unavailable", reason: "validate_timeout" });
       expect(elapsed).toBeGreaterThanOrEqual(SLOW_SSM_MS);
       expect(elapsed).toBeLessThan(REQUEST_BUDGET_MS + 300);
     } finally {

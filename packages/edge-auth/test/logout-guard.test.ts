@@ -1,13 +1,21 @@
 import { PAGE_LOAD_HEADERS, viewerRequestEvent } from "@static-sso/testing";
 import { describe, expect, it } from "vitest";
+import { accessRules, parseConfig } from "../src/config.js";
+import { readFacts } from "../src/facts.js";
 import { isLogoutAllowed } from "../src/logout-guard.js";
-import { readViewerRequest } from "../src/viewer-request.js";
 
 const SITE = "https://www.example.com";
+const config = parseConfig({
+  issuer: "https://idp.example.com/realms/demo",
+  clientId: "site",
+  validateUrl: "https://api.example.com/validate",
+});
 const logout = (method: string, headers: Record<string, string>) =>
-  readViewerRequest(
+  readFacts(
     viewerRequestEvent({ uri: "/_auth/logout", method, headers: { ...PAGE_LOAD_HEADERS, ...headers } })
-      .Records[0]?.cf.request as Parameters<typeof readViewerRequest>[0],
+      .Records[0]?.cf.request as Parameters<typeof readFacts>[0],
+    config,
+    accessRules(config),
   );
 
 describe("isLogoutAllowed", () => {

@@ -48,7 +48,7 @@ describe("validation calls signed with the edge role (validateAuth iam)", () => 
     for (const [k, v] of signedIn.browser.siteCookies) browser.setSiteCookie(k, v);
     const res = expectGenerated(await browser.request(`${SITE}/docs/`), "503");
     expect(res.body).toContain("Temporarily unavailable");
-    expect(logs.at(-1)).toMatchObject({ decision: "unavailable", reason: "validate_forbidden", status: 503 });
+    expect(logs.at(-1)).toMatchObject({ outcome: "unavailable", reason: "validate_forbidden", status: 503 });
   });
 
   it("answers 503 without calling the API when the runtime gives no credentials", async () => {
@@ -57,6 +57,6 @@ describe("validation calls signed with the edge role (validateAuth iam)", () => 
     const { browser, logs } = edge({});
     for (const [k, v] of signedIn.browser.siteCookies) browser.setSiteCookie(k, v);
     expectGenerated(await browser.request(`${SITE}/docs/`), "503");
-    expect(logs.at(-1)).toMatchObject({ decision: "unavailable", reason: "validate_sign_failed" });
+    expect(logs.at(-1)).toMatchObject({ outcome: "unavailable", reason: "validate_sign_failed" });
   });
 });

@@ -2,7 +2,7 @@
 // `exp` or the API's `expiresIn` say (a token with exp 1e300 used to stay trusted for the container's life).
 import { createTestKey, PAGE_LOAD_HEADERS, signToken, viewerRequestEvent } from "@static-sso/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createHandler } from "../../src/handler.js";
+import { createHandler } from "../../src/handle.js";
 import { type StubServer, startStubServer } from "../fixtures/stub-server.js";
 
 let api: StubServer;

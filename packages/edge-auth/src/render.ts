@@ -1,4 +1,57 @@
-import type { CloudFrontHeaders, CloudFrontResultResponse } from "aws-lambda";
+import type { CloudFrontHeaders, CloudFrontRequest, CloudFrontResultResponse } from "aws-lambda";
+import type { Facts } from "./facts.js";
+import { type CookieNames, stripOwnCookies } from "./session/cookies.js";
+
+/**
+ * Every answer the edge gives, as data: the decision and its effect end in one of these, and `render`
+ * alone turns it into what CloudFront takes (the request passed on, or a generated response).
+ */
+export type Response =
+  | { kind: "pass"; forwardPath: string }
+  | { kind: "redirect"; location: string; setCookies?: string[] }
+  /** For fetch/XHR: a redirect to the IdP would be useless to them. */
+  | { kind: "unauthorized"; reason: string; setCookies?: string[] }
+  | { kind: "forbidden" }
+  | { kind: "bad_request" }
+  | { kind: "login_failed"; reason: string; setCookies?: string[] }
+  | { kind: "unavailable"; setCookies?: string[] }
+  | { kind: "logout_confirm" };
+
+export function render(
+  response: Response,
+  facts: Facts,
+  ctx: { names: CookieNames; logoutPath: string },
+): CloudFrontRequest | CloudFrontResultResponse {
+  switch (response.kind) {
+    case "pass":
+      return passToOrigin(facts, ctx.names, response.forwardPath);
+    case "redirect":
+      return redirectResponse(response.location, response.setCookies);
+    case "unauthorized":
+      return unauthorizedResponse(response.reason, response.setCookies);
+    case "forbidden":
+      return forbiddenResponse(ctx.logoutPath);
+    case "bad_request":
+      return badRequestResponse();
+    case "login_failed":
+      return loginFailedResponse(response.reason, response.setCookies);
+    case "unavailable":
+      return unavailableResponse(response.setCookies);
+    case "logout_confirm":
+      return logoutConfirmResponse(ctx.logoutPath);
+  }
+}
+
+/** The viewer's request, on to the origin for the path decided on, without this function's cookies. */
+function passToOrigin(facts: Facts, names: CookieNames, uri: string): CloudFrontRequest {
+  const { request } = facts;
+  if (facts.cookieHeaders.length === 0) return uri === request.uri ? request : { ...request, uri };
+  const kept = stripOwnCookies(facts.cookieHeaders, names);
+  const headers = { ...request.headers };
+  if (kept.length === 0) delete headers.cookie;
+  else headers.cookie = kept.map((value) => ({ key: "Cookie", value }));
+  return { ...request, uri, headers };
+}
 
 /**
  * Lambda@Edge caps a response generated in a viewer-request function at 40 KB, headers and body
