@@ -122,6 +122,26 @@ data "aws_iam_policy_document" "bucket" {
     }
   }
 
+  # Without ListBucket, S3 answers a missing key with 403 AccessDenied (it will not tell a caller that
+  # may not list whether a key exists), so a missing page would be a 403; with it, a 404. Same principal
+  # and condition as the read: only this distribution, through its origin access control.
+  statement {
+    sid       = "CloudFrontOriginAccessControlList"
+    actions   = ["s3:ListBucket"]
+    resources = [aws_s3_bucket.this.arn]
+
+    principals {
+      type        = "Service"
+      identifiers = ["cloudfront.amazonaws.com"]
+    }
+
+    condition {
+      test     = "StringEquals"
+      variable = "AWS:SourceArn"
+      values   = [aws_cloudfront_distribution.this.arn]
+    }
+  }
+
   statement {
     sid       = "DenyInsecureTransport"
     effect    = "Deny"
