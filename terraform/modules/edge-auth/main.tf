@@ -109,6 +109,7 @@ resource "aws_iam_role" "this" {
   tags = var.tags
 }
 
+# trivy:ignore:AVD-AWS-0057 Two wildcards, each narrowed: key/* only through SSM in us-east-1 for this parameter's encryption context (when no key is given, the AWS managed key's id is not known here); logs:* regions because replicas log wherever they run.
 data "aws_iam_policy_document" "this" {
   provider = aws.us_east_1
 

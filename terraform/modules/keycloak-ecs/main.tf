@@ -219,6 +219,7 @@ resource "aws_security_group" "alb" {
   }
 }
 
+# trivy:ignore:AVD-AWS-0107 The login pages are public by design (ingress_cidr_blocks narrows them).
 resource "aws_vpc_security_group_ingress_rule" "alb" {
   for_each = { for pair in setproduct(var.ingress_cidr_blocks, [80, 443]) : "${pair[0]}-${pair[1]}" => pair }
 
@@ -231,6 +232,7 @@ resource "aws_vpc_security_group_ingress_rule" "alb" {
 }
 
 # IPv6 clients reach a dual-stack load balancer only.
+# trivy:ignore:AVD-AWS-0107 The login pages are public by design (ingress_ipv6_cidr_blocks narrows them).
 resource "aws_vpc_security_group_ingress_rule" "alb_ipv6" {
   for_each = var.ip_address_type == "dualstack" ? { for pair in setproduct(var.ingress_ipv6_cidr_blocks, [80, 443]) : "${pair[0]}-${pair[1]}" => pair } : {}
 
