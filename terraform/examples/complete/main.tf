@@ -11,7 +11,11 @@ module "keycloak" {
   domain             = var.keycloak_domain
   certificate_arn    = var.keycloak_certificate_arn
   route53_zone_id    = var.route53_zone_id
-  admin_cidr_blocks  = var.keycloak_admin_cidr_blocks
+  # The keycloak provider below configures the realm through the admin listener: the machine running
+  # Terraform must be in these ranges.
+  admin_cidr_blocks = var.keycloak_admin_cidr_blocks
+  # An example: `terraform destroy` must work. The module's default (true) is for production.
+  deletion_protection = false
 }
 
 module "realm" {
@@ -47,8 +51,10 @@ module "edge_auth" {
   # Straight from the realm into the SecureString parameter; never a variable or an output.
   client_secret = module.realm.client_secret
   validate_url  = module.validate_api.validate_url
-  public_paths  = ["/public/*"]
-  path_roles    = { "/staff/*" = ["staff"] }
+  # The API takes only signed calls: the edge role may invoke exactly this route.
+  validate_route_arn = module.validate_api.validate_route_arn
+  public_paths       = ["/public/*"]
+  path_roles         = { "/staff/*" = ["staff"] }
   # One origin for redirect_uri and logout, whichever hostname (alias or *.cloudfront.net) a visitor used:
   # the IdP only knows the registered one.
   site_origin = "https://${var.site_domain}"
@@ -64,6 +70,7 @@ module "site" {
 }
 
 resource "aws_route53_record" "site" {
+  # CloudFront is dual-stack (the module sets is_ipv6_enabled), so both records.
   for_each = var.route53_zone_id == null ? toset([]) : toset(["A", "AAAA"])
 
   zone_id = var.route53_zone_id

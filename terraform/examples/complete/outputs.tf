@@ -19,7 +19,7 @@ output "issuer_url" {
 }
 
 output "keycloak_admin_console_url" {
-  description = "Keycloak's admin console."
+  description = "Keycloak's admin console, on the admin listener (reachable from keycloak_admin_cidr_blocks only)."
   value       = module.keycloak.admin_console_url
 }
 

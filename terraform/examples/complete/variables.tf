@@ -53,9 +53,14 @@ variable "route53_zone_id" {
 }
 
 variable "keycloak_admin_cidr_blocks" {
-  description = "IPv4 ranges allowed to reach Keycloak's admin console (include the machine running Terraform). Null leaves it open."
+  description = "IPv4 ranges allowed to reach Keycloak's admin listener (the admin console, and the admin API this example's keycloak provider uses): include the machine running Terraform. Nothing else can reach them."
   type        = list(string)
-  default     = null
+  nullable    = false
+
+  validation {
+    condition     = length(var.keycloak_admin_cidr_blocks) > 0
+    error_message = "keycloak_admin_cidr_blocks needs at least the range of the machine running Terraform: the realm is configured through the admin listener."
+  }
 }
 
 variable "tags" {

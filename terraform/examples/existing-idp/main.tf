@@ -23,8 +23,10 @@ module "edge_auth" {
   client_id     = var.client_id
   client_secret = var.client_secret
   validate_url  = module.validate_api.validate_url
-  public_paths  = var.public_paths
-  path_roles    = var.path_roles
+  # The API takes only signed calls: the edge role may invoke exactly this route.
+  validate_route_arn = module.validate_api.validate_route_arn
+  public_paths       = var.public_paths
+  path_roles         = var.path_roles
   # One origin for redirect_uri and logout, whichever hostname (alias or *.cloudfront.net) a visitor used:
   # the IdP only knows the registered one. Without a site_domain there is no alias: the site answers on its
   # cloudfront.net name only, the config gets no siteOrigin and the function uses the request's Host.

@@ -45,8 +45,20 @@ locals {
     length(var.path_roles) > 0 ? jsonencode({ requiredRoles = var.path_roles }) : (
       length(var.required_roles) > 0 ? jsonencode({ requiredRoles = var.required_roles }) : "{}"
     ),
+    # The validation API takes IAM authorization: the function signs its calls (SigV4, its role's
+    # credentials) for the API's region, read from the route's ARN (arn:<partition>:execute-api:<region>:...).
+    var.validate_route_arn == null ? "{}" : jsonencode({ validateAuth = "iam", validateRegion = local.validate_region }),
   ]
   config_json = jsonencode(merge([for part in local.config_parts : jsondecode(part)]...))
+
+  validate_region = var.validate_route_arn == null ? null : split(":", var.validate_route_arn)[3]
+
+  # Changes whenever the config does: the parameter's write-only value is written again, and the function's
+  # description changes, so `publish = true` cuts a new version and CloudFront moves to it (warm replicas
+  # would otherwise keep the config they loaded). A 48-bit prefix of a SHA-256: it identifies a config
+  # without revealing the client secret in it (a hash of a high-entropy secret; nonsensitive() only lets
+  # the number appear in plans).
+  config_version = parseint(substr(nonsensitive(sha256(local.config_json)), 0, 12), 16)
 }
 
 ################################################################################
@@ -60,8 +72,11 @@ resource "aws_ssm_parameter" "this" {
   description = "Configuration of the Lambda@Edge function ${var.function_name} (static-site-sso edge-auth)."
   type        = "SecureString"
   key_id      = var.kms_key_arn
-  value       = local.config_json
-  tier        = length(local.config_json) > 4096 ? "Advanced" : "Standard"
+  # Write-only (Terraform 1.11+, AWS provider 6): the config, client secret included, is sent to SSM and
+  # kept in neither the state nor the plan. It is written again when value_wo_version changes.
+  value_wo         = local.config_json
+  value_wo_version = local.config_version
+  tier             = length(local.config_json) > 4096 ? "Advanced" : "Standard"
 
   tags = var.tags
 }
@@ -94,6 +109,7 @@ resource "aws_iam_role" "this" {
   tags = var.tags
 }
 
+# trivy:ignore:AVD-AWS-0057 Two wildcards, each narrowed: key/* only through SSM in us-east-1 for this parameter's encryption context (when no key is given, the AWS managed key's id is not known here); logs:* regions because replicas log wherever they run.
 data "aws_iam_policy_document" "this" {
   provider = aws.us_east_1
 
@@ -122,6 +138,17 @@ data "aws_iam_policy_document" "this" {
       test     = "StringEquals"
       variable = "kms:EncryptionContext:PARAMETER_ARN"
       values   = [local.parameter_arn]
+    }
+  }
+
+  # Exactly the validation API's POST /validate route: not its other routes, not other APIs.
+  dynamic "statement" {
+    for_each = var.validate_route_arn == null ? [] : [var.validate_route_arn]
+
+    content {
+      sid       = "InvokeValidationApi"
+      actions   = ["execute-api:Invoke"]
+      resources = [statement.value]
     }
   }
 
@@ -182,12 +209,11 @@ resource "aws_lambda_function" "this" {
   provider = aws.us_east_1
 
   function_name = var.function_name
-  # The config parameter's version in the description: a config-only change then changes the function's
+  # The config's version in the description: a config-only change then changes the function's
   # configuration too, so `publish = true` cuts a new version and CloudFront moves to it. Without it the
-  # parameter would change but warm replicas would keep the config they loaded. The parameter's version
-  # (rather than a hash of the config) keeps every trace of the client secret out of the description,
-  # and the reference makes Terraform write the parameter before it publishes the version that reads it.
-  description      = "static-site-sso: OpenID Connect login at the edge (viewer-request); config version ${aws_ssm_parameter.this.version}."
+  # parameter would change but warm replicas would keep the config they loaded. Taken through the
+  # parameter, so Terraform writes the parameter before it publishes the version that reads it.
+  description      = "static-site-sso: OpenID Connect login at the edge (viewer-request); config ${aws_ssm_parameter.this.value_wo_version}."
   role             = aws_iam_role.this.arn
   runtime          = var.runtime
   handler          = "index.handler"
@@ -202,6 +228,13 @@ resource "aws_lambda_function" "this" {
 
   # No environment block: Lambda@Edge rejects functions with environment variables. The configuration
   # comes from the SSM parameter above.
+
+  # Lambda refuses to delete a function while CloudFront still has replicas of it, and CloudFront removes
+  # them only hours after the distribution stops using it. So destroy (and a rename, which replaces the
+  # function) leaves the function in the account and drops it from the state instead of failing; delete
+  # it later with `aws lambda delete-function --region us-east-1 --function-name <name>` (README,
+  # "Destroying and renaming the edge function"). A new version on the same name is unaffected.
+  skip_destroy = true
 
   tags = var.tags
 

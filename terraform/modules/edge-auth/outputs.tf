@@ -33,6 +33,11 @@ output "parameter_arn" {
   value       = aws_ssm_parameter.this.arn
 }
 
+output "config_version" {
+  description = "Version of the config the function was published with (a 48-bit prefix of the config's SHA-256; it changes whenever the config does)."
+  value       = local.config_version
+}
+
 output "log_group_names" {
   description = "Log groups created with retention, by region."
   value       = { for region, group in aws_cloudwatch_log_group.replica : region => group.name }

@@ -19,9 +19,9 @@ variable "zip_path" {
 }
 
 variable "runtime" {
-  description = "Lambda runtime. Only Node.js runtimes that Lambda@Edge supports and Lambda does not deprecate; nodejs20.x is deprecated and blocks new functions."
+  description = "Lambda runtime. Only Node.js runtimes that Lambda@Edge supports and Lambda does not deprecate; nodejs20.x is deprecated and blocks new functions. nodejs24.x is the longest-supported one."
   type        = string
-  default     = "nodejs22.x"
+  default     = "nodejs24.x"
 
   validation {
     condition     = contains(["nodejs22.x", "nodejs24.x"], var.runtime)
@@ -85,6 +85,17 @@ variable "validate_url" {
   validation {
     condition     = startswith(var.validate_url, "https://")
     error_message = "validate_url must start with https://."
+  }
+}
+
+variable "validate_route_arn" {
+  description = "execute-api ARN of the validation API's POST /validate route (the validate-api module's `validate_route_arn` output). The function's role may invoke exactly this route, and the config tells the function to sign its calls (validateAuth \"iam\", validateRegion from the ARN). Null only for a validation API without IAM authorization, which anyone can call."
+  type        = string
+  default     = null
+
+  validation {
+    condition     = var.validate_route_arn == null || can(regex("^arn:aws[a-z-]*:execute-api:[a-z]{2}(-[a-z]+)+-[0-9]:[0-9]{12}:[A-Za-z0-9]+/[^/]+/POST/", var.validate_route_arn))
+    error_message = "validate_route_arn must be the execute-api ARN of a POST route, e.g. arn:aws:execute-api:eu-west-1:123456789012:a1b2c3d4e5/$default/POST/validate."
   }
 }
 
@@ -222,9 +233,9 @@ variable "log_retention_in_days" {
 }
 
 variable "replica_log_regions" {
-  description = "Regions (besides us-east-1) in which to pre-create the replica log group `/aws/lambda/us-east-1.<function_name>` with retention. Lambda@Edge writes logs in the region of the edge location that served the request; groups it creates itself never expire."
+  description = "Regions (besides us-east-1) in which to pre-create the replica log group `/aws/lambda/us-east-1.<function_name>` with retention. Lambda@Edge writes logs in the region of the CloudFront regional edge cache that served the request; groups it creates itself never expire. The default is every region with a regional edge cache. A group Lambda@Edge already created must be imported first (README)."
   type        = list(string)
-  default     = []
+  default     = ["us-east-2", "us-west-1", "us-west-2", "ap-south-1", "ap-northeast-1", "ap-northeast-2", "ap-southeast-1", "ap-southeast-2", "eu-central-1", "eu-west-1", "eu-west-2", "sa-east-1"]
 
   validation {
     condition     = alltrue([for r in var.replica_log_regions : can(regex("^[a-z]{2}(-[a-z]+)+-[0-9]$", r)) && r != "us-east-1"])

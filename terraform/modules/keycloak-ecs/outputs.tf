@@ -3,9 +3,14 @@ output "url" {
   value       = "https://${var.domain}"
 }
 
+output "admin_url" {
+  description = "Base URL of the admin listener (https://<domain>:<admin_port>), for the admin console and a Keycloak Terraform provider; null without admin_cidr_blocks."
+  value       = local.admin_enabled ? local.admin_url : null
+}
+
 output "admin_console_url" {
-  description = "URL of the admin console."
-  value       = "https://${var.domain}/admin/"
+  description = "URL of the admin console on the admin listener; null without admin_cidr_blocks (then it is reachable from nowhere)."
+  value       = local.admin_enabled ? "${local.admin_url}/admin/" : null
 }
 
 output "admin_username" {

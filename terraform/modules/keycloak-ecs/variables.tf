@@ -65,14 +65,49 @@ variable "ingress_cidr_blocks" {
   default     = ["0.0.0.0/0"]
 }
 
-variable "admin_cidr_blocks" {
-  description = "IPv4 ranges (CIDR, at most 30) allowed to reach the admin console and the master realm (/admin*, /realms/master*). Null allows the same ranges as everything else; an empty list closes them to everyone. Keycloak recommends not exposing them publicly."
+variable "ingress_ipv6_cidr_blocks" {
+  description = "IPv6 ranges allowed to reach the load balancer when ip_address_type is \"dualstack\"."
   type        = list(string)
-  default     = null
+  default     = ["::/0"]
+}
+
+variable "ip_address_type" {
+  description = "\"ipv4\" or \"dualstack\" (IPv4 and IPv6; the public subnets need IPv6 ranges). An AAAA record is created only for dualstack."
+  type        = string
+  default     = "ipv4"
 
   validation {
-    condition     = var.admin_cidr_blocks == null ? true : length(var.admin_cidr_blocks) <= 30 && alltrue([for c in var.admin_cidr_blocks : can(cidrnetmask(c))])
-    error_message = "admin_cidr_blocks must be null or at most 30 IPv4 CIDR ranges such as 203.0.113.0/24 (3 per load balancer rule, at most 10 rules)."
+    condition     = contains(["ipv4", "dualstack"], var.ip_address_type)
+    error_message = "ip_address_type must be ipv4 or dualstack."
+  }
+}
+
+variable "expose_js_adapter" {
+  description = "Also forward /js/ on the public listener (Keycloak's keycloak.js, only for apps that load the adapter from Keycloak rather than from npm). The site's edge function does not need it."
+  type        = bool
+  default     = false
+}
+
+variable "admin_cidr_blocks" {
+  description = "IPv4 ranges (CIDR) allowed to reach the admin console, the admin API and the master realm, on the admin listener (https://<domain>:<admin_port>/admin/). Empty (the default): no admin listener at all, the admin console is reachable from nowhere. The public listener never serves them. Include the machine that runs the keycloak-realm module's Terraform."
+  type        = list(string)
+  default     = []
+  nullable    = false
+
+  validation {
+    condition     = alltrue([for c in var.admin_cidr_blocks : can(cidrnetmask(c))])
+    error_message = "admin_cidr_blocks must be IPv4 CIDR ranges such as 203.0.113.0/24."
+  }
+}
+
+variable "admin_port" {
+  description = "Port of the admin listener (HTTPS, same certificate), open to admin_cidr_blocks only."
+  type        = number
+  default     = 8443
+
+  validation {
+    condition     = var.admin_port >= 1 && var.admin_port <= 65535 && !contains([80, 443], var.admin_port)
+    error_message = "admin_port must be a TCP port other than 80 and 443 (the public listeners)."
   }
 }
 
@@ -105,7 +140,7 @@ variable "cpu" {
 }
 
 variable "memory" {
-  description = "Task memory in MiB (must be valid for the CPU size; Keycloak wants at least 1024, 2048 for comfort)."
+  description = "Task memory in MiB. Fargate takes only certain sizes per cpu: 256: 512-2048 (512, 1024, 2048); 512: 1024-4096; 1024: 2048-8192; 2048: 4096-16384 (steps of 1024); 4096: 8192-30720 (steps of 1024); 8192: 16384-61440 (steps of 4096); 16384: 32768-122880 (steps of 8192). Keycloak wants at least 1024 (2048 for comfort); the sidecar database takes 512 of it."
   type        = number
   default     = 2048
 
@@ -113,10 +148,47 @@ variable "memory" {
     condition     = var.memory >= 1024
     error_message = "memory must be at least 1024 MiB for Keycloak."
   }
+
+  # Fargate's table of CPU and memory pairs: any other pair fails only at apply (RegisterTaskDefinition).
+  validation {
+    condition = (
+      var.cpu == 256 ? contains([512, 1024, 2048], var.memory) :
+      var.cpu == 512 ? var.memory >= 1024 && var.memory <= 4096 && var.memory % 1024 == 0 :
+      var.cpu == 1024 ? var.memory >= 2048 && var.memory <= 8192 && var.memory % 1024 == 0 :
+      var.cpu == 2048 ? var.memory >= 4096 && var.memory <= 16384 && var.memory % 1024 == 0 :
+      var.cpu == 4096 ? var.memory >= 8192 && var.memory <= 30720 && var.memory % 1024 == 0 :
+      var.cpu == 8192 ? var.memory >= 16384 && var.memory <= 61440 && var.memory % 4096 == 0 :
+      var.cpu == 16384 ? var.memory >= 32768 && var.memory <= 122880 && var.memory % 8192 == 0 :
+      false
+    )
+    error_message = "memory is not a Fargate size for this cpu: 256 takes 512, 1024 or 2048; 512 takes 1024-4096 and 1024 takes 2048-8192 and 2048 takes 4096-16384 and 4096 takes 8192-30720, in steps of 1024; 8192 takes 16384-61440 in steps of 4096; 16384 takes 32768-122880 in steps of 8192."
+  }
+}
+
+variable "jvm_heap_percent" {
+  description = "Share of Keycloak's memory (the task's, less the sidecar database's 512 MiB) given to the JVM heap as -Xmx (and half of it as -Xms), through JAVA_OPTS_KC_HEAP. The rest is for metaspace, threads and direct buffers."
+  type        = number
+  default     = 70
+
+  validation {
+    condition     = var.jvm_heap_percent >= 25 && var.jvm_heap_percent <= 85
+    error_message = "jvm_heap_percent must be from 25 to 85: above, the JVM's off-heap memory no longer fits and the task is killed for memory."
+  }
+}
+
+variable "deregistration_delay" {
+  description = "Seconds the load balancer lets a leaving task finish its requests (no new ones reach it) before ECS stops it."
+  type        = number
+  default     = 60
+
+  validation {
+    condition     = var.deregistration_delay >= 0 && var.deregistration_delay <= 3600
+    error_message = "deregistration_delay must be from 0 to 3600 seconds."
+  }
 }
 
 variable "desired_count" {
-  description = "Number of Keycloak tasks. More than one forms a cluster (JDBC_PING discovery through the database); needs the RDS database."
+  description = "Number of Keycloak tasks. More than one forms one cluster (Keycloak 26's JDBC_PING discovery through the database, TCP 7800 between the tasks); needs the RDS database."
   type        = number
   default     = 1
 
@@ -190,7 +262,7 @@ variable "db_backup_retention_days" {
 }
 
 variable "db_password_rotation_days" {
-  description = "Days between RDS's rotations of the database password it manages (RDS's own default is 7). Keycloak reads the password when a task starts, so after each rotation replace the tasks (`aws ecs update-service --force-new-deployment`); new database connections fail until then. RDS mode only."
+  description = "Days between RDS's rotations of the database password it manages (RDS's own default is 7). Keycloak reads the password when a task starts, so each successful rotation starts a new deployment of the service (EventBridge -> Step Functions -> ecs:UpdateService); new database connections of the old tasks fail until the new ones are healthy. RDS mode only."
   type        = number
   default     = 365
 
@@ -201,7 +273,7 @@ variable "db_password_rotation_days" {
 }
 
 variable "deletion_protection" {
-  description = "Protect the load balancer and the RDS database from deletion."
+  description = "Protect the load balancer and the RDS database from deletion (on by default; turn it off, apply, then destroy)."
   type        = bool
   default     = true
 }
@@ -238,6 +310,12 @@ variable "log_retention_in_days" {
     condition     = contains([1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653], var.log_retention_in_days)
     error_message = "log_retention_in_days must be one of 1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653."
   }
+}
+
+variable "log_kms_key_arn" {
+  description = "KMS key to encrypt the container log group with. Null uses CloudWatch Logs' default encryption."
+  type        = string
+  default     = null
 }
 
 variable "tags" {

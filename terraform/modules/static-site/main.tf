@@ -26,6 +26,8 @@ locals {
 # Bucket
 ################################################################################
 
+# trivy:ignore:AVD-AWS-0132 SSE-S3 by default, SSE-KMS with kms_key_arn: a customer managed key is the caller's choice.
+# trivy:ignore:AVD-AWS-0089 Access goes through CloudFront, whose access logs record it (logging_bucket_domain_name).
 resource "aws_s3_bucket" "this" {
   bucket        = var.bucket_name
   bucket_prefix = var.bucket_name == null ? "${var.name}-" : null
@@ -109,6 +111,26 @@ data "aws_iam_policy_document" "bucket" {
     sid       = "CloudFrontOriginAccessControlRead"
     actions   = ["s3:GetObject"]
     resources = ["${aws_s3_bucket.this.arn}/*"]
+
+    principals {
+      type        = "Service"
+      identifiers = ["cloudfront.amazonaws.com"]
+    }
+
+    condition {
+      test     = "StringEquals"
+      variable = "AWS:SourceArn"
+      values   = [aws_cloudfront_distribution.this.arn]
+    }
+  }
+
+  # Without ListBucket, S3 answers a missing key with 403 AccessDenied (it will not tell a caller that
+  # may not list whether a key exists), so a missing page would be a 403; with it, a 404. Same principal
+  # and condition as the read: only this distribution, through its origin access control.
+  statement {
+    sid       = "CloudFrontOriginAccessControlList"
+    actions   = ["s3:ListBucket"]
+    resources = [aws_s3_bucket.this.arn]
 
     principals {
       type        = "Service"
@@ -280,6 +302,9 @@ resource "aws_cloudfront_response_headers_policy" "this" {
   }
 }
 
+# trivy:ignore:AVD-AWS-0011 A WAF web ACL is the caller's choice (web_acl_id); every request passes the login check.
+# trivy:ignore:AVD-AWS-0013 TLSv1 only with the *.cloudfront.net certificate, where CloudFront allows nothing else; custom domains use minimum_protocol_version (TLSv1.2_2021).
+# trivy:ignore:AVD-AWS-0010 Access logs are the caller's choice (logging_bucket_domain_name).
 resource "aws_cloudfront_distribution" "this" {
   enabled             = true
   comment             = "${var.name}: static site behind OpenID Connect login"

@@ -1,8 +1,19 @@
 # The JWT validation API: a Lambda function behind an API Gateway HTTP API (payload format 2.0) with
-# POST /validate and GET /health.
+# POST /validate and GET /health. Both routes take IAM authorization (SigV4): only principals granted
+# execute-api:Invoke on a route (the edge function's role, on POST /validate) may call them, so nobody on
+# the internet can spend the function's concurrency and make the site answer 503.
+
+data "aws_region" "current" {}
 
 locals {
   routes = toset(["POST /validate", "GET /health"])
+
+  # execute-api ARNs of the routes on the $default stage (arn:...:<api-id>/<stage>/<METHOD>/<path>): what
+  # a caller's IAM policy grants execute-api:Invoke on.
+  route_arns = {
+    for route in local.routes :
+    route => "${aws_apigatewayv2_api.this.execution_arn}/$default/${split(" ", route)[0]}${split(" ", route)[1]}"
+  }
 
   environment = merge(
     {
@@ -113,9 +124,10 @@ resource "aws_apigatewayv2_integration" "this" {
 resource "aws_apigatewayv2_route" "this" {
   for_each = local.routes
 
-  api_id    = aws_apigatewayv2_api.this.id
-  route_key = each.key
-  target    = "integrations/${aws_apigatewayv2_integration.this.id}"
+  api_id             = aws_apigatewayv2_api.this.id
+  route_key          = each.key
+  target             = "integrations/${aws_apigatewayv2_integration.this.id}"
+  authorization_type = "AWS_IAM"
 }
 
 resource "aws_cloudwatch_log_group" "access" {

@@ -8,6 +8,21 @@ output "health_url" {
   value       = "${aws_apigatewayv2_api.this.api_endpoint}/health"
 }
 
+output "validate_route_arn" {
+  description = "execute-api ARN of POST /validate, the only thing a caller's role needs execute-api:Invoke on (the edge-auth module's `validate_route_arn`)."
+  value       = local.route_arns["POST /validate"]
+}
+
+output "health_route_arn" {
+  description = "execute-api ARN of GET /health (IAM-authorized too: grant execute-api:Invoke on it to whatever monitors the API)."
+  value       = local.route_arns["GET /health"]
+}
+
+output "region" {
+  description = "Region of the API, the region the edge function signs its calls for (SigV4)."
+  value       = data.aws_region.current.region
+}
+
 output "api_id" {
   description = "ID of the HTTP API."
   value       = aws_apigatewayv2_api.this.id

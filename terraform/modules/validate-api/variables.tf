@@ -19,9 +19,9 @@ variable "zip_path" {
 }
 
 variable "runtime" {
-  description = "Lambda runtime (Node.js 22 or newer; nodejs20.x is deprecated and blocks new functions)."
+  description = "Lambda runtime (Node.js 22 or newer; nodejs20.x is deprecated and blocks new functions). nodejs24.x is the longest-supported one."
   type        = string
-  default     = "nodejs22.x"
+  default     = "nodejs24.x"
 
   validation {
     condition     = contains(["nodejs22.x", "nodejs24.x"], var.runtime)
@@ -63,9 +63,14 @@ variable "timeout" {
 }
 
 variable "reserved_concurrent_executions" {
-  description = "Reserved concurrency of the function. Null leaves it unreserved."
+  description = "Reserved concurrency of the function: the most copies that run at once, and a share of the account's concurrency no other function can take (so a burst elsewhere cannot starve the site's logins, and this API cannot starve the rest). Each login check is a few milliseconds, so 50 serve thousands of checks a second. The account must keep 100 unreserved."
   type        = number
-  default     = null
+  default     = 50
+
+  validation {
+    condition     = var.reserved_concurrent_executions >= 1 && floor(var.reserved_concurrent_executions) == var.reserved_concurrent_executions
+    error_message = "reserved_concurrent_executions must be a whole number of at least 1 (0 would stop the function)."
+  }
 }
 
 variable "issuer" {

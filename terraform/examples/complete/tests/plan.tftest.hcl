@@ -46,6 +46,17 @@ mock_provider "aws" {
 
 mock_provider "keycloak" {}
 
+# The edge module checks the route ARN's shape; the mocked API gets a real-looking one.
+override_resource {
+  target          = module.validate_api.aws_apigatewayv2_api.this
+  override_during = plan
+  values = {
+    id            = "a1b2c3d4e5"
+    execution_arn = "arn:aws:execute-api:eu-west-1:123456789012:a1b2c3d4e5"
+    api_endpoint  = "https://a1b2c3d4e5.execute-api.eu-west-1.amazonaws.com"
+  }
+}
+
 variables {
   vpc_id                     = "vpc-0123456789abcdef0"
   public_subnet_ids          = ["subnet-0000000000000000a", "subnet-0000000000000000b"]
@@ -65,4 +76,19 @@ run "plans_every_module" {
     condition     = module.realm.issuer_url == "https://sso.example.com/realms/demo"
     error_message = "The issuer must be the realm's URL on the Keycloak domain."
   }
+
+  assert {
+    condition     = module.keycloak.admin_url == "https://sso.example.com:8443"
+    error_message = "The keycloak provider configures the realm through the admin listener."
+  }
+}
+
+run "refuses_no_admin_ranges" {
+  command = plan
+
+  variables {
+    keycloak_admin_cidr_blocks = []
+  }
+
+  expect_failures = [var.keycloak_admin_cidr_blocks]
 }

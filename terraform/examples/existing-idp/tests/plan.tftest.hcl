@@ -44,6 +44,17 @@ mock_provider "aws" {
   }
 }
 
+# The edge module checks the route ARN's shape; the mocked API gets a real-looking one.
+override_resource {
+  target          = module.validate_api.aws_apigatewayv2_api.this
+  override_during = plan
+  values = {
+    id            = "a1b2c3d4e5"
+    execution_arn = "arn:aws:execute-api:eu-west-1:123456789012:a1b2c3d4e5"
+    api_endpoint  = "https://a1b2c3d4e5.execute-api.eu-west-1.amazonaws.com"
+  }
+}
+
 variables {
   issuer               = "https://sso.example.com/realms/demo"
   client_id            = "static-site"
@@ -54,6 +65,11 @@ variables {
 
 run "plans_the_site_modules" {
   command = plan
+
+  assert {
+    condition     = module.validate_api.validate_route_arn == "arn:aws:execute-api:eu-west-1:123456789012:a1b2c3d4e5/$default/POST/validate"
+    error_message = "The edge function is granted the validation API's POST /validate route."
+  }
 
   assert {
     condition     = module.edge_auth.parameter_name == "/static-sso/edge-auth/static-sso-edge-auth/config"
