@@ -186,9 +186,9 @@ function validClaims(c: SessionClaims): boolean {
     if (typeof role !== "string" || role.length === 0 || role.length > MAX_ROLE_LENGTH) return false;
     if (c.roles.indexOf(role) !== i) return false;
   }
-  return (
-    typeof c.exp === "number" && Number.isSafeInteger(c.exp) && c.exp > 0 && typeof c.refresh === "boolean"
-  );
+  // Whole seconds, by ES5 means (cloudfront-js-2.0 does not list Number.isSafeInteger).
+  const exp = c.exp;
+  return typeof exp === "number" && exp % 1 === 0 && exp > 0 && exp < 1e12 && typeof c.refresh === "boolean";
 }
 
 /** The claims of a verified payload: exactly the four fields, of the right types and sizes. */
