@@ -11,6 +11,7 @@ import { measureEdgeColdStart } from "./measure-edge-cold-start.js";
 import { measureEdgeCached, measureEdgeWarm } from "./measure-edge-warm.js";
 import { type LogWriteRun, measureLogWrite } from "./measure-log-write.js";
 import { measurePaired } from "./measure-paired.js";
+import { measureSessionCheck } from "./measure-session-check.js";
 import { measureSizes } from "./measure-sizes.js";
 import { measureValidatorHttp, validatorLoop, validatorOptions } from "./measure-validate-api.js";
 import { median } from "./median.js";
@@ -97,6 +98,9 @@ export async function runBench(options: RunBenchOptions = {}): Promise<BenchResu
       workDir,
     );
 
+    progress("· CloudFront Function session-check in the cloudfront-js-2.0 sandbox");
+    const sessionCheck = await measureSessionCheck(scale);
+
     const pairLoop = {
       warmupMs: scale.warmupMs,
       loopMs: scale.pairLoopMs,
@@ -159,6 +163,7 @@ export async function runBench(options: RunBenchOptions = {}): Promise<BenchResu
       sizes,
       edgeColdStart,
       edgeWarm,
+      sessionCheck,
       peer: {
         valid: vsPeer.baseline,
         ours: vsPeer.ours,

@@ -211,7 +211,11 @@ export function asFunctionFile(esm: string): string {
       return "";
     })
     .trim();
-  if (/\bimport\s*([\w$]+\s*from\b|[{*"'(])|\bexport\s*([{*]|(default|const|let|var|function|async)\b)/.test(body))
+  if (
+    /\bimport\s*([\w$]+\s*from\b|[{*"'(])|\bexport\s*([{*]|(default|const|let|var|function|async)\b)/.test(
+      body,
+    )
+  )
     throw new Error("the bundle has imports or exports other than the runtime's modules and handler");
   const name = match[1] as string;
   const tail = name === "handler" ? "" : `\nasync function handler(event){return ${name}(event)}`;
