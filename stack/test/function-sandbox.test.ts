@@ -72,6 +72,11 @@ describe("the cloudfront-js-2.0 sandbox offers only what the runtime documents",
     );
   });
 
+  it("the function runs in strict mode, as the runtime runs every function", () => {
+    const result = runBody("undeclared = 1; return event.request;");
+    expect(result.kind === "error" && result.message).toMatch(/undeclared is not defined/);
+  });
+
   it("a handler that never stops is stopped", () => {
     const fn = loadCloudFrontFunction(handlerOf("while (true) {}"), { timeoutMs: 50 });
     expect(fn.run(cloudFrontFunctionEvent({ uri: "/" })).kind).toBe("error");

@@ -275,7 +275,9 @@ export function verifySessionToken(
   try {
     const kid = sessionTokenKid(token);
     if (kid === undefined) return { kind: "malformed" };
-    const [, , payload, signature] = token.split(".") as [string, string, string, string];
+    const parts = token.split(".");
+    const payload = parts[2] as string;
+    const signature = parts[3] as string;
     if (
       !isBase64url(payload, 1, MAX_SESSION_TOKEN_LENGTH) ||
       !isBase64url(signature, SIGNATURE_LENGTH, SIGNATURE_LENGTH)
@@ -288,8 +290,14 @@ export function verifySessionToken(
       return { kind: "bad_signature" };
     const claims = decodeClaims(payload);
     if (!claims || claims.exp > now + MAX_SESSION_TOKEN_SECONDS) return { kind: "malformed" };
-    const out = { sub: claims.sub, roles: claims.roles, exp: claims.exp, refresh: claims.refresh };
-    return claims.exp <= now ? { kind: "expired", ...out } : { kind: "valid", ...out };
+    // No spread: this file is built for cloudfront-js-2.0 too, where it would cost a helper.
+    return {
+      kind: claims.exp <= now ? "expired" : "valid",
+      sub: claims.sub,
+      roles: claims.roles,
+      exp: claims.exp,
+      refresh: claims.refresh,
+    };
   } catch {
     return { kind: "malformed" };
   }
