@@ -3,6 +3,7 @@ import type { ColdStartResults } from "./measure-edge-cold-start.js";
 import type { EdgeWarmResults } from "./measure-edge-warm.js";
 import type { GlobWorstResult } from "./measure-glob-worst.js";
 import type { HttpLoadResult } from "./measure-http-load.js";
+import type { SessionCheckResults } from "./measure-session-check.js";
 import type { SizeResults } from "./measure-sizes.js";
 
 export interface MachineInfo {
@@ -26,6 +27,8 @@ export interface BenchResults {
   globWorst: GlobWorstResult;
   edgeColdStart: ColdStartResults;
   edgeWarm: EdgeWarmResults;
+  /** The fast path's CloudFront Function, in the local cloudfront-js-2.0 sandbox. */
+  sessionCheck: SessionCheckResults;
   /** Ours (cached valid session) and cognito-at-edge (valid token, JWKS preloaded), in alternating rounds. */
   peer: {
     /** cognito-at-edge's loop and ours, from the round with the median ratio. */

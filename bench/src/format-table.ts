@@ -2,6 +2,7 @@ import type { BenchResults } from "./bench-results.js";
 import { TARGETS } from "./bench-results.js";
 import type { LoopResult } from "./children/measure-loop.mjs";
 import type { WarmMemory } from "./measure-edge-warm.js";
+import type { SessionCheckResults } from "./measure-session-check.js";
 
 export function formatMs(ms: number): string {
   if (!Number.isFinite(ms)) return String(ms);
@@ -45,6 +46,25 @@ function mark(ok: boolean): string {
 
 type Row = [measure: string, result: string, target: string];
 
+/** CloudFront's limit for a function's code, and ours (room for a longer site's rules). */
+const FUNCTION_LIMIT_BYTES = 10 * 1024;
+const FUNCTION_TARGET_BYTES = 8 * 1024;
+
+/** The fast path's CloudFront Function: its size and its time per request in the local sandbox. */
+export function sessionCheckRows(s: SessionCheckResults): Row[] {
+  return [
+    [
+      "CloudFront Function session-check (dist/session-check.js, demo site)",
+      formatBytes(s.codeBytes),
+      `≤ 8 KiB ${mark(s.codeBytes <= FUNCTION_TARGET_BYTES)} (limit 10 KiB ${mark(s.codeBytes <= FUNCTION_LIMIT_BYTES)})`,
+    ],
+    ["Function in the cloudfront-js-2.0 sandbox, valid session → pass", loop(s.valid), "—"],
+    ["Function in the sandbox, no session → 302 /_auth/login", loop(s.redirect), "—"],
+    ["Function in the sandbox, public page", loop(s.publicPage), "—"],
+    ["Sandbox alone (a function returning the request)", loop(s.control), "—"],
+  ];
+}
+
 export function tableRows(r: BenchResults): Row[] {
   const cold = r.edgeColdStart;
   const coldRow = (label: string, f: typeof cold.redirect): Row => [
@@ -87,6 +107,7 @@ export function tableRows(r: BenchResults): Row[] {
     ["Edge warm, valid session, validation cached", loop(w.cached), "—"],
     ["Edge warm, valid session, validation API on loopback", loop(w.validateApi), "—"],
     ["Edge warm, no session → 302", loop(w.redirect), "—"],
+    ...sessionCheckRows(r.sessionCheck),
     ["Peer: cognito-at-edge, valid token, JWKS preloaded", loop(r.peer.valid), "—"],
     [
       "Ours (cached) vs cognito-at-edge",

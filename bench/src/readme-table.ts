@@ -66,6 +66,23 @@ export function formatReadmeTable(r: BenchResults): string {
     ["Edge warm, valid session, validation cached (p50 / p99 · rate)", loop(w.cached), "—"],
     ["Edge warm, valid session, validation API on loopback", loop(w.validateApi), "—"],
     ["Edge warm, no session → 302", loop(w.redirect), "—"],
+    // Results from before the fast path have no session-check figures.
+    ...(r.sessionCheck
+      ? [
+          [
+            "CloudFront Function `session-check` (demo site, as uploaded)",
+            `${kib(r.sessionCheck.codeBytes)} (${r.sessionCheck.codeBytes.toLocaleString("en-US")} B)`,
+            `≤ 8 KiB ${ok(r.sessionCheck.codeBytes <= 8 * 1024)}, limit 10 KiB ${ok(r.sessionCheck.codeBytes <= 10 * 1024)}`,
+          ],
+          [
+            "Function in the cloudfront-js-2.0 sandbox, valid session → pass",
+            loop(r.sessionCheck.valid),
+            "—",
+          ],
+          ["Function in the sandbox, no session → 302 `/_auth/login`", loop(r.sessionCheck.redirect), "—"],
+          ["Sandbox alone (a function returning the request)", loop(r.sessionCheck.control), "—"],
+        ]
+      : []),
     ["cognito-at-edge warm, valid token, JWKS preloaded", loop(r.peer.valid), "—"],
     [
       "Ours (cached) vs cognito-at-edge",

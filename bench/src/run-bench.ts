@@ -12,6 +12,7 @@ import { measureEdgeCached, measureEdgeWarm } from "./measure-edge-warm.js";
 import { measureGlobWorst } from "./measure-glob-worst.js";
 import { type LogWriteRun, measureLogWrite } from "./measure-log-write.js";
 import { measurePaired } from "./measure-paired.js";
+import { measureSessionCheck } from "./measure-session-check.js";
 import { measureSizes } from "./measure-sizes.js";
 import { measureValidatorHttp, validatorLoop, validatorOptions } from "./measure-validate-api.js";
 import { median } from "./median.js";
@@ -107,6 +108,9 @@ export async function runBench(options: RunBenchOptions = {}): Promise<BenchResu
       workDir,
     );
 
+    progress("· CloudFront Function session-check in the cloudfront-js-2.0 sandbox");
+    const sessionCheck = await measureSessionCheck(scale);
+
     const pairLoop = {
       warmupMs: scale.warmupMs,
       loopMs: scale.pairLoopMs,
@@ -166,6 +170,7 @@ export async function runBench(options: RunBenchOptions = {}): Promise<BenchResu
       globWorst,
       edgeColdStart,
       edgeWarm,
+      sessionCheck,
       peer: {
         valid: vsPeer.baseline,
         ours: vsPeer.ours,

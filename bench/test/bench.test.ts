@@ -34,6 +34,10 @@ const FIGURES = [
     ["p50Ms", "p99Ms", "perSecond"].map((f) => `edgeWarm.${k}.${f}`),
   ),
   "edgeWarm.maxRssMb",
+  "sessionCheck.codeBytes",
+  ...["valid", "redirect", "publicPage", "control"].flatMap((k) =>
+    ["p50Ms", "p99Ms", "perSecond"].map((f) => `sessionCheck.${k}.${f}`),
+  ),
   ...["cached", "validateApi", "redirect"].flatMap((k) =>
     [
       "maxRssMb",

@@ -1,3 +1,15 @@
+export {
+  type CloudFrontFunction,
+  type CloudFrontFunctionOptions,
+  cloudFrontFunctionEvent,
+  type FunctionEvent,
+  FunctionLoadError,
+  type FunctionRequest,
+  type FunctionResponse,
+  type FunctionResult,
+  loadCloudFrontFunction,
+} from "./cloudfront/function-sandbox.js";
+export { KvsFileError, kvsFileReader, writeKvsFile } from "./cloudfront/kvs-file.js";
 export { loadEdgeBundle, type ViewerRequestHandler } from "./cloudfront/load-edge-bundle.js";
 export { toViewerRequestEvent } from "./cloudfront/viewer-request-event.js";
 export {

@@ -16,3 +16,20 @@ export {
   type RequiredRoles,
   RuleError,
 } from "./rules.js";
+export {
+  type HmacSha256,
+  MAX_SESSION_TOKEN_LENGTH,
+  MAX_SESSION_TOKEN_SECONDS,
+  MIN_SECRET_LENGTH,
+  mintSessionToken,
+  parseSessionKey,
+  type SessionClaims,
+  type SessionKey,
+  type SessionKeys,
+  type SessionTokenCheck,
+  SessionTokenError,
+  sessionCookieName,
+  sessionRoles,
+  sessionTokenKid,
+  verifySessionToken,
+} from "./session-token.js";

@@ -1,0 +1,121 @@
+import {
+  type AccessRules,
+  canonicalPath,
+  decisionPath,
+  needsOf,
+  type PathRefusal,
+  type SessionTokenCheck,
+} from "@static-sso/authz-core";
+
+/**
+ * What the function decides, as data: pure, no I/O, so the same table of cases is its test under Node
+ * and the built file runs it unchanged in cloudfront-js-2.0. Like function.ts, written in the syntax that
+ * runtime documents (no for-of, ??, ?., destructuring, spread, shorthand properties, default arguments):
+ * the build refuses anything else here (see build.ts).
+ */
+
+/** Where Lambda@Edge answers in the fast path (shared/CONTRACTS.md, "Edge modes"). */
+export const LOGIN_PATH = "/_auth/login";
+export const REFRESH_PATH = "/_auth/refresh";
+/** KeyValueStore keys, each holding `<kid>:<secret>`: the key the edge mints with, and the one before. */
+export const CURRENT_KEY = "session-key-current";
+export const PREVIOUS_KEY = "session-key-previous";
+/** Longest path and query carried to /_auth/ to come back to (the edge's own limit for it). */
+export const MAX_RETURN_PATH = 1024;
+
+/** What the build bakes into the function for one site. */
+export interface SessionCheckConfig {
+  rules: AccessRules;
+  /** Appended to a folder URL before it goes to the origin; empty: off (as the edge's `directoryIndex`). */
+  directoryIndex: string;
+  cookieName: string;
+  /** Linked from the 403 page: signing in as someone else starts with a logout. */
+  logoutPath: string;
+}
+
+export type Route =
+  | { kind: "bad_path"; reason: PathRefusal }
+  | { kind: "public"; forwardPath: string }
+  | { kind: "protected"; forwardPath: string; path: string; roles: readonly string[] };
+
+/** The canonical path decides; the origin is asked for exactly that path (a folder URL as its index). */
+export function routeOf(uri: string, config: SessionCheckConfig): Route {
+  const canonical = canonicalPath(uri);
+  if (!canonical.ok) return { kind: "bad_path", reason: canonical.reason };
+  const path = canonical.path;
+  const forwardPath = config.directoryIndex ? decisionPath(path, config.directoryIndex) : path;
+  const needs = needsOf(decisionPath(path, config.rules.indexDocument), config.rules);
+  return needs.kind === "public"
+    ? { kind: "public", forwardPath: forwardPath }
+    : { kind: "protected", forwardPath: forwardPath, path: path, roles: needs.roles };
+}
+
+/** The session as the handler found it: no cookie, a checked one, or no key to check it with. */
+export type SessionState = { kind: "none" } | { kind: "keys_unavailable" } | SessionTokenCheck;
+
+export type Outcome =
+  | { kind: "pass"; uri: string; reason: "public" | "session_valid" }
+  | { kind: "bad_request"; reason: PathRefusal }
+  | { kind: "forbidden"; reason: "role_missing" }
+  | { kind: "redirect"; reason: string; location: string }
+  | { kind: "unauthorized"; reason: string }
+  | { kind: "unavailable"; reason: "keys_unavailable" };
+
+/**
+ * The decision for a protected route. A navigation goes to /_auth/refresh when its session is only
+ * expired and the edge holds a refresh token for it, else to /_auth/login; a fetch or XHR gets 401 JSON,
+ * since a redirect to an IdP is of no use to it. Only a valid session with every role passes.
+ */
+export function decide(route: Route, session: SessionState, navigation: boolean, returnTo: string): Outcome {
+  if (route.kind === "bad_path") return { kind: "bad_request", reason: route.reason };
+  if (route.kind === "public") return { kind: "pass", uri: route.forwardPath, reason: "public" };
+  if (session.kind === "keys_unavailable") return { kind: "unavailable", reason: "keys_unavailable" };
+  if (session.kind === "valid") {
+    for (let i = 0; i < route.roles.length; i++)
+      if (session.roles.indexOf(route.roles[i] as string) < 0)
+        return { kind: "forbidden", reason: "role_missing" };
+    return { kind: "pass", uri: route.forwardPath, reason: "session_valid" };
+  }
+  const reason =
+    session.kind === "none" ? "no_session" : session.kind === "expired" ? "session_expired" : session.kind;
+  if (!navigation) return { kind: "unauthorized", reason: reason };
+  const to = session.kind === "expired" && session.refresh ? REFRESH_PATH : LOGIN_PATH;
+  return { kind: "redirect", reason: reason, location: `${to}?return=${encodeURIComponent(returnTo)}` };
+}
+
+/**
+ * fetch/XHR rather than a page load (the edge's rule): `Sec-Fetch-Mode` other than navigate, or an
+ * Accept that asks for JSON and not HTML.
+ */
+export function isNavigation(secFetchMode: string | undefined, accept: string | undefined): boolean {
+  if (secFetchMode !== undefined && secFetchMode !== "navigate") return false;
+  const a = accept === undefined ? "" : accept.toLowerCase();
+  return !(a.indexOf("application/json") >= 0 && a.indexOf("text/html") < 0);
+}
+
+/** A CloudFront Functions query string object back as text, as the viewer sent it (values not decoded). */
+export function queryText(
+  querystring: Record<string, { value: string; multiValue?: Array<{ value: string }> }> | undefined,
+): string {
+  const parts: string[] = [];
+  for (const name in querystring) {
+    const entry = querystring[name];
+    if (!entry) continue;
+    const values = entry.multiValue ? entry.multiValue : [entry];
+    for (let i = 0; i < values.length; i++) {
+      const value = (values[i] as { value: string }).value;
+      parts.push(value === "" ? name : `${name}=${value}`);
+    }
+  }
+  return parts.join("&");
+}
+
+/**
+ * The page to come back to after login or refresh: the canonical path and the query, the path alone when
+ * both are too long, `/` when the path is. The edge checks it again (safeReturnPath) before using it.
+ */
+export function returnPath(path: string, query: string): string {
+  const withQuery = query ? `${path}?${query}` : path;
+  if (withQuery.length <= MAX_RETURN_PATH) return withQuery;
+  return path.length <= MAX_RETURN_PATH ? path : "/";
+}

@@ -1,0 +1,56 @@
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { beforeAll, describe, expect, it } from "vitest";
+import {
+  asFunctionFile,
+  type BuiltFunction,
+  buildSessionCheck,
+  FUNCTION_CODE_LIMIT_BYTES,
+  functionConfig,
+  SiteRulesError,
+} from "../src/build.js";
+
+const SITE_RULES = JSON.parse(readFileSync(join(__dirname, "..", "site-rules.json"), "utf8"));
+
+describe("buildSessionCheck for the demo site", () => {
+  let built: BuiltFunction;
+  beforeAll(async () => {
+    built = await buildSessionCheck(SITE_RULES);
+  });
+
+  it("stays under CloudFront's 10 KB function size limit", () => {
+    expect(built.bytes).toBe(Buffer.byteLength(built.code));
+    expect(built.bytes).toBeLessThanOrEqual(FUNCTION_CODE_LIMIT_BYTES);
+  });
+
+  it("is one file: the runtime's modules imported first, a top-level async handler, no export", () => {
+    expect(built.code.split("\n")[0]).toMatch(/^(import [\w$]+ from"(cloudfront|crypto)";){2}$/);
+    expect(built.code).toMatch(/\nasync function handler\(event\)\{return [\w$]+\(event\)\}\n$/);
+    expect(built.code).not.toMatch(/\bexport\b/);
+  });
+
+  it("bakes in the site's rules, compiled", () => {
+    expect(built.code).toContain('roleRules:[{glob:"/staff/*",roles:["staff"]}]');
+    expect(built.code).toContain('cookieName:"__Host-sso-session"');
+  });
+});
+
+describe("functionConfig", () => {
+  it("refuses a key that is not a rule setting (a typo would silently drop a rule)", () => {
+    expect(() => functionConfig({ publicPath: ["/x/*"] })).toThrow(SiteRulesError);
+  });
+
+  it("refuses a glob that could never match, naming the field", () => {
+    expect(() => functionConfig({ requiredRoles: { "/a/../b/*": ["r"] } })).toThrow(/requiredRoles/);
+  });
+});
+
+describe("asFunctionFile", () => {
+  it("refuses a bundle that exports more than handler", () => {
+    expect(() => asFunctionFile("export const x=1;async function a(e){}export{a as handler};")).toThrow();
+  });
+
+  it("refuses a bundle importing another module", () => {
+    expect(() => asFunctionFile('import fs from"fs";async function a(e){}export{a as handler};')).toThrow();
+  });
+});
