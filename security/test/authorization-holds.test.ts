@@ -5,7 +5,6 @@ import { createHandler } from "@static-sso/edge-auth";
 import { PAGE_LOAD_HEADERS, viewerRequestEvent } from "@static-sso/testing";
 import type { CloudFrontRequest } from "aws-lambda";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { captureLogs } from "../src/log-capture.js";
 import {
   ACCESS_COOKIE,
   generated,
