@@ -208,6 +208,7 @@ describe.skipIf(skipReason !== undefined)(
       const httpPort = Number(new URL(keycloak.url).port);
       // The JVM listens on IPv6 sockets: 127.0.0.1 shows as ::ffff:127.0.0.1.
       expect(sockets.some((s) => s.port === httpPort && isLoopback(s.address))).toBe(true);
+      expect(keycloak.cluster().physicalAddresses).toEqual([`127.0.0.1:${keycloak.clusterPort}`]);
       expect(sockets.some((s) => s.port === keycloak.clusterPort && isLoopback(s.address))).toBe(true);
       expect(sockets.filter((s) => !isLoopback(s.address))).toEqual([]);
     });
@@ -511,6 +512,7 @@ describe.skipIf(skipReason !== undefined)(
       it("listens only on loopback too, its HTTP, management and cluster ports included", () => {
         const sockets = listeningSockets(nodeB.pid);
 
+        expect(nodeB.cluster().physicalAddresses).toEqual([`127.0.0.1:${nodeB.clusterPort}`]);
         const ports = [nodeB.url, nodeB.managementUrl].map((u) => Number(new URL(u).port));
         for (const port of [...ports, nodeB.clusterPort]) {
           expect(

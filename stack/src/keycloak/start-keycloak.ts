@@ -74,6 +74,8 @@ export interface KeycloakNode {
 export interface ClusterState {
   /** The node's JGroups address (ISPN000079), undefined before the channel started. */
   readonly address: string | undefined;
+  /** Where the node's cluster transport listens, as `host:port` (ISPN000079). */
+  readonly physicalAddresses: readonly string[];
   /** Members of the last cluster view the node logged (ISPN000094), empty before one. */
   readonly members: readonly string[];
 }
@@ -224,6 +226,14 @@ export async function startKeycloak(options: StartKeycloakOptions = {}): Promise
         }
         if (stopping) throw new KeycloakError("keycloak_start_failed", "this Keycloak is stopping");
         const node = await startNode({ home, url, dbArgs, env, dataDir, options: nodeOptions });
+        if (stopping) {
+          // stop() came while this node was starting: it must not outlive the cluster's database.
+          await node.stop();
+          throw new KeycloakError(
+            "keycloak_start_failed",
+            "this Keycloak was stopped while the node started",
+          );
+        }
         nodes.add(node);
         const stop = node.stop;
         return {
@@ -311,7 +321,7 @@ function spawnKeycloak(o: {
 }): SpawnedKeycloak {
   const log = createWriteStream(join(o.dataDir, "keycloak.log"), { flags: "a" });
   const tail: string[] = [];
-  let state: ClusterState = { address: undefined, members: [] };
+  let state: ClusterState = { address: undefined, physicalAddresses: [], members: [] };
   let partial = "";
   const onChunk = (chunk: Buffer) => {
     log.write(chunk);
@@ -352,8 +362,18 @@ function spawnKeycloak(o: {
  * Members are given without the version suffix, as the address is.
  */
 export function clusterStateAfter(state: ClusterState, line: string): ClusterState {
-  const address = /ISPN000079: Channel `[^`]*` local address is `([^`]+)`/.exec(line)?.[1];
-  if (address) return { ...state, address: withoutVersion(address) };
+  const channel =
+    /ISPN000079: Channel `[^`]*` local address is `([^`]+)`, physical addresses are `\[([^\]]*)\]`/.exec(
+      line,
+    );
+  if (channel) {
+    const physicalAddresses = (channel[2] ?? "").split(",").map((a) => a.trim());
+    return {
+      ...state,
+      address: withoutVersion(channel[1] ?? ""),
+      physicalAddresses: physicalAddresses.filter(Boolean),
+    };
+  }
   const view = /ISPN000094: Received new cluster view for channel \S+: \[[^\]]*\] \(\d+\) \[([^\]]*)\]/.exec(
     line,
   );

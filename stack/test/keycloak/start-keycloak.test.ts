@@ -51,10 +51,10 @@ describe("Keycloak's start and build options", () => {
 });
 
 describe("a node's cluster state from Keycloak's log", () => {
-  const empty: ClusterState = { address: undefined, members: [] };
+  const empty: ClusterState = { address: undefined, physicalAddresses: [], members: [] };
   const prefix = "2026-12-04 05:04:27,671 INFO  [org.infinispan.CLUSTER] (jgroups-5,vm-31430(v=16.0.14))";
 
-  it("takes the node's address from the channel start and the members from the latest view, without versions", () => {
+  it("takes the node's address and transport address from the channel start and the members from the latest view, without versions", () => {
     const lines = [
       `${prefix} ISPN000079: Channel \`ISPN\` local address is \`vm-31430\`, physical addresses are \`[127.0.0.1:35253]\``,
       `${prefix} ISPN000094: Received new cluster view for channel ISPN: [vm-31430(v=16.0.14)|0] (1) [vm-31430(v=16.0.14)]`,
@@ -63,7 +63,11 @@ describe("a node's cluster state from Keycloak's log", () => {
 
     const state = lines.reduce(clusterStateAfter, empty);
 
-    expect(state).toEqual({ address: "vm-31430", members: ["vm-31430", "vm-49748"] });
+    expect(state).toEqual({
+      address: "vm-31430",
+      physicalAddresses: ["127.0.0.1:35253"],
+      members: ["vm-31430", "vm-49748"],
+    });
   });
 
   it("keeps the state on other lines, rebalances that list members included", () => {
