@@ -225,7 +225,7 @@ export async function startKeycloak(options: StartKeycloakOptions = {}): Promise
           );
         }
         if (stopping) throw new KeycloakError("keycloak_start_failed", "this Keycloak is stopping");
-        const node = await startNode({ home, url, dbArgs, env, dataDir, options: nodeOptions });
+        const node = await startClusterNode({ home, url, dbArgs, env, dataDir, options: nodeOptions });
         if (stopping) {
           // stop() came while this node was starting: it must not outlive the cluster's database.
           await node.stop();
@@ -260,7 +260,7 @@ export async function startKeycloak(options: StartKeycloakOptions = {}): Promise
  * nodes), on its own HTTP, management and cluster ports. It finds the cluster through the database
  * (JDBC_PING), and imports nothing: the realm is in the database already.
  */
-async function startNode(o: {
+async function startClusterNode(o: {
   home: string;
   url: string;
   dbArgs: string[];
