@@ -10,12 +10,16 @@ import { JwksCache, startValidateServer, type ValidateServer } from "@static-sso
 import type { CloudFrontRequest, CloudFrontRequestEvent } from "aws-lambda";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type CloudFrontEmulator, startCloudFrontEmulator } from "../src/cloudfront-emulator.js";
-import { createBrowserLikeClient, type NavigationResult } from "../src/keycloak/browser-like-client.js";
+import {
+  type BrowserLikeClient,
+  createBrowserLikeClient,
+  type NavigationResult,
+} from "../src/keycloak/browser-like-client.js";
 import { freePort } from "../src/keycloak/free-port.js";
 import type { KeycloakError } from "../src/keycloak/keycloak-error.js";
 import { findKeycloakInstall } from "../src/keycloak/keycloak-install.js";
 import { noAudienceClientId, noAudienceClientSecret, readDemoRealm } from "../src/keycloak/realm-import.js";
-import { type RunningKeycloak, startKeycloak } from "../src/keycloak/start-keycloak.js";
+import { type KeycloakNode, type RunningKeycloak, startKeycloak } from "../src/keycloak/start-keycloak.js";
 import { startStack } from "../src/start-stack.js";
 import { isLoopback, listeningSockets } from "./listening-sockets.js";
 
@@ -69,6 +73,9 @@ describe.skipIf(skipReason !== undefined)(
         managementPort: await freePort(),
         db: "postgres",
         realmOptions: { siteUrl, testClients: true },
+        // As deployed (ispn cache, JDBC_PING through PostgreSQL), bound to 127.0.0.1, so the cluster
+        // tests below can add a second node.
+        cluster: true,
       });
       jwksUri = `${keycloak.issuer}/protocol/openid-connect/certs`;
       validate = await startValidateServer({
@@ -195,12 +202,14 @@ describe.skipIf(skipReason !== undefined)(
       expect(discovery.jwks_uri).toBe(jwksUri);
     });
 
-    it("listens only on loopback: a local cache, no JGroups cluster ports on the LAN or all interfaces", () => {
+    it("listens only on loopback, its cluster transport included: no JGroups ports on the LAN or all interfaces", () => {
       const sockets = listeningSockets(keycloak.pid);
 
       const httpPort = Number(new URL(keycloak.url).port);
       // The JVM listens on IPv6 sockets: 127.0.0.1 shows as ::ffff:127.0.0.1.
       expect(sockets.some((s) => s.port === httpPort && isLoopback(s.address))).toBe(true);
+      expect(keycloak.cluster().physicalAddresses).toEqual([`127.0.0.1:${keycloak.clusterPort}`]);
+      expect(sockets.some((s) => s.port === keycloak.clusterPort && isLoopback(s.address))).toBe(true);
       expect(sockets.filter((s) => !isLoopback(s.address))).toEqual([]);
     });
 
@@ -364,6 +373,155 @@ describe.skipIf(skipReason !== undefined)(
       const after = await browser.navigate(`${siteUrl}/staff/index.html`);
       expect(after.status).toBe(200);
       expect(after.hops).toHaveLength(1);
+    });
+
+    // What users get with more than one ECS task: two nodes on one PostgreSQL behind one hostname (node B is
+    // started with node A's, as a load balancer would give both), so a browser may reach either. Keycloak 26
+    // keeps user sessions in the database too, so a session made on A is found by B even without a cluster;
+    // the cluster view, a code redeemed on the other node and a logout seen by the other node need one (they
+    // fail with --cache=local on both nodes).
+    describe("a second node on the same PostgreSQL", () => {
+      let nodeB: KeycloakNode;
+      const realmPath = () => new URL(keycloak.issuer).pathname;
+      const redirectUri = () => `${siteUrl}/_auth/callback`;
+
+      beforeAll(async () => {
+        nodeB = await keycloak.startNode();
+      }, 180_000);
+
+      afterAll(() => nodeB?.stop(), 60_000);
+
+      /** An authorization request (code + PKCE) to one node, followed as a browser would, up to the callback. */
+      async function authorize(browser: BrowserLikeClient, nodeUrl: string) {
+        const verifier = randomBytes(32).toString("base64url");
+        const auth = new URL(`${nodeUrl}${realmPath()}/protocol/openid-connect/auth`);
+        auth.search = new URLSearchParams({
+          client_id: keycloak.clientId,
+          redirect_uri: redirectUri(),
+          response_type: "code",
+          scope: "openid",
+          state: randomBytes(16).toString("base64url"),
+          code_challenge: createHash("sha256").update(verifier).digest("base64url"),
+          code_challenge_method: "S256",
+        }).toString();
+        const page = await browser.navigate(auth.href, { stopAt: (u) => u.href.startsWith(redirectUri()) });
+        return { page, code: new URL(page.url).searchParams.get("code"), verifier };
+      }
+
+      async function tokenRequest(nodeUrl: string, grant: Record<string, string>) {
+        const response = await fetch(`${nodeUrl}${realmPath()}/protocol/openid-connect/token`, {
+          method: "POST",
+          body: new URLSearchParams({
+            ...grant,
+            client_id: keycloak.clientId,
+            client_secret: keycloak.clientSecret,
+          }),
+        });
+        return {
+          status: response.status,
+          body: (await response.json()) as {
+            access_token?: string;
+            id_token?: string;
+            refresh_token?: string;
+            error?: string;
+          },
+        };
+      }
+
+      const redeem = (nodeUrl: string, code: string | null, verifier: string) =>
+        tokenRequest(nodeUrl, {
+          grant_type: "authorization_code",
+          code: code ?? "",
+          redirect_uri: redirectUri(),
+          code_verifier: verifier,
+        });
+
+      /** Logs in with the login form on node A and redeems the code there. */
+      async function loginOnA(browser: BrowserLikeClient) {
+        const { code, verifier } = await authorize(browser, keycloak.url);
+        const { status, body } = await redeem(keycloak.url, code, verifier);
+        expect(status).toBe(200);
+        return body;
+      }
+
+      it("joins node A's cluster: each node's latest view holds both", () => {
+        const a = keycloak.cluster();
+        const b = nodeB.cluster();
+
+        expect(a.address).toBeTruthy();
+        expect(b.address).toBeTruthy();
+        expect(a.address).not.toBe(b.address);
+        expect([...a.members].sort()).toEqual([a.address, b.address].sort());
+        expect([...b.members].sort()).toEqual([a.address, b.address].sort());
+      });
+
+      it("honours a login made on node A: B's authorization endpoint answers with a code for that session, without the login form", async () => {
+        const browser = createBrowserLikeClient(alice);
+        const fromA = await loginOnA(browser);
+
+        const { page, code, verifier } = await authorize(browser, nodeB.url);
+
+        expect(code, describeNavigation(page)).toBeTruthy();
+        expect(page.hops.map((h) => `${h.method} ${new URL(h.url).origin}`)).toEqual([`GET ${nodeB.url}`]);
+        const { status, body } = await redeem(nodeB.url, code, verifier);
+        expect(status).toBe(200);
+        expect(decodeJwt(body.id_token ?? "").sid).toBe(decodeJwt(fromA.id_token ?? "").sid);
+      });
+
+      it("redeems at node A a code node B issued (codes are kept in the cluster's memory, not in the database)", async () => {
+        const browser = createBrowserLikeClient(alice);
+        await loginOnA(browser);
+        const { code, verifier } = await authorize(browser, nodeB.url);
+
+        const { status, body } = await redeem(keycloak.url, code, verifier);
+
+        expect(status, body.error).toBe(200);
+        expect(decodeJwt(body.access_token ?? "").preferred_username).toBe(alice.username);
+      });
+
+      it("accepts at node B's token endpoint a refresh token node A issued", async () => {
+        const fromA = await loginOnA(createBrowserLikeClient(alice));
+
+        const { status, body } = await tokenRequest(nodeB.url, {
+          grant_type: "refresh_token",
+          refresh_token: fromA.refresh_token ?? "",
+        });
+
+        expect(status, body.error).toBe(200);
+        expect(decodeJwt(body.access_token ?? "").sid).toBe(decodeJwt(fromA.access_token ?? "").sid);
+      });
+
+      it("ends the session on node A too when the user logs out on node B: A refuses A's own refresh token", async () => {
+        const fromA = await loginOnA(createBrowserLikeClient(alice));
+        const logout = new URL(`${nodeB.url}${realmPath()}/protocol/openid-connect/logout`);
+        logout.search = new URLSearchParams({
+          id_token_hint: fromA.id_token ?? "",
+          post_logout_redirect_uri: `${siteUrl}/`,
+        }).toString();
+        expect((await fetch(logout, { redirect: "manual" })).status).toBe(302);
+
+        const { status, body } = await tokenRequest(keycloak.url, {
+          grant_type: "refresh_token",
+          refresh_token: fromA.refresh_token ?? "",
+        });
+
+        expect(status).toBe(400);
+        expect(body.error).toBe("invalid_grant");
+      });
+
+      it("listens only on loopback too, its HTTP, management and cluster ports included", () => {
+        const sockets = listeningSockets(nodeB.pid);
+
+        expect(nodeB.cluster().physicalAddresses).toEqual([`127.0.0.1:${nodeB.clusterPort}`]);
+        const ports = [nodeB.url, nodeB.managementUrl].map((u) => Number(new URL(u).port));
+        for (const port of [...ports, nodeB.clusterPort]) {
+          expect(
+            sockets.some((s) => s.port === port && isLoopback(s.address)),
+            `port ${port}`,
+          ).toBe(true);
+        }
+        expect(sockets.filter((s) => !isLoopback(s.address))).toEqual([]);
+      });
     });
 
     // Last before stop(): once the key is rotated, the site's validation API may refuse tokens from the new

@@ -39,6 +39,45 @@ export interface StartKeycloakOptions {
   onLog?: (line: string) => void;
   /** How long to wait for readiness. Default 180 s (a first start creates the schema). */
   readyTimeoutMs?: number;
+  /**
+   * Start as the first node of a cluster that more nodes join with startNode(): Keycloak's production
+   * cache (ispn, JDBC_PING discovery through the shared PostgreSQL) with its cluster transport on
+   * 127.0.0.1 only. Default false: a local cache, no cluster ports at all (`npm start`).
+   */
+  cluster?: boolean;
+}
+
+export interface StartNodeOptions {
+  /** HTTP port of the new node; a free one when absent. */
+  port?: number;
+  /** Management port of the new node; a free one when absent. */
+  managementPort?: number;
+  onLog?: (line: string) => void;
+  readyTimeoutMs?: number;
+}
+
+/** One more Keycloak process of a cluster, on the first node's database. */
+export interface KeycloakNode {
+  /** Where this node answers. Its issuer is the first node's, as for nodes behind one load balancer. */
+  readonly url: string;
+  readonly managementUrl: string;
+  /** The cluster transport's port on 127.0.0.1. */
+  readonly clusterPort: number;
+  /** Milliseconds from spawning this node to its readiness. */
+  readonly readyMs: number;
+  readonly pid: number;
+  /** This node's cluster address and the members of the last cluster view it logged. */
+  cluster(): ClusterState;
+  stop(): Promise<void>;
+}
+
+export interface ClusterState {
+  /** The node's JGroups address (ISPN000079), undefined before the channel started. */
+  readonly address: string | undefined;
+  /** Where the node's cluster transport listens, as `host:port` (ISPN000079). */
+  readonly physicalAddresses: readonly string[];
+  /** Members of the last cluster view the node logged (ISPN000094), empty before one. */
+  readonly members: readonly string[];
 }
 
 export interface RunningKeycloak {
@@ -57,6 +96,15 @@ export interface RunningKeycloak {
   readonly timings: { readonly readyMs: number; readonly importMs: number };
   readonly pid: number;
   readonly admin: KeycloakAdmin;
+  /** The cluster transport's port on 127.0.0.1, when started with `cluster: true`. */
+  readonly clusterPort?: number;
+  cluster(): ClusterState;
+  /**
+   * Starts one more node on the same database (needs `cluster: true`), joining this node's cluster.
+   * stop() on this node also stops the nodes started here.
+   */
+  startNode(options?: StartNodeOptions): Promise<KeycloakNode>;
+  /** Stops this node, the nodes started with startNode(), and PostgreSQL. */
   stop(): Promise<void>;
 }
 
@@ -67,6 +115,10 @@ export interface RunningKeycloak {
  */
 export async function startKeycloak(options: StartKeycloakOptions = {}): Promise<RunningKeycloak> {
   const db = options.db ?? keycloakDbFromEnv();
+  if (options.cluster && db !== "postgres") {
+    // The nodes find each other through a table of the shared database; an H2 file is one process's.
+    throw new KeycloakError("keycloak_start_failed", "a Keycloak cluster needs db postgres, not dev-file");
+  }
   const status = findKeycloakInstall(db);
   if (!status.available) throw new KeycloakError("keycloak_unavailable", status.reason);
   const { home } = status.install;
@@ -96,9 +148,11 @@ export async function startKeycloak(options: StartKeycloakOptions = {}): Promise
   const url = `http://localhost:${port}`;
 
   let postgres: RunningPostgres | undefined;
-  let keycloak: ProcessGroup | undefined;
+  let keycloak: SpawnedKeycloak | undefined;
+  const nodes = new Set<KeycloakNode>();
   const cleanup = async () => {
-    await keycloak?.stop();
+    await Promise.all([...nodes].map((node) => node.stop()));
+    await keycloak?.process.stop();
     await postgres?.stop();
     if (temporary) rmSync(dataDir, { recursive: true, force: true });
   };
@@ -121,50 +175,31 @@ export async function startKeycloak(options: StartKeycloakOptions = {}): Promise
       dbArgs.push(`--db-url=jdbc:h2:file:${join(dataDir, "h2", "keycloakdb")};NON_KEYWORDS=VALUE`);
     }
 
-    const log = createWriteStream(join(dataDir, "keycloak.log"), { flags: "a" });
-    const tail: string[] = [];
-    const onChunk = (chunk: Buffer) => {
-      log.write(chunk);
-      for (const line of chunk.toString("utf8").split("\n")) {
-        if (!line) continue;
-        tail.push(line);
-        if (tail.length > 40) tail.shift();
-        options.onLog?.(line);
-      }
+    const cluster = options.cluster ? await freeClusterPorts() : undefined;
+    const env: NodeJS.ProcessEnv = {
+      // KC_MANAGEMENT_PORT is ours (npm start's), not a Keycloak option: kc.sh gets the flag instead.
+      ...withoutKey(process.env, "KC_MANAGEMENT_PORT"),
+      KC_BOOTSTRAP_ADMIN_USERNAME: adminUser,
+      KC_BOOTSTRAP_ADMIN_PASSWORD: adminPassword,
     };
-
-    const started = Date.now();
-    keycloak = spawnProcessGroup(
-      join(home, "bin", "kc.sh"),
-      keycloakStartArgs({ port, managementPort, url, dbArgs }),
-      {
-        cwd: dataDir,
-        stdio: ["ignore", "pipe", "pipe"],
-        env: {
-          // KC_MANAGEMENT_PORT is ours (npm start's), not a Keycloak option: kc.sh gets the flag instead.
-          ...withoutKey(process.env, "KC_MANAGEMENT_PORT"),
-          KC_BOOTSTRAP_ADMIN_USERNAME: adminUser,
-          KC_BOOTSTRAP_ADMIN_PASSWORD: adminPassword,
-        },
-      },
-    );
-    keycloak.child.stdout?.on("data", onChunk);
-    keycloak.child.stderr?.on("data", onChunk);
-    keycloak.exited.then(() => log.end());
-
-    await waitForReady(
-      `http://127.0.0.1:${managementPort}/health/ready`,
-      keycloak,
-      options.readyTimeoutMs ?? 180_000,
-      tail,
-    );
-    const readyMs = Date.now() - started;
+    keycloak = spawnKeycloak({
+      home,
+      args: keycloakStartArgs({ port, managementPort, url, dbArgs, ...(cluster ? { cluster } : {}) }),
+      env: cluster ? withClusterJavaOpts(env, cluster) : env,
+      dataDir,
+      managementPort,
+      readyTimeoutMs: options.readyTimeoutMs ?? 180_000,
+      ...(options.onLog ? { onLog: options.onLog } : {}),
+    });
+    const readyMs = await keycloak.ready;
+    const started = Date.now() - readyMs;
 
     const admin = createKeycloakAdmin({ url, user: adminUser, password: adminPassword });
     await importRealm(admin, buildRealmImport(realm, options.realmOptions));
     const importMs = Date.now() - started;
 
-    const pid = keycloak.child.pid ?? 0;
+    const first = keycloak;
+    const pid = first.process.child.pid ?? 0;
     let stopping: Promise<void> | undefined;
     return {
       issuer: `${url}/realms/${realm.realm}`,
@@ -177,9 +212,38 @@ export async function startKeycloak(options: StartKeycloakOptions = {}): Promise
       managementUrl: `http://localhost:${managementPort}`,
       db,
       ...(postgres ? { postgresPort: postgres.port } : {}),
+      ...(cluster ? { clusterPort: cluster.bindPort } : {}),
       timings: { readyMs, importMs },
       pid,
       admin,
+      cluster: () => first.cluster(),
+      async startNode(nodeOptions = {}) {
+        if (!cluster) {
+          throw new KeycloakError(
+            "keycloak_start_failed",
+            "startNode needs a first node started with cluster: true",
+          );
+        }
+        if (stopping) throw new KeycloakError("keycloak_start_failed", "this Keycloak is stopping");
+        const node = await startClusterNode({ home, url, dbArgs, env, dataDir, options: nodeOptions });
+        if (stopping) {
+          // stop() came while this node was starting: it must not outlive the cluster's database.
+          await node.stop();
+          throw new KeycloakError(
+            "keycloak_start_failed",
+            "this Keycloak was stopped while the node started",
+          );
+        }
+        nodes.add(node);
+        const stop = node.stop;
+        return {
+          ...node,
+          stop: async () => {
+            await stop();
+            nodes.delete(node);
+          },
+        };
+      },
       stop() {
         stopping ??= cleanup();
         return stopping;
@@ -192,21 +256,181 @@ export async function startKeycloak(options: StartKeycloakOptions = {}): Promise
 }
 
 /**
+ * One more node on the first node's database and hostname (the issuer a load balancer would give all
+ * nodes), on its own HTTP, management and cluster ports. It finds the cluster through the database
+ * (JDBC_PING), and imports nothing: the realm is in the database already.
+ */
+async function startClusterNode(o: {
+  home: string;
+  url: string;
+  dbArgs: string[];
+  env: NodeJS.ProcessEnv;
+  dataDir: string;
+  options: StartNodeOptions;
+}): Promise<KeycloakNode> {
+  const port = o.options.port ?? (await freePort());
+  const managementPort = o.options.managementPort ?? (await freePort());
+  await assertPortFree(port, "a Keycloak node", "Choose another port.");
+  await assertPortFree(managementPort, "a Keycloak node's management interface", "Choose another port.");
+  const cluster = await freeClusterPorts();
+  const nodeDir = join(o.dataDir, `node-${port}`);
+  mkdirSync(nodeDir, { recursive: true });
+  const spawned = spawnKeycloak({
+    home: o.home,
+    args: keycloakStartArgs({ port, managementPort, url: o.url, dbArgs: o.dbArgs, cluster }),
+    env: withClusterJavaOpts(o.env, cluster),
+    dataDir: nodeDir,
+    managementPort,
+    readyTimeoutMs: o.options.readyTimeoutMs ?? 180_000,
+    ...(o.options.onLog ? { onLog: o.options.onLog } : {}),
+  });
+  let readyMs: number;
+  try {
+    readyMs = await spawned.ready;
+  } catch (error) {
+    await spawned.process.stop();
+    throw error;
+  }
+  return {
+    url: `http://localhost:${port}`,
+    managementUrl: `http://localhost:${managementPort}`,
+    clusterPort: cluster.bindPort,
+    readyMs,
+    pid: spawned.process.child.pid ?? 0,
+    cluster: () => spawned.cluster(),
+    stop: () => spawned.process.stop(),
+  };
+}
+
+interface SpawnedKeycloak {
+  readonly process: ProcessGroup;
+  /** Resolves with the milliseconds from spawning to readiness; rejects if Keycloak exits first or is late. */
+  readonly ready: Promise<number>;
+  cluster(): ClusterState;
+}
+
+/** Spawns kc.sh, writes its output to <dataDir>/keycloak.log, and follows what it says about the cluster. */
+function spawnKeycloak(o: {
+  home: string;
+  args: string[];
+  env: NodeJS.ProcessEnv;
+  dataDir: string;
+  managementPort: number;
+  readyTimeoutMs: number;
+  onLog?: (line: string) => void;
+}): SpawnedKeycloak {
+  const log = createWriteStream(join(o.dataDir, "keycloak.log"), { flags: "a" });
+  const tail: string[] = [];
+  let state: ClusterState = { address: undefined, physicalAddresses: [], members: [] };
+  let partial = "";
+  const onChunk = (chunk: Buffer) => {
+    log.write(chunk);
+    // A chunk may end inside a line: its start waits for the rest (a view split in two would be lost).
+    const lines = (partial + chunk.toString("utf8")).split("\n");
+    partial = lines.pop() ?? "";
+    for (const line of lines) {
+      if (!line) continue;
+      tail.push(line);
+      if (tail.length > 40) tail.shift();
+      state = clusterStateAfter(state, line);
+      o.onLog?.(line);
+    }
+  };
+
+  const started = Date.now();
+  const group = spawnProcessGroup(join(o.home, "bin", "kc.sh"), o.args, {
+    cwd: o.dataDir,
+    stdio: ["ignore", "pipe", "pipe"],
+    env: o.env,
+  });
+  group.child.stdout?.on("data", onChunk);
+  group.child.stderr?.on("data", onChunk);
+  group.exited.then(() => log.end());
+  const ready = waitForReady(
+    `http://127.0.0.1:${o.managementPort}/health/ready`,
+    group,
+    o.readyTimeoutMs,
+    tail,
+  ).then(() => Date.now() - started);
+  return { process: group, ready, cluster: () => state };
+}
+
+/**
+ * What one log line changes in a node's view of its cluster: Infinispan logs the node's own address
+ * when its channel starts (ISPN000079) and every new view (ISPN000094), e.g.
+ * `ISPN000094: Received new cluster view for channel ISPN: [a-1(v=16.0.14)|1] (2) [a-1(v=16.0.14), b-2(v=16.0.14)]`.
+ * Members are given without the version suffix, as the address is.
+ */
+export function clusterStateAfter(state: ClusterState, line: string): ClusterState {
+  const channel =
+    /ISPN000079: Channel `[^`]*` local address is `([^`]+)`, physical addresses are `\[([^\]]*)\]`/.exec(
+      line,
+    );
+  if (channel) {
+    const physicalAddresses = (channel[2] ?? "").split(",").map((a) => a.trim());
+    return {
+      ...state,
+      address: withoutVersion(channel[1] ?? ""),
+      physicalAddresses: physicalAddresses.filter(Boolean),
+    };
+  }
+  const view = /ISPN000094: Received new cluster view for channel \S+: \[[^\]]*\] \(\d+\) \[([^\]]*)\]/.exec(
+    line,
+  );
+  if (!view) return state;
+  const members = (view[1] ?? "").split(",").map((m) => withoutVersion(m.trim()));
+  return { ...state, members: members.filter(Boolean) };
+}
+
+const withoutVersion = (member: string) => member.replace(/\(v=[^)]*\)$/, "");
+
+/** The cluster transport's port and its failure detector's (FD_SOCK2), both free on 127.0.0.1. */
+export interface ClusterPorts {
+  readonly bindPort: number;
+  readonly failureDetectionPort: number;
+}
+
+async function freeClusterPorts(): Promise<ClusterPorts> {
+  return { bindPort: await freePort(), failureDetectionPort: await freePort() };
+}
+
+/**
+ * FD_SOCK2 listens at the transport's port plus `jgroups.fd.port-offset` (default 50000, i.e. 57800),
+ * which a free port from the OS's ephemeral range would push past 65535: the offset is set so it
+ * lands on a second free port instead.
+ */
+function withClusterJavaOpts(env: NodeJS.ProcessEnv, ports: ClusterPorts): NodeJS.ProcessEnv {
+  const offset = ports.failureDetectionPort - ports.bindPort;
+  const javaOpts = [env.JAVA_OPTS_APPEND, `-Djgroups.fd.port-offset=${offset}`].filter(Boolean).join(" ");
+  return { ...env, JAVA_OPTS_APPEND: javaOpts };
+}
+
+/**
  * kc.sh start's arguments: the optimized build (no rebuild), HTTP on 127.0.0.1 only (the management
- * interface inherits the host), and a local cache. `--cache` is a run-time option (kc.sh build ignores
- * it); without it Keycloak 26 starts clustered (ispn cache, JGroups jdbc-ping discovery through the
- * database), listening for cluster members on the LAN address and on all interfaces (7800, 57800).
+ * interface inherits the host). `--cache` is a run-time option (kc.sh build ignores it). Without
+ * `cluster`, a local cache: left alone, Keycloak 26 starts clustered (ispn cache, JGroups jdbc-ping
+ * discovery through the database), listening for cluster members on the LAN address (7800, 57800).
+ * With `cluster`, that production cache, its transport bound to 127.0.0.1 on the given port.
  */
 export function keycloakStartArgs(o: {
   port: number;
   managementPort: number;
   url: string;
   dbArgs: string[];
+  cluster?: ClusterPorts;
 }): string[] {
+  const cache = o.cluster
+    ? [
+        "--cache=ispn",
+        "--cache-stack=jdbc-ping",
+        "--cache-embedded-network-bind-address=127.0.0.1",
+        `--cache-embedded-network-bind-port=${o.cluster.bindPort}`,
+      ]
+    : ["--cache=local"];
   return [
     "start",
     "--optimized",
-    "--cache=local",
+    ...cache,
     "--http-enabled=true",
     "--http-host=127.0.0.1",
     `--http-port=${o.port}`,
