@@ -93,6 +93,7 @@ describe("the turbo build cache", () => {
     const builds = dry.tasks.filter((t) => t.command !== "<NONEXISTENT>");
     expect(builds.map((t) => t.taskId).sort()).toEqual([
       "@static-sso/edge-auth#build",
+      "@static-sso/session-check#build",
       "@static-sso/validate-api#build",
     ]);
     for (const t of builds) expect(t.cache.status, `${t.taskId}: run 'pnpm build' first`).toBe("HIT");
