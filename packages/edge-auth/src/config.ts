@@ -2,8 +2,10 @@ import {
   type AccessRules,
   canonicalPath,
   compileRules,
+  parseSessionKey,
   type RequiredRoles,
   RuleError,
+  type SessionKey,
 } from "@static-sso/authz-core";
 import { ConfigError, checkHttpsUrl, type LogLevel } from "@static-sso/shared";
 import { parseValidateAuth, type ValidateAuthConfig } from "./config/validate-auth.js";
@@ -44,7 +46,21 @@ export interface EdgeConfig extends ValidateAuthConfig {
   validationCacheMaxSeconds: number;
   /** Lowest level logged (default info): plain passes log at debug, so they are off by default. */
   logLevel: LogLevel;
+  /**
+   * `lambda-edge` (the default here, as configs written before the fast path expect): every request
+   * through this function. `cloudfront-function`: a CloudFront Function checks the signed session cookie
+   * on page views and this function serves `/_auth/` (login, callback, refresh, logout), minting that
+   * cookie with `sessionKeys.current`. The Terraform module and `npm start` default to the fast path.
+   */
+  mode: EdgeMode;
+  /** The fast path's signing keys, as the function's KeyValueStore holds them (`<kid>:<secret>`). */
+  sessionKeys?: { current: SessionKey; previous?: SessionKey };
 }
+
+export type EdgeMode = "lambda-edge" | "cloudfront-function";
+/** The fast path's own paths besides callbackPath and logoutPath (shared/CONTRACTS.md, "Edge modes"). */
+export const LOGIN_PATH = "/_auth/login";
+export const REFRESH_PATH = "/_auth/refresh";
 
 /** Every key a config may have: anything else is a typo that would silently drop a rule. */
 const KNOWN_KEYS = new Set([
@@ -65,6 +81,8 @@ const KNOWN_KEYS = new Set([
   "idpTimeoutMs",
   "validationCacheMaxSeconds",
   "logLevel",
+  "mode",
+  "sessionKeys",
   "validateAuth",
   "validateRegion",
 ]);
@@ -168,6 +186,44 @@ function logLevel(value: unknown): LogLevel {
   return value;
 }
 
+function mode(value: unknown): EdgeMode {
+  if (value === undefined) return "lambda-edge";
+  if (value !== "lambda-edge" && value !== "cloudfront-function")
+    throw new ConfigError("mode", "must be lambda-edge or cloudfront-function");
+  return value;
+}
+
+/** `<kid>:<secret>`, or a key already parsed (createHandler parses a parsed config again). */
+function sessionKey(value: unknown): SessionKey | undefined {
+  if (isObject(value) && typeof value.kid === "string" && typeof value.secret === "string")
+    return parseSessionKey(`${value.kid}:${value.secret}`);
+  return parseSessionKey(value);
+}
+
+function sessionKeys(value: unknown, edgeMode: EdgeMode): EdgeConfig["sessionKeys"] {
+  if (value === undefined && edgeMode === "lambda-edge") return undefined;
+  if (!isObject(value))
+    throw new ConfigError(
+      "sessionKeys",
+      'is required in cloudfront-function mode: {"current": "<kid>:<secret>"}',
+    );
+  for (const key of Object.keys(value))
+    if (key !== "current" && key !== "previous")
+      throw new ConfigError(`sessionKeys.${key}`, "is not a key slot");
+  const current = sessionKey(value.current);
+  if (!current)
+    throw new ConfigError(
+      "sessionKeys.current",
+      "must be <kid>:<secret> (kid 1-32 of A-Z a-z 0-9 - _, secret of 43+)",
+    );
+  if (value.previous === undefined) return { current };
+  const previous = sessionKey(value.previous);
+  if (!previous) throw new ConfigError("sessionKeys.previous", "must be <kid>:<secret>, like current");
+  if (previous.kid === current.kid)
+    throw new ConfigError("sessionKeys.previous", "must have another kid than current");
+  return { current, previous };
+}
+
 function directoryIndex(value: unknown): string {
   if (value === undefined) return CONFIG_DEFAULTS.directoryIndex;
   if (value === "" || value === false) return "";
@@ -230,6 +286,7 @@ export function parseConfig(raw: unknown): EdgeConfig {
     idpTimeoutMs: timeout("idpTimeoutMs", raw.idpTimeoutMs, CONFIG_DEFAULTS.idpTimeoutMs),
     validationCacheMaxSeconds: cacheSeconds(raw.validationCacheMaxSeconds),
     logLevel: logLevel(raw.logLevel),
+    mode: mode(raw.mode),
     ...parseValidateAuth(raw, validateUrl),
   };
   const roles = requiredRoles(raw.requiredRoles);
@@ -237,6 +294,8 @@ export function parseConfig(raw: unknown): EdgeConfig {
   if (clientSecret !== undefined) config.clientSecret = clientSecret;
   if (postLogoutRedirectUri !== undefined) config.postLogoutRedirectUri = postLogoutRedirectUri;
   if (siteOrigin !== undefined) config.siteOrigin = siteOrigin.replace(/\/+$/, "");
+  const keys = sessionKeys(raw.sessionKeys, config.mode);
+  if (keys) config.sessionKeys = keys;
   accessRules(config);
   return config;
 }

@@ -24,7 +24,7 @@ export type Decision =
   | { kind: "pass"; reason: "public" | "session_valid"; forwardPath: string }
   | { kind: "login"; reason: string }
   | { kind: "callback"; reason: "callback" }
-  | { kind: "refresh"; reason: "token_expired" | "no_access_token" }
+  | { kind: "refresh"; reason: "token_expired" | "no_access_token" | "refresh_requested" }
   | { kind: "logout"; reason: "logout" }
   /** A logout the site did not ask for (logout CSRF): a page with a same-origin POST form. */
   | { kind: "logout_confirm"; reason: "logout_not_same_origin" }
@@ -49,6 +49,10 @@ export function decide(
       return { kind: "refuse", status: 400, reason: route.reason };
     case "callback":
       return { kind: "callback", reason: "callback" };
+    case "login":
+      return { kind: "login", reason: "login_requested" };
+    case "refresh":
+      return { kind: "refresh", reason: "refresh_requested" };
     case "logout":
       return route.allowed
         ? { kind: "logout", reason: "logout" }

@@ -6,7 +6,7 @@ import {
   type PathRefusal,
 } from "@static-sso/authz-core";
 import type { CloudFrontRequest } from "aws-lambda";
-import type { EdgeConfig } from "./config.js";
+import { type EdgeConfig, LOGIN_PATH, REFRESH_PATH } from "./config.js";
 import { isLogoutAllowed } from "./logout-guard.js";
 import { parseCookieHeaders } from "./session/cookies.js";
 import { siteOriginOf } from "./site-origin.js";
@@ -17,6 +17,9 @@ import { siteOriginOf } from "./site-origin.js";
  */
 export type Route =
   | { kind: "callback" }
+  /** The fast path's `/_auth/login` and `/_auth/refresh`, where the CloudFront Function sends viewers. */
+  | { kind: "login" }
+  | { kind: "refresh" }
   | { kind: "logout"; allowed: boolean }
   | { kind: "public"; forwardPath: string }
   | { kind: "protected"; forwardPath: string; roles: readonly string[] }
@@ -80,6 +83,10 @@ export function routeOf(
   if (!canonical.ok) return { kind: "bad_path", reason: canonical.reason };
   const path = canonical.path;
   if (path === config.callbackPath) return { kind: "callback" };
+  if (config.mode === "cloudfront-function") {
+    if (path === LOGIN_PATH) return { kind: "login" };
+    if (path === REFRESH_PATH) return { kind: "refresh" };
+  }
   if (path === config.logoutPath)
     return {
       kind: "logout",

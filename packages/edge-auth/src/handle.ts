@@ -18,6 +18,7 @@ import {
 } from "./render.js";
 import { checkSession } from "./session/check-session.js";
 import { cookieNames, sessionSetCookies } from "./session/cookies.js";
+import { checkSessionCookie } from "./session/session-cookie.js";
 import { createValidationCache } from "./session/validation-cache.js";
 import { createValidateSigner } from "./validate-signer.js";
 
@@ -71,7 +72,7 @@ export function createHandler(
       if (!cf) throw new Error("not a CloudFront event");
       const facts = readFacts(cf.request, config, ctx.rules);
       const step: Step = { ctx, facts, deadline, trace };
-      const session = facts.route.kind === "protected" ? await checkSessionOf(step) : undefined;
+      const session = facts.route.kind === "protected" ? await sessionOf(step) : undefined;
       const decision = decide(facts, session, config);
       const answer = await effectOf(decision, step);
       let result = render(answer.response, facts, { names: ctx.names, logoutPath: config.logoutPath });
@@ -155,10 +156,15 @@ async function effectOf(decision: Decision, step: Step): Promise<Answer> {
   }
 }
 
-/** The session cookies checked: the validation cache, a local look at `exp`, then the validation API. */
-async function checkSessionOf(step: Step) {
+/**
+ * The session checked. Fast path: the signed session cookie, as the CloudFront Function checks it.
+ * Otherwise the access token: the validation cache, a local look at `exp`, then the validation API.
+ */
+async function sessionOf(step: Step) {
   const { ctx, facts, deadline, trace } = step;
   const { config } = ctx;
+  if (config.mode === "cloudfront-function" && config.sessionKeys)
+    return checkSessionCookie(facts.cookies, { names: ctx.names, keys: config.sessionKeys, now: ctx.now });
   const session = await checkSession(facts.cookies, {
     names: ctx.names,
     clientId: config.clientId,
@@ -185,7 +191,7 @@ function createContext(input: EdgeConfig | Record<string, unknown>, deps: Handle
   return {
     config,
     rules: accessRules(config),
-    names: cookieNames(config.cookiePrefix),
+    names: cookieNames(config.cookiePrefix, config.mode === "cloudfront-function"),
     cache: createValidationCache({
       now,
       ...(deps.cacheMaxEntries ? { maxEntries: deps.cacheMaxEntries } : {}),

@@ -10,6 +10,7 @@ import {
   SessionTooLargeError,
   sessionSetCookies,
 } from "../session/cookies.js";
+import { mintSessionCookie } from "../session/session-cookie.js";
 import { type ValidationOutcome, validateToken } from "../validate-client.js";
 import { type Answer, discovery, fetchOption, type Step, siteOrigin, timed } from "./step.js";
 
@@ -128,12 +129,25 @@ export async function callback(step: Step): Promise<Answer> {
 
   let setCookies: string[];
   try {
-    const session = {
-      access: tokens.access_token,
-      id: idToken,
-      ...(tokens.refresh_token ? { refresh: tokens.refresh_token } : {}),
-    };
-    setCookies = [...check.clear, ...sessionSetCookies(names, session, facts.cookies)];
+    const refresh = tokens.refresh_token ? { refresh: tokens.refresh_token } : {};
+    const keys = config.mode === "cloudfront-function" ? config.sessionKeys : undefined;
+    if (keys && accessOutcome.kind === "valid") {
+      // Fast path: no access token in a cookie; the signed session cookie stands for it on page views.
+      setCookies = [
+        ...check.clear,
+        ...sessionSetCookies(names, { id: idToken, ...refresh }, facts.cookies),
+        mintSessionCookie(accessOutcome.claims, accessExp, tokens.refresh_token !== undefined, {
+          names,
+          key: keys.current,
+          rules: ctx.rules,
+          clientId: config.clientId,
+          now: ctx.now,
+        }),
+      ];
+    } else {
+      const session = { access: tokens.access_token, id: idToken, ...refresh };
+      setCookies = [...check.clear, ...sessionSetCookies(names, session, facts.cookies)];
+    }
   } catch (error) {
     if (!(error instanceof SessionTooLargeError)) throw error;
     trace.detail = error.message;

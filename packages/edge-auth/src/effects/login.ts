@@ -1,9 +1,8 @@
 import { buildAuthorizationUrl } from "../oidc/authorization-url.js";
 import { createLoginState, encodeStateCookie, STATE_COOKIE_MAX_AGE_S } from "../oidc/state.js";
 import type { Response } from "../render.js";
-import { originalPath } from "../return-path.js";
 import { clearCookieHeader, setCookieHeader } from "../session/cookies.js";
-import { discovery, type Step, siteOrigin } from "./step.js";
+import { discovery, returnTo, type Step, siteOrigin } from "./step.js";
 
 /**
  * Beyond this many login states in flight (tabs), or this many bytes of them, a new login clears the old
@@ -21,7 +20,7 @@ export async function startLogin(step: Step, clear: string[]): Promise<Response>
   const { ctx, facts } = step;
   const { config, names } = ctx;
   const doc = await discovery(step);
-  const login = createLoginState(originalPath(facts.uri, facts.querystring));
+  const login = createLoginState(returnTo(step));
   const stateName = names.state(login.state);
   const stateValue = encodeStateCookie(login);
   const pending = [...facts.cookies.keys()].filter((n) => names.stateOf(n) !== undefined);

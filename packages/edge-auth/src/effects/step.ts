@@ -5,6 +5,7 @@ import type { Deadline } from "../deadline.js";
 import type { Facts } from "../facts.js";
 import type { DiscoveryCache } from "../oidc/discovery-cache.js";
 import type { Response } from "../render.js";
+import { originalPath, safeReturnPath } from "../return-path.js";
 import type { CookieNames } from "../session/cookies.js";
 import type { ValidationCache } from "../session/validation-cache.js";
 import { siteOriginOf } from "../site-origin.js";
@@ -68,4 +69,16 @@ export function siteOrigin(step: Step): string {
 /** `{ fetch }` when one is injected (tests), for the calls that take it. */
 export function fetchOption(step: Step): { fetch?: typeof fetch } {
   return step.ctx.fetch ? { fetch: step.ctx.fetch } : {};
+}
+
+/**
+ * Where to send the browser once the step is done: the page asked for, or, on the fast path's
+ * `/_auth/login` and `/_auth/refresh`, the page the CloudFront Function sent it from (`return`, kept on
+ * this site).
+ */
+export function returnTo(step: Step): string {
+  const { facts } = step;
+  if (facts.route.kind === "login" || facts.route.kind === "refresh")
+    return safeReturnPath(new URLSearchParams(facts.querystring).get("return") ?? undefined);
+  return originalPath(facts.uri, facts.querystring);
 }

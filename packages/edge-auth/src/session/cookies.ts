@@ -30,24 +30,37 @@ const UNENCODED = /^[A-Za-z0-9\-_.!~*'()]*$/;
 export type SessionCookie = "access" | "id" | "refresh";
 
 export interface CookieNames {
-  /** Every cookie this function sets starts with this. */
-  prefix: string;
+  /** Every cookie this function sets starts with one of these. */
+  prefixes: readonly string[];
   session: Record<SessionCookie, string>;
+  /** The signed session cookie the edge mints in the fast path (`mode: "cloudfront-function"`). */
+  sessionToken: string;
+  /** The Path a cookie of this function is set with (and must be cleared with). */
+  pathOf(name: string): string;
   state(state: string): string;
   /** The state a state-cookie name belongs to, if it is one. */
   stateOf(name: string): string | undefined;
 }
 
+/** Where the fast path scopes the IdP's tokens: only requests to the edge's own paths carry them. */
+export const AUTH_COOKIE_PATH = "/_auth/";
+
 /**
  * `__Host-` cookies: Secure, Path=/ and no Domain, so neither another subdomain nor plain http can set or
- * overwrite them.
+ * overwrite them. In the fast path the ID and refresh tokens are scoped to `/_auth/` instead, so no page
+ * view carries them; `__Host-` requires Path=/, so those are `__Secure-` (Secure, no Domain).
  */
-export function cookieNames(cookiePrefix: string): CookieNames {
+export function cookieNames(cookiePrefix: string, fastPath = false): CookieNames {
   const prefix = `__Host-${cookiePrefix}-`;
+  const scoped = `__Secure-${cookiePrefix}-`;
   const statePrefix = `${prefix}st-`;
   return {
-    prefix,
-    session: { access: `${prefix}at`, id: `${prefix}id`, refresh: `${prefix}rt` },
+    prefixes: fastPath ? [prefix, scoped] : [prefix],
+    session: fastPath
+      ? { access: `${prefix}at`, id: `${scoped}id`, refresh: `${scoped}rt` }
+      : { access: `${prefix}at`, id: `${prefix}id`, refresh: `${prefix}rt` },
+    sessionToken: `${prefix}session`,
+    pathOf: (name) => (name.startsWith(scoped) ? AUTH_COOKIE_PATH : "/"),
     state: (s) => `${statePrefix}${s}`,
     stateOf: (name) => (name.startsWith(statePrefix) ? name.slice(statePrefix.length) : undefined),
   };
@@ -107,18 +120,18 @@ export function splitIntoCookies(name: string, value: string): Array<[string, st
   return pieces.map((piece, i) => [`${name}.${i}`, piece]);
 }
 
-export function setCookieHeader(name: string, value: string, maxAgeSeconds?: number): string {
+export function setCookieHeader(name: string, value: string, maxAgeSeconds?: number, path = "/"): string {
   return stringifySetCookie(name, value, {
     httpOnly: true,
     secure: true,
     sameSite: "lax",
-    path: "/",
+    path,
     ...(maxAgeSeconds !== undefined ? { maxAge: maxAgeSeconds } : {}),
   });
 }
 
-export function clearCookieHeader(name: string): string {
-  return setCookieHeader(name, "", 0);
+export function clearCookieHeader(name: string, path = "/"): string {
+  return setCookieHeader(name, "", 0, path);
 }
 
 /**
@@ -150,12 +163,12 @@ export function sessionSetCookies(
     const base = names.session[kind];
     const written = new Set<string>();
     for (const [name, part] of split[kind] ?? []) {
-      out.push(setCookieHeader(name, part));
+      out.push(setCookieHeader(name, part, undefined, names.pathOf(name)));
       written.add(name);
     }
     for (const name of present.keys()) {
       if ((name === base || name.startsWith(`${base}.`)) && !written.has(name))
-        out.push(clearCookieHeader(name));
+        out.push(clearCookieHeader(name, names.pathOf(name)));
     }
   }
   return out;
@@ -172,7 +185,8 @@ function cookieBytes(cookies: Array<[string, string]>): number {
 /** Set-Cookie lines that expire every cookie of this function the browser sent. */
 export function clearAllCookies(names: CookieNames, present: ReadonlyMap<string, string>): string[] {
   const out: string[] = [];
-  for (const name of present.keys()) if (name.startsWith(names.prefix)) out.push(clearCookieHeader(name));
+  for (const name of present.keys())
+    if (names.prefixes.some((p) => name.startsWith(p))) out.push(clearCookieHeader(name, names.pathOf(name)));
   return out;
 }
 
@@ -186,8 +200,8 @@ export function stripOwnCookies(values: readonly string[], names: CookieNames): 
     let kept = "";
     for (const part of header.split(";")) {
       const pair = part.trim();
-      // A trimmed pair starts with the prefix exactly when its name does (the prefix has no `=` or space).
-      if (pair === "" || pair.startsWith(names.prefix)) continue;
+      // A trimmed pair starts with a prefix exactly when its name does (prefixes have no `=` or space).
+      if (pair === "" || names.prefixes.some((p) => pair.startsWith(p))) continue;
       kept = kept === "" ? pair : `${kept}; ${pair}`;
     }
     if (kept !== "") out.push(kept);
