@@ -62,9 +62,11 @@ export type Outcome =
   | { kind: "unavailable"; reason: "keys_unavailable" };
 
 /**
- * The decision for a protected route. A navigation goes to /_auth/refresh when its session is only
- * expired and the edge holds a refresh token for it, else to /_auth/login; a fetch or XHR gets 401 JSON,
- * since a redirect to an IdP is of no use to it. Only a valid session with every role passes.
+ * The decision for a protected route. A session that is only expired, with a refresh token at the edge,
+ * goes to /_auth/refresh (a fetch too: it follows the redirect, and gets 401 there if the refresh is
+ * refused), as the edge function decides; otherwise a navigation goes to /_auth/login and a fetch or XHR
+ * gets 401 JSON, since a redirect to an IdP is of no use to it. Only a valid session with every role
+ * passes.
  */
 export function decide(route: Route, session: SessionState, navigation: boolean, returnTo: string): Outcome {
   if (route.kind === "bad_path") return { kind: "bad_request", reason: route.reason };
@@ -78,8 +80,9 @@ export function decide(route: Route, session: SessionState, navigation: boolean,
   }
   const reason =
     session.kind === "none" ? "no_session" : session.kind === "expired" ? "session_expired" : session.kind;
-  if (!navigation) return { kind: "unauthorized", reason: reason };
-  const to = session.kind === "expired" && session.refresh ? REFRESH_PATH : LOGIN_PATH;
+  const refresh = session.kind === "expired" && session.refresh;
+  if (!navigation && !refresh) return { kind: "unauthorized", reason: reason };
+  const to = refresh ? REFRESH_PATH : LOGIN_PATH;
   return { kind: "redirect", reason: reason, location: `${to}?return=${encodeURIComponent(returnTo)}` };
 }
 

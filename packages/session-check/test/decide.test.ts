@@ -48,8 +48,12 @@ describe("decide", () => {
     expect(at(uri, session)).toMatchObject(expected);
   });
 
-  it("a fetch that cannot be passed on gets unauthorized, even when a refresh could help", () => {
-    expect(at("/docs/", expired(true), false)).toEqual({ kind: "unauthorized", reason: "session_expired" });
+  it("a fetch goes to /_auth/refresh when a refresh can help (as the edge function decides), else gets unauthorized", () => {
+    expect(at("/docs/", expired(true), false)).toMatchObject({
+      kind: "redirect",
+      location: "/_auth/refresh?return=%2Fdocs%2F",
+    });
+    expect(at("/docs/", expired(false), false)).toEqual({ kind: "unauthorized", reason: "session_expired" });
     expect(at("/docs/", { kind: "none" }, false)).toEqual({ kind: "unauthorized", reason: "no_session" });
   });
 
