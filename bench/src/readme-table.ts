@@ -5,6 +5,7 @@ import { join } from "node:path";
 import type { BenchResults } from "./bench-results.js";
 import { TARGETS } from "./bench-results.js";
 import type { LoopResult } from "./children/measure-loop.mjs";
+import { formatCostTable } from "./cost-table.js";
 import { formatMs, formatRate, formatWholeMs } from "./format-table.js";
 import type { WarmMemory } from "./measure-edge-warm.js";
 import { BENCH_DIR } from "./paths.js";
@@ -130,5 +131,9 @@ export function formatReadmeTable(r: BenchResults): string {
 
 if (process.argv[1]?.endsWith("readme-table.ts")) {
   const file = process.argv[2] ?? join(BENCH_DIR, "results.json");
-  console.log(formatReadmeTable(JSON.parse(readFileSync(file, "utf8")) as BenchResults));
+  const results = JSON.parse(readFileSync(file, "utf8")) as BenchResults;
+  console.log(formatReadmeTable(results));
+  console.log(
+    `\nCost per million page views, each mode (bench/src/cost-table.ts):\n\n${formatCostTable(results)}`,
+  );
 }

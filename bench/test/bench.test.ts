@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { BenchResults } from "../src/bench-results.js";
+import { costPerMillionPageViews, formatCostTable } from "../src/cost-table.js";
 import { formatTable } from "../src/format-table.js";
 import { formatReadmeTable } from "../src/readme-table.js";
 import { runBench } from "../src/run-bench.js";
@@ -149,5 +150,16 @@ describe("pnpm bench", () => {
   it("prints the README's table with the log line alone", () => {
     const table = formatReadmeTable(results);
     expect(table).toContain("| One JSON log line to stdout, alone");
+  });
+
+  it("prices a million page views in each mode from the measured durations, with the prices' sources", () => {
+    const cost = costPerMillionPageViews(results);
+    expect(cost.fastPath).toBeGreaterThan(0);
+    // Lambda@Edge on every view costs at least its request charge alone; the fast path far less.
+    expect(cost.lambdaEdge).toBeGreaterThanOrEqual(0.6);
+    expect(cost.fastPath).toBeLessThan(cost.lambdaEdge);
+    const table = formatCostTable(results);
+    for (const source of ["aws.amazon.com/lambda/pricing", "aws.amazon.com/cloudfront/pricing"])
+      expect(table).toContain(source);
   });
 });
