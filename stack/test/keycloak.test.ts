@@ -64,6 +64,8 @@ describe.skipIf(skipReason !== undefined)(
     let jwksUri: string;
     /** Every request the edge function let through to the origin. */
     const forwarded: CloudFrontRequest[] = [];
+    let fastEdge: ReturnType<typeof createHandler>;
+    let useFastPath = false;
 
     beforeAll(async () => {
       const sitePort = await freePort();
@@ -99,12 +101,26 @@ describe.skipIf(skipReason !== undefined)(
         },
         { logSink: () => {} },
       );
+      // The same site in the fast path (mode cloudfront-function), switched to by the tests that need it.
+      fastEdge = createHandler(
+        {
+          issuer: keycloak.issuer,
+          clientId: keycloak.clientId,
+          clientSecret: keycloak.clientSecret,
+          validateUrl: validate.validateUrl,
+          siteOrigin: siteUrl,
+          requiredRoles: { "/staff/*": ["staff"] },
+          mode: "cloudfront-function",
+          sessionKeys: { current: `k1:${randomBytes(32).toString("base64url")}` },
+        },
+        { logSink: () => {} },
+      );
       site = await startCloudFrontEmulator({
         port: sitePort,
         originDir,
         directoryIndex: true,
         handler: async (event: CloudFrontRequestEvent) => {
-          const result = await edge(event);
+          const result = await (useFastPath ? fastEdge : edge)(event);
           if (result && !("status" in result)) forwarded.push(result as CloudFrontRequest);
           return result;
         },
@@ -374,6 +390,39 @@ describe.skipIf(skipReason !== undefined)(
       expect(after.status).toBe(200);
       expect(after.hops).toHaveLength(1);
     });
+
+    it("fast path, with refresh-token rotation: tabs whose session cookies expired together all end on their page, the losers of the refresh race through Keycloak's session, never on an error page", async () => {
+      await keycloak.admin.request("PUT", "/admin/realms/demo", {
+        revokeRefreshToken: true,
+        refreshTokenMaxReuse: 0,
+        accessTokenLifespan: 5,
+      });
+      useFastPath = true;
+      try {
+        const browser = createBrowserLikeClient(alice);
+        const first = await browser.navigate(`${siteUrl}/staff/index.html`);
+        expect(first.status, describeNavigation(first)).toBe(200);
+        expect(browser.cookies("localhost").has("__Host-sso-session")).toBe(true);
+        // The session cookie holds the access token's 5 s: let it expire, refresh token still good.
+        await new Promise((r) => setTimeout(r, 6000));
+        const pages = await Promise.all(
+          ["/staff/index.html", "/index.html", "/staff/index.html", "/index.html"].map((path) =>
+            browser.navigate(`${siteUrl}${path}`, { maxHops: 10 }),
+          ),
+        );
+        for (const page of pages) {
+          expect(page.status, describeNavigation(page)).toBe(200);
+          expect(page.body).toMatch(/staff page|home page/);
+          expect(page.hops.every((h) => h.status < 400)).toBe(true);
+          expect(page.hops.some((h) => h.method === "POST")).toBe(false);
+        }
+        // Every tab went to /_auth/refresh; with rotation only one grant can win.
+        expect(pages.every((p) => p.hops.some((h) => h.url.includes("/_auth/refresh")))).toBe(true);
+      } finally {
+        useFastPath = false;
+        await keycloak.admin.request("PUT", "/admin/realms/demo", { accessTokenLifespan: 300 });
+      }
+    }, 60_000);
 
     // What users get with more than one ECS task: two nodes on one PostgreSQL behind one hostname (node B is
     // started with node A's, as a load balancer would give both), so a browser may reach either. Keycloak 26
