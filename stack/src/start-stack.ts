@@ -81,6 +81,11 @@ export interface RunningStack {
   validateUrl: string;
   idp: IdpKind | "external";
   mode: EdgeMode;
+  /**
+   * cloudfront-function mode: the function's KeyValueStore file (import format, re-read when it changes;
+   * removed by stop()). Its keys are the edge config's `sessionKeys`.
+   */
+  kvsFile?: string;
   clientId: string;
   /** The edge config written beside the bundle (no secret redaction: local only). */
   edgeConfig: Record<string, unknown>;
@@ -273,6 +278,7 @@ export async function startStack(options: StackOptions = {}): Promise<RunningSta
       validateUrl: api.validateUrl,
       idp: kind,
       mode,
+      ...(fastPath ? { kvsFile: fastPath.viewerFunction.kvsFile } : {}),
       clientId: idp.clientId,
       edgeConfig,
       stop: stopAll,
