@@ -1,10 +1,13 @@
 // `npm start` runs this (through scripts/start.mjs) after installing and building:
-//   tsx stack/src/cli.ts [--idp embedded|keycloak] [--issuer <url> [--client-id <id>] [--client-secret <s>]]
+//   tsx stack/src/cli.ts [--mode cloudfront-function|lambda-edge] [--idp embedded|keycloak]
+//                        [--issuer <url> [--client-id <id>] [--client-secret <s>]]
 // Ports from SITE_PORT, API_PORT, IDP_PORT (defaults 3000, 3001, 8080) and, for Keycloak,
 // KC_MANAGEMENT_PORT (default 9000). Ctrl-C (or SIGTERM, SIGHUP, or the parent process going away)
 // stops everything; pressing it again while stopping does not cut the stop short.
 import { parseArgs } from "node:util";
 import { DEFAULT_REALM_FILE, loadRealm } from "@static-sso/demo-idp";
+import type { RequestLogLine } from "./cloudfront-emulator.js";
+import { DEFAULT_EDGE_MODE, EDGE_MODES, type EdgeMode } from "./fast-path.js";
 import { DEFAULT_DATA_DIR, type IdpKind, type RunningStack, startStack } from "./start-stack.js";
 import { stopOnSignals } from "./stop-on-signals.js";
 
@@ -20,6 +23,7 @@ function port(name: string): number | undefined {
 }
 
 const options = {
+  mode: { type: "string", default: DEFAULT_EDGE_MODE },
   idp: { type: "string", default: "embedded" },
   issuer: { type: "string" },
   "client-id": { type: "string" },
@@ -32,6 +36,10 @@ try {
   ({ values } = parseArgs({ options, allowPositionals: false }));
 } catch (error) {
   console.error(`✗ ${(error as Error).message}`);
+  process.exit(2);
+}
+if (!(EDGE_MODES as readonly string[]).includes(values.mode)) {
+  console.error(`✗ --mode must be ${EDGE_MODES.join(" or ")} (got ${values.mode})`);
   process.exit(2);
 }
 if (values.idp !== "embedded" && values.idp !== "keycloak") {
@@ -50,6 +58,11 @@ function accessTokenTtl(raw: string | undefined): number | undefined {
 const accessTokenTtlSeconds = accessTokenTtl(values["access-token-ttl"]);
 
 const say = (line: string) => console.log(`[stack] ${line}`);
+const MODE_TEXT: Record<EdgeMode, string> = {
+  "cloudfront-function":
+    "cloudfront-function (a CloudFront Function on page views, Lambda@Edge under /_auth/)",
+  "lambda-edge": "lambda-edge (every request through Lambda@Edge)",
+};
 let stack: RunningStack | undefined;
 stopOnSignals({
   stop: async () => {
@@ -67,6 +80,7 @@ try {
   const idpPort = port("IDP_PORT");
   const managementPort = port("KC_MANAGEMENT_PORT");
   stack = await startStack({
+    mode: values.mode as EdgeMode,
     idp: values.idp as IdpKind,
     ...(values.issuer ? { issuer: values.issuer } : {}),
     ...(values["client-id"] ? { clientId: values["client-id"] } : {}),
@@ -81,8 +95,8 @@ try {
     ...(values.quiet
       ? {}
       : {
-          onRequest: (r: { method: string; uri: string; status: number; source: string }) =>
-            console.log(`[site] ${r.method} ${r.uri} → ${r.status} (${r.source})`),
+          onRequest: (r: RequestLogLine) =>
+            console.log(`[site] ${r.method} ${r.uri} → ${r.status} (${r.source}, ${r.runtime})`),
         }),
   });
   const realm = loadRealm(DEFAULT_REALM_FILE);
@@ -94,6 +108,7 @@ try {
   static-site-sso local stack is up
 
   Site (behind the edge function)  ${stack.siteUrl}/
+    edge mode                      ${MODE_TEXT[stack.mode]}
     public page (no login)         ${stack.siteUrl}/public/
     staff page (role staff)        ${stack.siteUrl}/staff/
   ${`IdP (${stack.idp})`.padEnd(33)}${stack.idpUrl}

@@ -6,11 +6,52 @@
 import { randomBytes } from "node:crypto";
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
+import { globMatch } from "@static-sso/authz-core";
 import type { CloudFrontRequest, CloudFrontResultResponse } from "aws-lambda";
 import { classifyEdgeResult } from "./cloudfront/edge-result.js";
+import { toFunctionEvent } from "./cloudfront/function-event.js";
+import { checkFunctionResult, type RenderedResponse } from "./cloudfront/function-result.js";
+import { type CloudFrontFunction, loadCloudFrontFunction } from "./cloudfront/function-sandbox.js";
 import { edgeContext, loadEdgeBundle, type ViewerRequestHandler } from "./cloudfront/load-edge-bundle.js";
 import { serveFromS3Origin } from "./cloudfront/s3-origin.js";
 import { type DistributionInfo, toViewerRequestEvent } from "./cloudfront/viewer-request-event.js";
+
+/** Which of the distribution's two kinds of viewer-request function ran for a request. */
+export type EdgeRuntime = "cloudfront-function" | "lambda-edge";
+
+/** The path pattern of the fast path's Lambda@Edge behaviour (shared/CONTRACTS.md, "Edge modes"). */
+export const AUTH_PATH_PATTERN = "/_auth/*";
+
+/**
+ * A CloudFront Function (cloudfront-js-2.0) on the viewer-request of the site's behaviours, as the fast
+ * path deploys it: the Lambda@Edge function then runs only on behaviours of their own (`/_auth/*`).
+ */
+export interface ViewerFunctionOptions {
+  /** The function's code exactly as uploaded (e.g. buildSessionCheck(rules).code). */
+  code: string;
+  /** Its KeyValueStore: a file in the import format (cloudfront/kvs-file.ts), re-read when it changes. */
+  kvsFile: string;
+  /**
+   * Path patterns of the behaviours with the Lambda@Edge association instead (CloudFront path-pattern
+   * semantics, matched on the path as received, case-sensitive); every method is allowed there.
+   * Default `["/_auth/*"]`.
+   */
+  lambdaPathPatterns?: string[];
+  /** Each console.log line of the function. Default: written to stdout, as the edge bundle's lines are. */
+  log?: (line: string) => void;
+  /** See CloudFrontFunctionOptions.timeoutMs (default 1000). */
+  timeoutMs?: number;
+}
+
+/** One line per request: who answered (`source`) and which runtime ran (`none`: CloudFront refused first). */
+export interface RequestLogLine {
+  requestId: string;
+  method: string;
+  uri: string;
+  status: number;
+  source: string;
+  runtime: EdgeRuntime | "none";
+}
 
 export interface CloudFrontEmulatorOptions {
   /** The built edge bundle (packages/edge-auth/dist/index.js), run as Lambda runs it. */
@@ -44,14 +85,13 @@ export interface CloudFrontEmulatorOptions {
   allMethodsPaths?: string[];
   /** Headers the distribution's response headers policy adds to origin responses. */
   responseHeaders?: Record<string, string>;
+  /**
+   * The fast path: this function answers every request outside `lambdaPathPatterns`, the Lambda@Edge
+   * function (edgeBundle or handler) only those. Absent: every request goes through Lambda@Edge.
+   */
+  viewerFunction?: ViewerFunctionOptions;
   /** One line per request (default: none). */
-  onRequest?: (line: {
-    requestId: string;
-    method: string;
-    uri: string;
-    status: number;
-    source: string;
-  }) => void;
+  onRequest?: (line: RequestLogLine) => void;
 }
 
 /** CloudFront's widest allowed_methods set. */
@@ -143,6 +183,28 @@ function writeGenerated(
   res.end(head ? undefined : body);
 }
 
+/** Writes a CloudFront Function's generated response (rendered by checkFunctionResult). */
+function writeFunctionResponse(
+  res: ServerResponse,
+  r: RenderedResponse,
+  requestId: string,
+  head: boolean,
+): void {
+  res.statusCode = r.status;
+  if (r.statusMessage) res.statusMessage = r.statusMessage;
+  for (const [name, values] of r.headers)
+    res.setHeader(name, values.length === 1 ? (values[0] as string) : values);
+  res.setHeader("x-cache", "FunctionGeneratedResponse from cloudfront");
+  res.setHeader("x-amz-cf-id", requestId);
+  res.setHeader("content-length", r.body.length);
+  res.end(head ? undefined : r.body);
+}
+
+/** The raw path CloudFront matches path patterns against: the request target before `?`. */
+function rawPath(url: string | undefined): string {
+  return (url ?? "/").split("?")[0] || "/";
+}
+
 /**
  * Starts an HTTP server that does, per request, what CloudFront does with a viewer-request
  * Lambda@Edge function in front of a private S3 origin: builds the event, runs the function, then
@@ -151,6 +213,17 @@ function writeGenerated(
 export async function startCloudFrontEmulator(
   options: CloudFrontEmulatorOptions,
 ): Promise<CloudFrontEmulator> {
+  const viewerFunction = options.viewerFunction;
+  // Loaded first: a function that cannot run in cloudfront-js-2.0 stops the start (FunctionLoadError).
+  const fn: CloudFrontFunction | undefined = viewerFunction
+    ? loadCloudFrontFunction(viewerFunction.code, {
+        kvs: viewerFunction.kvsFile,
+        log: viewerFunction.log ?? ((line) => process.stdout.write(`${line}\n`)),
+        ...(viewerFunction.timeoutMs !== undefined ? { timeoutMs: viewerFunction.timeoutMs } : {}),
+      })
+    : undefined;
+  const lambdaPatterns = viewerFunction?.lambdaPathPatterns ?? [AUTH_PATH_PATTERN];
+
   let handler: ViewerRequestHandler;
   let dispose = () => {};
   if (options.handler) handler = options.handler;
@@ -171,33 +244,144 @@ export async function startCloudFrontEmulator(
     distributionId: options.distribution?.distributionId ?? "EDFDVBD6EXAMPLE",
   };
 
+  /** The behaviour a path falls in, as CloudFront picks it: the Lambda@Edge ones first, then the default. */
+  const runtimeFor = (path: string): EdgeRuntime =>
+    fn && !lambdaPatterns.some((p) => globMatch(p, path)) ? "cloudfront-function" : "lambda-edge";
+
+  function refuse(
+    res: ServerResponse,
+    status: number,
+    cache: string,
+    title: string,
+    detail: string,
+    requestId: string,
+    reason?: string,
+  ): void {
+    res.writeHead(status, {
+      "content-type": "text/html",
+      "x-cache": `${cache} from cloudfront`,
+      "x-amz-cf-id": requestId,
+      ...(reason ? { "x-emulator-reason": reason } : {}),
+    });
+    res.end(cloudFrontErrorPage(status, title, detail, requestId));
+  }
+
+  /** The (possibly changed) URI from the origin. It sees only that: the cache policy forwards nothing else. */
+  async function fromOrigin(
+    uri: string,
+    req: IncomingMessage,
+    res: ServerResponse,
+    requestId: string,
+    head: boolean,
+  ): Promise<number> {
+    const origin = await serveFromS3Origin(
+      uri,
+      {
+        root: options.originDir,
+        ...(options.defaultRootObject ? { defaultRootObject: options.defaultRootObject } : {}),
+        directoryIndex: options.directoryIndex ?? false,
+      },
+      req.headers["if-none-match"],
+    );
+    res.writeHead(origin.status, {
+      ...origin.headers,
+      ...responseHeaders,
+      "content-length": String(origin.body.length),
+      "x-cache":
+        origin.status === 200 || origin.status === 304 ? "Miss from cloudfront" : "Error from cloudfront",
+      via: "1.1 local.cloudfront.net (CloudFront)",
+      "x-amz-cf-id": requestId,
+    });
+    res.end(head || origin.status === 304 ? undefined : origin.body);
+    return origin.status;
+  }
+
+  /** The CloudFront Function's turn: its response, or the origin with the URI it passed on. */
+  async function viaFunction(
+    run: CloudFrontFunction,
+    req: IncomingMessage,
+    res: ServerResponse,
+    requestId: string,
+    log: (status: number, source: string) => void,
+  ): Promise<void> {
+    const method = req.method ?? "GET";
+    const event = toFunctionEvent(
+      {
+        method,
+        url: req.url ?? "/",
+        rawHeaders: req.rawHeaders,
+        clientIp: req.socket.remoteAddress?.replace(/^::ffff:/, "") ?? "127.0.0.1",
+      },
+      distribution,
+      requestId,
+    );
+    const sent = structuredClone(event.request);
+    const result = run.run(event);
+    if (result.kind === "error") {
+      refuse(
+        res,
+        503,
+        "FunctionExecutionError",
+        "The CloudFront function associated with the CloudFront distribution returned an error.",
+        "",
+        requestId,
+        result.message.split("\n")[0],
+      );
+      log(503, "function-error");
+      return;
+    }
+    const outcome = checkFunctionResult(result, sent);
+    if (outcome.kind === "invalid") {
+      refuse(
+        res,
+        502,
+        "FunctionValidationError",
+        "The CloudFront function returned an invalid value to CloudFront.",
+        outcome.reason,
+        requestId,
+        outcome.reason,
+      );
+      log(502, "function-validation");
+      return;
+    }
+    if (outcome.kind === "response") {
+      writeFunctionResponse(res, outcome.response, requestId, method === "HEAD");
+      log(outcome.response.status, "function");
+      return;
+    }
+    log(await fromOrigin(outcome.uri, req, res, requestId, method === "HEAD"), "origin");
+  }
+
   async function serve(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const requestId = newRequestId();
     const method = req.method ?? "GET";
     const head = method === "HEAD";
-    const log = (status: number, source: string) =>
-      options.onRequest?.({ requestId, method, uri: (req.url ?? "/").split("?")[0] ?? "/", status, source });
+    const path = rawPath(req.url);
+    const runtime = runtimeFor(path);
+    const log = (status: number, source: string, ran: EdgeRuntime | "none" = runtime) =>
+      options.onRequest?.({ requestId, method, uri: path, status, source, runtime: ran });
 
-    const anyMethod = allMethodsPaths.has((req.url ?? "/").split("?")[0] ?? "/");
+    // The fast path's Lambda@Edge behaviours allow every method (the logout confirmation form POSTs).
+    const anyMethod = (fn !== undefined && runtime === "lambda-edge") || allMethodsPaths.has(path);
     if (!allowed.has(method) && !(anyMethod && ALL_METHODS.has(method))) {
-      res.writeHead(403, {
-        "content-type": "text/html",
-        "x-cache": "Error from cloudfront",
-        "x-amz-cf-id": requestId,
-      });
-      res.end(
-        cloudFrontErrorPage(
-          403,
-          "This distribution is not configured to allow the HTTP request method that was used for this request.",
-          "",
-          requestId,
-        ),
+      refuse(
+        res,
+        403,
+        "Error",
+        "This distribution is not configured to allow the HTTP request method that was used for this request.",
+        "",
+        requestId,
       );
-      log(403, "cloudfront");
+      log(403, "cloudfront", "none");
       return;
     }
-    // Lambda@Edge does not run for a viewer-request body here (include_body = false): drain it.
+    // Neither function gets a viewer-request body here (include_body = false): drain it.
     req.resume();
+
+    if (fn && runtime === "cloudfront-function") {
+      await viaFunction(fn, req, res, requestId, log);
+      return;
+    }
 
     const event = toViewerRequestEvent(
       {
@@ -221,38 +405,28 @@ export async function startCloudFrontEmulator(
       );
     } catch (error) {
       const timedOut = error instanceof FunctionTimeout;
-      res.writeHead(503, {
-        "content-type": "text/html",
-        "x-cache": "LambdaExecutionError from cloudfront",
-        "x-amz-cf-id": requestId,
-        ...(timedOut ? { "x-emulator-reason": `function timed out after ${timeoutMs} ms` } : {}),
-      });
-      res.end(
-        cloudFrontErrorPage(
-          503,
-          "The Lambda function associated with the CloudFront distribution is invalid or doesn't have the required permissions.",
-          timedOut ? "The Lambda function timed out." : "",
-          requestId,
-        ),
+      refuse(
+        res,
+        503,
+        "LambdaExecutionError",
+        "The Lambda function associated with the CloudFront distribution is invalid or doesn't have the required permissions.",
+        timedOut ? "The Lambda function timed out." : "",
+        requestId,
+        timedOut ? `function timed out after ${timeoutMs} ms` : undefined,
       );
       log(503, timedOut ? "lambda-timeout" : "lambda-error");
       return;
     }
     const outcome = classifyEdgeResult(result, sentCopy);
     if (outcome.kind === "invalid") {
-      res.writeHead(502, {
-        "content-type": "text/html",
-        "x-cache": "LambdaValidationError from cloudfront",
-        "x-amz-cf-id": requestId,
-        "x-emulator-reason": outcome.reason,
-      });
-      res.end(
-        cloudFrontErrorPage(
-          502,
-          "The Lambda function returned an invalid response.",
-          outcome.reason,
-          requestId,
-        ),
+      refuse(
+        res,
+        502,
+        "LambdaValidationError",
+        "The Lambda function returned an invalid response.",
+        outcome.reason,
+        requestId,
+        outcome.reason,
       );
       log(502, "lambda-validation");
       return;
@@ -262,28 +436,7 @@ export async function startCloudFrontEmulator(
       log(res.statusCode, "lambda");
       return;
     }
-    // The origin sees only the URI: the static-site module's cache policy forwards no cookies, headers
-    // or query strings to S3.
-    const origin = await serveFromS3Origin(
-      outcome.request.uri,
-      {
-        root: options.originDir,
-        ...(options.defaultRootObject ? { defaultRootObject: options.defaultRootObject } : {}),
-        directoryIndex: options.directoryIndex ?? false,
-      },
-      req.headers["if-none-match"],
-    );
-    res.writeHead(origin.status, {
-      ...origin.headers,
-      ...responseHeaders,
-      "content-length": String(origin.body.length),
-      "x-cache":
-        origin.status === 200 || origin.status === 304 ? "Miss from cloudfront" : "Error from cloudfront",
-      via: "1.1 local.cloudfront.net (CloudFront)",
-      "x-amz-cf-id": requestId,
-    });
-    res.end(head || origin.status === 304 ? undefined : origin.body);
-    log(origin.status, "origin");
+    log(await fromOrigin(outcome.request.uri, req, res, requestId, head), "origin");
   }
 
   const server = createServer((req, res) => {

@@ -1,3 +1,4 @@
+export { toFunctionEvent } from "./cloudfront/function-event.js";
 export {
   type CloudFrontFunction,
   type CloudFrontFunctionOptions,
@@ -13,12 +14,24 @@ export { KvsFileError, kvsFileReader, writeKvsFile } from "./cloudfront/kvs-file
 export { loadEdgeBundle, type ViewerRequestHandler } from "./cloudfront/load-edge-bundle.js";
 export { toViewerRequestEvent } from "./cloudfront/viewer-request-event.js";
 export {
+  AUTH_PATH_PATTERN,
   type CloudFrontEmulator,
   type CloudFrontEmulatorOptions,
+  type EdgeRuntime,
+  type RequestLogLine,
   SECURITY_HEADERS,
   startCloudFrontEmulator,
+  type ViewerFunctionOptions,
 } from "./cloudfront-emulator.js";
 export { demoEdgeConfig, type EdgeConfigParts } from "./demo-edge-config.js";
+export {
+  DEFAULT_EDGE_MODE,
+  EDGE_MODES,
+  type EdgeMode,
+  newSessionKeyValue,
+  prepareViewerFunction,
+  type SessionKeyValues,
+} from "./fast-path.js";
 export { LOCAL_API_REGION, LOCAL_EDGE_CREDENTIALS } from "./local-iam.js";
 export { StackError, type StackErrorCode } from "./stack-error.js";
 export {

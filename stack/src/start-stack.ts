@@ -8,6 +8,14 @@ import {
   startCloudFrontEmulator,
 } from "./cloudfront-emulator.js";
 import { demoEdgeConfig } from "./demo-edge-config.js";
+import {
+  DEFAULT_EDGE_MODE,
+  EDGE_MODES,
+  type EdgeMode,
+  newSessionKeyValue,
+  type PreparedViewerFunction,
+  prepareViewerFunction,
+} from "./fast-path.js";
 import { pickFreePort, portInUse } from "./free-port.js";
 import { LOCAL_API_REGION, LOCAL_EDGE_CREDENTIALS, provideEdgeCredentials } from "./local-iam.js";
 import { StackError } from "./stack-error.js";
@@ -25,6 +33,11 @@ export const DEFAULT_DATA_DIR = join(repoRoot, ".data");
 export const DEFAULT_PORTS = { site: 3000, api: 3001, idp: 8080 } as const;
 
 export interface StackOptions {
+  /**
+   * `cloudfront-function` (default): a CloudFront Function checks the session on every page view and
+   * Lambda@Edge runs only under `/_auth/`; `lambda-edge`: every request through Lambda@Edge.
+   */
+  mode?: EdgeMode;
   /** Which IdP to start; ignored when `issuer` points at one already running. Default embedded. */
   idp?: IdpKind;
   /** An external IdP (e.g. a Keycloak you run): nothing is started for it. */
@@ -67,6 +80,12 @@ export interface RunningStack {
   adminPassword?: string;
   validateUrl: string;
   idp: IdpKind | "external";
+  mode: EdgeMode;
+  /**
+   * cloudfront-function mode: the function's KeyValueStore file (import format, re-read when it changes;
+   * removed by stop()). Its keys are the edge config's `sessionKeys`.
+   */
+  kvsFile?: string;
   clientId: string;
   /** The edge config written beside the bundle (no secret redaction: local only). */
   edgeConfig: Record<string, unknown>;
@@ -131,6 +150,9 @@ export async function startStack(options: StackOptions = {}): Promise<RunningSta
   const siteUrl = `http://localhost:${sitePort}`;
   const realm = loadRealm(DEFAULT_REALM_FILE);
   const kind: IdpKind | "external" = options.issuer ? "external" : (options.idp ?? "embedded");
+  const mode: EdgeMode = options.mode ?? DEFAULT_EDGE_MODE;
+  if (!EDGE_MODES.includes(mode))
+    throw new TypeError(`mode must be one of ${EDGE_MODES.join(", ")} (got ${String(mode)})`);
 
   try {
     let idp: RunningIdp;
@@ -206,20 +228,37 @@ export async function startStack(options: StackOptions = {}): Promise<RunningSta
       postLogoutRedirectUri: `${siteUrl}/`,
       validateAuth: "iam",
       validateRegion: LOCAL_API_REGION,
+      // The fast path: the edge mints session cookies with the key the function checks them with, a
+      // fresh one per start. lambda-edge mode writes no `mode`: the edge's default is the original design.
+      ...(mode === "cloudfront-function" ? { mode, sessionKeys: { current: newSessionKeyValue() } } : {}),
       ...(options.edgeConfig ?? {}),
     };
+    let fastPath: PreparedViewerFunction | undefined;
+    if (mode === "cloudfront-function") {
+      fastPath = await prepareViewerFunction(edgeConfig);
+      const dispose = fastPath.dispose;
+      stops.push(async () => dispose());
+      progress(`built the CloudFront Function (${fastPath.bytes} bytes) for the site's rules`);
+    }
     const releaseCredentials = provideEdgeCredentials();
     stops.push(async () => releaseCredentials());
-    progress(`starting the CloudFront emulator on port ${sitePort} with the built edge function…`);
+    progress(
+      mode === "cloudfront-function"
+        ? `starting the CloudFront emulator on port ${sitePort}: the CloudFront Function on page views, the built edge function under /_auth/…`
+        : `starting the CloudFront emulator on port ${sitePort} with the built edge function…`,
+    );
     const cf: CloudFrontEmulator = await startCloudFrontEmulator({
       edgeBundle: options.edgeBundle ?? DEFAULT_EDGE_BUNDLE,
       edgeConfig,
       originDir: options.siteDir ?? DEFAULT_SITE_DIR,
-      // Like a real S3 REST origin: no index documents. The edge function's directoryIndex turns
-      // /staff/ into /staff/index.html before the origin, as it does in AWS.
+      // Like a real S3 REST origin: no index documents. The edge function's (or the CloudFront
+      // Function's) directoryIndex turns /staff/ into /staff/index.html before the origin, as in AWS.
       directoryIndex: false,
-      // The logout path's own cache behaviour allows POST (its confirmation form).
-      allMethodsPaths: [String(edgeConfig.logoutPath ?? "/_auth/logout")],
+      ...(fastPath
+        ? // Every method is allowed on the Lambda@Edge behaviours, the logout form's POST included.
+          { viewerFunction: fastPath.viewerFunction }
+        : // The logout path's own cache behaviour allows POST (its confirmation form).
+          { allMethodsPaths: [String(edgeConfig.logoutPath ?? "/_auth/logout")] }),
       port: sitePort,
       ...(options.onRequest ? { onRequest: options.onRequest } : {}),
     }).catch((error) => {
@@ -238,6 +277,8 @@ export async function startStack(options: StackOptions = {}): Promise<RunningSta
         : {}),
       validateUrl: api.validateUrl,
       idp: kind,
+      mode,
+      ...(fastPath ? { kvsFile: fastPath.viewerFunction.kvsFile } : {}),
       clientId: idp.clientId,
       edgeConfig,
       stop: stopAll,

@@ -35,6 +35,8 @@ describe.runIf(!chromiumMissing).each(idpKinds)("the demo site in a browser, wit
 
   beforeAll(async () => {
     stack = await startStack({
+      // The suite checks the original design's cookies (the access token in `-at`, its refresh).
+      mode: "lambda-edge",
       idp: kind,
       sitePort: 0,
       apiPort: 0,

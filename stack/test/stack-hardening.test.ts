@@ -3,11 +3,11 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createBrowserLikeClient } from "../src/keycloak/browser-like-client.js";
 import { type RunningStack, startStack } from "../src/start-stack.js";
 
-// The stack as `npm start` runs it (built edge bundle, embedded IdP, validation API behind the IAM
-// check), over real HTTP.
+// The stack as `npm start -- --mode lambda-edge` runs it (built edge bundle on every request, embedded
+// IdP, validation API behind the IAM check), over real HTTP.
 let stack: RunningStack;
 beforeAll(async () => {
-  stack = await startStack({ sitePort: 0, apiPort: 0, idpPort: 0 });
+  stack = await startStack({ mode: "lambda-edge", sitePort: 0, apiPort: 0, idpPort: 0 });
 });
 afterAll(() => stack?.stop());
 

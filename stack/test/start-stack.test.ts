@@ -43,7 +43,7 @@ describe("startStack", () => {
     afterAll(() => external?.stop());
 
     it("starts nothing for the IdP and sends logins to it", async () => {
-      const stack = await startStack({ issuer: external.issuer, sitePort, apiPort: 0 });
+      const stack = await startStack({ mode: "lambda-edge", issuer: external.issuer, sitePort, apiPort: 0 });
       try {
         expect(stack.idp).toBe("external");
         expect(stack.idpUrl).toBe(external.issuer);

@@ -4,7 +4,7 @@ import type { CloudFrontHeaders, CloudFrontRequest, CloudFrontResultResponse } f
 export const VIEWER_REQUEST_GENERATED_RESPONSE_LIMIT = 40 * 1024;
 
 // Headers a function may not set in a generated response (CloudFront "Restrictions on edge functions").
-const DISALLOWED_RESPONSE_HEADERS =
+export const DISALLOWED_RESPONSE_HEADERS =
   /^(connection|expect|keep-alive|proxy-authenticate|proxy-authorization|proxy-connection|trailer|upgrade|x-accel-.*|x-amz-cf-.*|x-cache|x-edge-.*|x-forwarded-proto|x-real-ip)$/;
 // Headers a viewer-request function may read but not change.
 const READ_ONLY_REQUEST_HEADERS = ["content-length", "host", "transfer-encoding", "via"];

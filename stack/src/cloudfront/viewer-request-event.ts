@@ -15,7 +15,7 @@ export interface IncomingViewerRequest {
 }
 
 // Hop-by-hop headers end at CloudFront's viewer connection; they never reach the function.
-const HOP_BY_HOP = new Set([
+export const HOP_BY_HOP: ReadonlySet<string> = new Set([
   "connection",
   "keep-alive",
   "proxy-connection",
