@@ -31,7 +31,7 @@ export interface LoadOptions {
 export async function runLoad(options: LoadOptions = {}): Promise<LoadResult[]> {
   const seconds = Math.min(options.seconds ?? 5, 5);
   const connections = options.connections ?? 10;
-  const stack = await startStack({ sitePort: 0, apiPort: 0, idpPort: 0 });
+  const stack = await startStack({ sitePort: 0, apiPort: 0, idpPort: 0, mode: "lambda-edge" });
   // The edge bundle writes one JSON line per request to stdout: thousands under load. Keep them out of
   // the report (they are checked for secrets in logs.test.ts).
   const write = process.stdout.write.bind(process.stdout);

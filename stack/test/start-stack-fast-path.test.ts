@@ -101,11 +101,9 @@ describe("stopping the stack in cloudfront-function mode", () => {
   });
 });
 
-// The fast path's login end to end. It needs the edge to mint the session cookie after the callback
-// (packages/edge-auth with `mode: "cloudfront-function"`), which this branch does not have yet: the
-// built bundle refuses the config's `mode` and `sessionKeys`. Set FAST_PATH_E2E=1 to run it; remove the
-// skip once the edge changes are merged.
-describe.skipIf(!process.env.FAST_PATH_E2E)("the fast path's login through the stack", () => {
+// The fast path's login end to end: the built edge bundle mints the session cookie at the callback, and
+// the CloudFront Function serves every page view after it.
+describe("the fast path's login through the stack", () => {
   it("logs alice in; then /staff/ is served by the CloudFront Function and never starts Lambda@Edge", async () => {
     const alice = createBrowserLikeClient({ username: "alice", password: "alice-password" });
     const first = await alice.navigate(`${stack.siteUrl}/staff/`);
