@@ -11,6 +11,7 @@ import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { pathToFileURL } from "node:url";
 import { describe, expect, it } from "vitest";
+import { CONFIG_KEYS } from "../packages/edge-auth/src/config.js";
 import {
   type Body,
   expressionOf,
@@ -32,26 +33,8 @@ const META_ARGUMENTS = new Set(["source", "version", "providers", "count", "for_
 /** Names that look like secrets, and suffixes that mark a name as being about a secret, not one. */
 const SECRET_NAME = /(^|_)(password|passwords|secret|secrets|token|tokens)(_|$)/;
 const NOT_A_SECRET = /_(arn|id|ids|name|lifespan|ttl|seconds|ms|path|length|days)$/;
-/** The edge config keys of shared/CONTRACTS.md plus the optional ones packages/edge-auth reads. */
-const EDGE_CONFIG_KEYS = new Set([
-  "issuer",
-  "clientId",
-  "clientSecret",
-  "validateUrl",
-  "scopes",
-  "callbackPath",
-  "logoutPath",
-  "publicPaths",
-  "cookiePrefix",
-  "requiredRoles",
-  "postLogoutRedirectUri",
-  "siteOrigin",
-  "directoryIndex",
-  "validateTimeoutMs",
-  "idpTimeoutMs",
-  "validateAuth",
-  "validateRegion",
-]);
+/** The keys the edge function accepts (it refuses any other): what the module may write into its config. */
+const EDGE_CONFIG_KEYS = CONFIG_KEYS;
 /** The validation API's environment variables (CONTRACTS.md, and the optional ones its config reads). */
 const VALIDATE_ENV = new Set([
   "ISSUER",

@@ -63,7 +63,7 @@ export const LOGIN_PATH = "/_auth/login";
 export const REFRESH_PATH = "/_auth/refresh";
 
 /** Every key a config may have: anything else is a typo that would silently drop a rule. */
-const KNOWN_KEYS = new Set([
+export const CONFIG_KEYS: ReadonlySet<string> = new Set([
   "issuer",
   "clientId",
   "clientSecret",
@@ -235,11 +235,15 @@ function directoryIndex(value: unknown): string {
   return value;
 }
 
+/** Configs this module made: createHandler takes raw JSON or one of these, and parses each only once. */
+const parsed = new WeakSet<object>();
+
 /** Checks a parsed config document and applies the defaults; throws ConfigError naming the field. */
 export function parseConfig(raw: unknown): EdgeConfig {
+  if (isObject(raw) && parsed.has(raw)) return raw as unknown as EdgeConfig;
   if (!isObject(raw)) throw new ConfigError("(root)", "must be a JSON object");
   for (const key of Object.keys(raw))
-    if (!KNOWN_KEYS.has(key)) throw new ConfigError(key, "is not a config key (misspelt?)");
+    if (!CONFIG_KEYS.has(key)) throw new ConfigError(key, "is not a config key (misspelt?)");
   // Exactly as given: the discovery document's `issuer` must equal it, and some IdPs' end in `/`.
   const issuer = checkHttpsUrl("issuer", requiredString(raw, "issuer"));
   const clientId = requiredString(raw, "clientId");
@@ -297,6 +301,7 @@ export function parseConfig(raw: unknown): EdgeConfig {
   const keys = sessionKeys(raw.sessionKeys, config.mode);
   if (keys) config.sessionKeys = keys;
   accessRules(config);
+  parsed.add(config);
   return config;
 }
 
