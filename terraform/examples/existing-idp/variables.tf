@@ -62,3 +62,16 @@ variable "tags" {
   type        = map(string)
   default     = {}
 }
+
+variable "mode" {
+  description = "`cloudfront-function` (default, the fast path: a CloudFront Function checks every page view, Lambda@Edge runs only under /_auth/) or `lambda-edge` (every request through Lambda@Edge)."
+  type        = string
+  default     = "cloudfront-function"
+  nullable    = false
+}
+
+variable "session_check_code_path" {
+  description = "The built CloudFront Function (mode `cloudfront-function`). Null: packages/session-check/dist/session-check.js, where `pnpm build` writes it."
+  type        = string
+  default     = null
+}
