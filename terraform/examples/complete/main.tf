@@ -66,6 +66,8 @@ module "edge_auth" {
   logout_path        = try(local.site_rules.logoutPath, "/_auth/logout")
 
   mode                    = var.mode
+  session_key_id          = var.session_key_id
+  previous_session_key_id = var.previous_session_key_id
   session_check_code_path = coalesce(var.session_check_code_path, "${path.root}/../../../packages/session-check/dist/session-check.js")
   # One origin for redirect_uri and logout, whichever hostname (alias or *.cloudfront.net) a visitor used:
   # the IdP only knows the registered one.

@@ -87,3 +87,16 @@ variable "site_rules_path" {
   type        = string
   default     = null
 }
+
+variable "session_key_id" {
+  description = "Id of the generated key the edge signs session cookies with (mode `cloudfront-function`). Rotate by moving it to previous_session_key_id and naming a new one (docs/key-rotation.md)."
+  type        = string
+  default     = "k1"
+  nullable    = false
+}
+
+variable "previous_session_key_id" {
+  description = "Id of the key before session_key_id, still accepted after a rotation so that no one is logged out. Null: none."
+  type        = string
+  default     = null
+}

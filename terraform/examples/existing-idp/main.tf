@@ -30,6 +30,8 @@ module "edge_auth" {
 
   # The function must be built with these rules (the session_check_rules output; README).
   mode                    = var.mode
+  session_key_id          = var.session_key_id
+  previous_session_key_id = var.previous_session_key_id
   session_check_code_path = coalesce(var.session_check_code_path, "${path.root}/../../../packages/session-check/dist/session-check.js")
   # One origin for redirect_uri and logout, whichever hostname (alias or *.cloudfront.net) a visitor used:
   # the IdP only knows the registered one. Without a site_domain there is no alias: the site answers on its

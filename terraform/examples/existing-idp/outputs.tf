@@ -47,3 +47,13 @@ output "session_check_rules" {
   description = "The rules the CloudFront Function must be built with (JSON for `pnpm --filter @static-sso/session-check build --rules <file>`)."
   value       = module.edge_auth.session_check_rules
 }
+
+output "session_key_fingerprints" {
+  description = "Fingerprints (SHA-256 prefixes) of the current and previous session keys: which key is where after a rotation, without the secrets."
+  value       = module.edge_auth.session_key_fingerprints
+}
+
+output "key_value_store_arn" {
+  description = "The CloudFront Function's KeyValueStore holding the session keys (null in mode lambda-edge)."
+  value       = module.edge_auth.key_value_store_arn
+}

@@ -119,3 +119,17 @@ run "plans_in_mode_lambda_edge" {
     error_message = "Mode lambda-edge plans without the CloudFront Function and its keys."
   }
 }
+
+run "rotates_the_session_key_through_the_example" {
+  command = plan
+
+  variables {
+    session_key_id          = "k2"
+    previous_session_key_id = "k1"
+  }
+
+  assert {
+    condition     = output.session_key_ids == { current = "k2", previous = "k1" }
+    error_message = "The example passes the key ids to the edge module (docs/key-rotation.md)."
+  }
+}
