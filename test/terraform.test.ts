@@ -752,6 +752,38 @@ describe("the edge function (modules/edge-auth)", () => {
     expect(rendered).toBe(expected);
   });
 
+  it.skipIf(!terraformBin)(
+    `refuses a session-check function over CloudFront's 10 KB, counted in bytes${NO_CLI}`,
+    () => {
+      const fnCheck = block(d.resources, "aws_cloudfront_function.session_check");
+      expect(fnCheck.runtime).toBe("cloudfront-js-2.0");
+      expect(fnCheck.publish).toBe(true);
+      const precondition = nested(nested(fnCheck, "lifecycle"), "precondition");
+      expect(precondition.condition).toBe("${local.session_check_code_bytes <= 10240}");
+      const bytesOf = (code: string) => {
+        const files = {
+          "variables.tf": d.files["variables.tf"] ?? "",
+          "locals.tf": localsFile(d, ["fast_path", "session_check_code_b64", "session_check_code_bytes"]),
+          "session-check.js": code,
+        };
+        const vars = {
+          function_name: "site-auth",
+          zip_path: "edge-auth.zip",
+          session_check_code_path: "session-check.js",
+          issuer: "https://sso.example.com/realms/demo",
+          client_id: "static-site",
+          validate_url: "https://api.example.com/validate",
+        };
+        const r = tfConsole(files, vars, "local.session_check_code_bytes");
+        expect(r.output).not.toMatch(/Error:/);
+        return Number(r.value);
+      };
+      // Characters are not bytes: "€" is three.
+      for (const code of ["a", "ab", "abc", "é€a", `${"x".repeat(10237)}€`, `${"x".repeat(10238)}€`])
+        expect(bytesOf(code), JSON.stringify(code.slice(-8))).toBe(Buffer.byteLength(code));
+    },
+  );
+
   it("writes only config keys the handler knows", () => {
     const keys = (d.locals.config_parts as string[]).flatMap((p) => [
       ...p.matchAll(/\b([a-zA-Z]+)\s*=\s*var\./g),
