@@ -417,12 +417,19 @@ const NAME_LIMITS: [string, string, number, Record<string, string>, Record<strin
     54,
     {
       zip_path: "edge-auth.zip",
+      session_check_code_path: "session-check.js",
       issuer: "https://sso.example.com/realms/demo",
       client_id: "static-site",
       validate_url: "https://api.example.com/validate",
     },
-    // Replicas run as us-east-1.<function_name>, which must fit Lambda's 64 too (hence 54).
-    { "aws_iam_role.this.name": 64, "aws_lambda_function.this.function_name": 64 },
+    // Replicas run as us-east-1.<function_name>, which must fit Lambda's 64 too (hence 54). CloudFront
+    // Functions and KeyValueStores take 64 as well.
+    {
+      "aws_iam_role.this.name": 64,
+      "aws_lambda_function.this.function_name": 64,
+      "aws_cloudfront_function.session_check.name": 64,
+      "aws_cloudfront_key_value_store.this.name": 64,
+    },
   ],
   [
     "modules/keycloak-ecs",
@@ -538,6 +545,26 @@ describe.each(EXAMPLES)("the %s example's module calls", (example) => {
     expect(checked).toBe(2);
   });
 
+  it("read the CloudFront Function where pnpm build writes it, and choose the mode for both modules at once", () => {
+    const edge = Object.values(d.modules).find((b) => sourceOf(d, b).endsWith("modules/edge-auth"));
+    const site = Object.values(d.modules).find((b) => sourceOf(d, b).endsWith("modules/static-site"));
+    const path = /coalesce\(var\.session_check_code_path, "\$\{path\.root\}([^"]+)"\)/.exec(
+      String(edge?.session_check_code_path),
+    )?.[1];
+    expect(path, "module.edge_auth.session_check_code_path").toBeDefined();
+    // packages/session-check/scripts/build.ts writes dist/session-check.js by default.
+    expect(resolve(d.dir + String(path))).toBe(
+      join(root, "packages", "session-check", "dist", "session-check.js"),
+    );
+    expect(readFileSync(join(root, "packages", "session-check", "scripts", "build.ts"), "utf8")).toContain(
+      'join(pkgDir, "dist", "session-check.js")',
+    );
+    expect(edge?.mode).toBe("${var.mode}");
+    expect(site?.mode).toBe("${var.mode}");
+    expect(site?.session_check_function_arn).toBe("${module.edge_auth.session_check_function_arn}");
+    expect(block(d.variables, "mode").default).toBe("cloudfront-function");
+  });
+
   it.skipIf(!terraformBin)(
     `build the edge function's site_origin for every site_domain the example accepts${NO_CLI}`,
     () => {
@@ -617,6 +644,7 @@ describe("the edge function (modules/edge-auth)", () => {
     const valid = {
       function_name: "site-auth",
       zip_path: "edge-auth.zip",
+      session_check_code_path: "session-check.js",
       issuer: "https://sso.example.com/realms/demo",
       client_id: "static-site",
       validate_url: "https://api.example.com/validate",
@@ -624,6 +652,7 @@ describe("the edge function (modules/edge-auth)", () => {
 
     it("accept the defaults", () => {
       expect(tfConsole(files, valid, "var.memory_size").invalid).toBe(false);
+      expect(consoleString(tfConsole(files, valid, "var.mode").value)).toBe("cloudfront-function");
     });
 
     it.each([
@@ -633,8 +662,23 @@ describe("the edge function (modules/edge-auth)", () => {
       ["validate_url", "http://api.example.com/validate"],
       ["issuer", "http://sso.example.com/realms/demo"],
       ["log_retention_in_days", "45"],
+      ["mode", "cloudfront-functions"],
+      ["session_key_id", "k/1"],
+      ["previous_session_key_id", "k1"],
+      ["session_check_code_path", "session-check.zip"],
+      // In the fast path only /_auth/* runs Lambda@Edge.
+      ["callback_path", "/callback"],
+      ["logout_path", "/logout"],
     ])("refuse %s = %s", (variable, value) => {
       expect(tfConsole(files, { ...valid, [variable]: value }, "var.memory_size").invalid).toBe(true);
+    });
+
+    it.each([
+      ["callback_path", "/callback"],
+      ["logout_path", "/logout"],
+    ])("accept %s = %s in mode lambda-edge, where the edge runs on every path", (variable, value) => {
+      const lambdaEdge = { ...valid, mode: "lambda-edge", [variable]: value };
+      expect(tfConsole(files, lambdaEdge, "var.memory_size").invalid).toBe(false);
     });
   });
 
@@ -642,7 +686,7 @@ describe("the edge function (modules/edge-auth)", () => {
     expect(fn.publish).toBe(true);
     expect(fn.architectures).toEqual(["x86_64"]);
     for (const [k, body] of [...Object.entries(d.resources), ...Object.entries(d.data)])
-      expect(body.provider, k).toBe("${aws.us_east_1}");
+      if (!k.startsWith("random_")) expect(body.provider, k).toBe("${aws.us_east_1}");
     const aws = requiredProviders(d).aws;
     expect(aws?.configuration_aliases).toEqual(["${aws.us_east_1}"]);
   });
@@ -688,6 +732,38 @@ describe("the edge function (modules/edge-auth)", () => {
     expect(rendered).toBe(expected);
   });
 
+  it.skipIf(!terraformBin)(
+    `refuses a session-check function over CloudFront's 10 KB, counted in bytes${NO_CLI}`,
+    () => {
+      const fnCheck = block(d.resources, "aws_cloudfront_function.session_check");
+      expect(fnCheck.runtime).toBe("cloudfront-js-2.0");
+      expect(fnCheck.publish).toBe(true);
+      const precondition = nested(nested(fnCheck, "lifecycle"), "precondition");
+      expect(precondition.condition).toBe("${local.session_check_code_bytes <= 10240}");
+      const bytesOf = (code: string) => {
+        const files = {
+          "variables.tf": d.files["variables.tf"] ?? "",
+          "locals.tf": localsFile(d, ["fast_path", "session_check_code_b64", "session_check_code_bytes"]),
+          "session-check.js": code,
+        };
+        const vars = {
+          function_name: "site-auth",
+          zip_path: "edge-auth.zip",
+          session_check_code_path: "session-check.js",
+          issuer: "https://sso.example.com/realms/demo",
+          client_id: "static-site",
+          validate_url: "https://api.example.com/validate",
+        };
+        const r = tfConsole(files, vars, "local.session_check_code_bytes");
+        expect(r.output).not.toMatch(/Error:/);
+        return Number(r.value);
+      };
+      // Characters are not bytes: "€" is three.
+      for (const code of ["a", "ab", "abc", "é€a", `${"x".repeat(10237)}€`, `${"x".repeat(10238)}€`])
+        expect(bytesOf(code), JSON.stringify(code.slice(-8))).toBe(Buffer.byteLength(code));
+    },
+  );
+
   it("writes only config keys the handler knows", () => {
     const keys = (d.locals.config_parts as string[]).flatMap((p) => [
       ...p.matchAll(/\b([a-zA-Z]+)\s*=\s*var\./g),
@@ -696,15 +772,29 @@ describe("the edge function (modules/edge-auth)", () => {
     for (const [, key] of keys) expect(EDGE_CONFIG_KEYS, String(key)).toContain(key);
   });
 
+  const KEY_CURRENT = `k2:${"B".repeat(43)}`;
+  const KEY_PREVIOUS = `k1:${"A".repeat(43)}`;
+
+  /** The edge's config parser as packages/edge-auth has it: the module's config must pass it as written. */
+  async function edgeParser(): Promise<((config: Record<string, unknown>) => unknown) | undefined> {
+    return (await importExport("edge-auth", "parseConfig")) as
+      | ((config: Record<string, unknown>) => unknown)
+      | undefined;
+  }
+
   /** The config JSON the module writes to SSM for these inputs, evaluated by `terraform console`. */
-  function configJson(extra: Record<string, string>): Record<string, unknown> {
+  function configJson(extra: Record<string, string>, keyPrevious?: string): Record<string, unknown> {
+    // The session keys come from resources (random_bytes) that `terraform console` cannot create: fixed
+    // stand-ins here, the real ones in tests/session-keys.tftest.hcl.
     const files = {
       "variables.tf": d.files["variables.tf"] ?? "",
-      "locals.tf": localsFile(d, ["config_parts", "config_json", "validate_region"]),
+      "locals.tf": localsFile(d, ["config_parts", "config_json", "validate_region", "fast_path"]),
+      "keys.tf": `locals {\n  session_key_current  = "${KEY_CURRENT}"\n  session_key_previous = ${keyPrevious ? `"${keyPrevious}"` : "null"}\n}\n`,
     };
     const vars = {
       function_name: "site-auth",
       zip_path: "edge-auth.zip",
+      session_check_code_path: "session-check.js",
       issuer: "https://sso.example.com/realms/demo",
       client_id: "static-site",
       validate_url: "https://api.example.com/validate",
@@ -729,9 +819,27 @@ describe("the edge function (modules/edge-auth)", () => {
       publicPaths: ["/public/*"],
       requiredRoles: { "/staff/*": ["staff"] },
     });
-    const parseConfig = await importExport("edge-auth", "parseConfig");
+    const parseConfig = await edgeParser();
     if (parseConfig) expect(parseConfig(config)).toMatchObject({ clientId: "static-site" });
   });
+
+  it.skipIf(!terraformBin)(
+    `gives the edge its mode and, in the fast path, the session keys it mints with${NO_CLI}`,
+    async () => {
+      const fast = configJson({});
+      expect(fast).toMatchObject({ mode: "cloudfront-function", sessionKeys: { current: KEY_CURRENT } });
+      expect(fast.sessionKeys).not.toHaveProperty("previous");
+      const rotated = configJson({}, KEY_PREVIOUS);
+      expect(rotated.sessionKeys).toEqual({ current: KEY_CURRENT, previous: KEY_PREVIOUS });
+      const lambdaEdge = configJson({ mode: "lambda-edge" });
+      expect(lambdaEdge.mode).toBe("lambda-edge");
+      expect(lambdaEdge).not.toHaveProperty("sessionKeys");
+      const parseConfig = await edgeParser();
+      if (parseConfig)
+        for (const config of [rotated, lambdaEdge])
+          expect(parseConfig(config)).toMatchObject({ clientId: "static-site" });
+    },
+  );
 
   it.skipIf(!terraformBin)(
     `tells the function to sign its validation calls for the API's region when given the route${NO_CLI}`,
@@ -835,13 +943,21 @@ describe("the static site (modules/static-site)", () => {
   const assetsBehaviors = dynamicBlocks(dist, "ordered_cache_behavior");
   const assetsBehavior = nested(assetsBehaviors[0] ?? {}, "content");
 
-  it("has a default cache behavior and an ordered one for the assets", () => {
-    expect(behaviors.map(([label]) => label.split(" ")[0])).toEqual(["default_cache_behavior", "dynamic"]);
+  it("has a default cache behavior, the edge's /_auth/* one first, and an ordered one for the assets", () => {
+    expect(behaviors.map(([label]) => label.split(" ")[0])).toEqual([
+      "default_cache_behavior",
+      "ordered_cache_behavior",
+      "dynamic",
+    ]);
+    expect(behaviors[1]?.[0]).toBe("ordered_cache_behavior /_auth/*");
     expect(assetsBehaviors).toHaveLength(1);
   });
 
-  it("runs the edge function on viewer-request, without the body, in every cache behavior of every distribution", () => {
-    // An ordered behavior without it would serve the protected content under its path to anyone.
+  it("runs exactly one login check on viewer-request in every cache behavior of every distribution", () => {
+    // A behavior without one would serve the protected content under its path to anyone. The site's
+    // behaviors run the session-check function (mode cloudfront-function) or Lambda@Edge (lambda-edge),
+    // chosen by two lists of which exactly one holds an ARN (evaluated for both modes below); /_auth/*
+    // runs Lambda@Edge in both modes, as a literal block that cannot come out empty.
     let distributions = 0;
     for (const [name, dir] of Object.entries(tf)) {
       for (const [key, resource] of Object.entries(dir.resources)) {
@@ -857,15 +973,38 @@ describe("the static site (modules/static-site)", () => {
         expect(found.length, `${name} ${key}`).toBeGreaterThan(0);
         for (const [label, behavior] of found) {
           const where = `${name} ${key} ${label}`;
-          // A literal block: a dynamic one could come out empty.
-          expect(dynamicBlocks(behavior, "lambda_function_association"), where).toEqual([]);
-          const viewerRequest = listOf(behavior.lambda_function_association).filter(
-            (a) => a.event_type === "viewer-request",
-          );
-          expect(viewerRequest, where).toEqual([
+          if (behavior.path_pattern === "/_auth/*") {
+            expect(dynamicBlocks(behavior, "lambda_function_association"), where).toEqual([]);
+            expect(listOf(behavior.lambda_function_association), where).toEqual([
+              {
+                event_type: "viewer-request",
+                lambda_arn: "${var.edge_function_qualified_arn}",
+                include_body: false,
+              },
+            ]);
+            expect(behavior, where).not.toHaveProperty("function_association");
+            expect(dynamicBlocks(behavior, "function_association"), where).toEqual([]);
+            continue;
+          }
+          expect(behavior, where).not.toHaveProperty("function_association");
+          expect(behavior, where).not.toHaveProperty("lambda_function_association");
+          const fnAssoc = dynamicBlocks(behavior, "function_association");
+          const lambdaAssoc = dynamicBlocks(behavior, "lambda_function_association");
+          expect(
+            fnAssoc.map((b) => b.for_each),
+            where,
+          ).toEqual(["${local.site_function_arns}"]);
+          expect(
+            lambdaAssoc.map((b) => b.for_each),
+            where,
+          ).toEqual(["${local.site_lambda_arns}"]);
+          expect(listOf(fnAssoc[0]?.content), where).toEqual([
+            { event_type: "viewer-request", function_arn: "${function_association.value}" },
+          ]);
+          expect(listOf(lambdaAssoc[0]?.content), where).toEqual([
             {
               event_type: "viewer-request",
-              lambda_arn: "${var.edge_function_qualified_arn}",
+              lambda_arn: "${lambda_function_association.value}",
               include_body: false,
             },
           ]);
@@ -873,6 +1012,62 @@ describe("the static site (modules/static-site)", () => {
       }
     }
     expect(distributions).toBeGreaterThan(0);
+  });
+
+  describe.skipIf(!terraformBin)(`the login check of the site's behaviors, by mode${NO_CLI}`, () => {
+    const files = {
+      "variables.tf": d.files["variables.tf"] ?? "",
+      "locals.tf": localsFile(d, ["fast_path", "site_function_arns", "site_lambda_arns"]),
+    };
+    const lambdaArn = "arn:aws:lambda:us-east-1:123456789012:function:site-auth:1";
+    const functionArn = "arn:aws:cloudfront::123456789012:function/site-auth-check";
+    const base = { name: "my-site", edge_function_qualified_arn: lambdaArn };
+    const lists = (vars: Record<string, string>) => {
+      const r = tfConsole(
+        files,
+        { ...base, ...vars },
+        "jsonencode([local.site_function_arns, local.site_lambda_arns])",
+      );
+      expect(r.output).not.toMatch(/Error:/);
+      return JSON.parse(consoleString(r.value)) as [string[], string[]];
+    };
+
+    it("is the CloudFront Function, and only it, by default (mode cloudfront-function)", () => {
+      expect(lists({ session_check_function_arn: functionArn })).toEqual([[functionArn], []]);
+    });
+
+    it("is Lambda@Edge, and only it, in mode lambda-edge", () => {
+      expect(lists({ mode: "lambda-edge", session_check_function_arn: functionArn })).toEqual([
+        [],
+        [lambdaArn],
+      ]);
+      expect(lists({ mode: "lambda-edge" })).toEqual([[], [lambdaArn]]);
+    });
+
+    it("is refused without the function in the fast path, and for an unknown mode", () => {
+      const precondition = listOf(nested(dist, "lifecycle").precondition).find((p) =>
+        String(p.condition).includes("session_check_function_arn"),
+      );
+      expect(precondition?.condition).toBe("${!local.fast_path || var.session_check_function_arn != null}");
+      expect(tfConsole(files, { ...base, mode: "cloudfront-functions" }, "var.mode").invalid).toBe(true);
+      expect(tfConsole(files, { ...base, session_check_function_arn: lambdaArn }, "var.mode").invalid).toBe(
+        true,
+      );
+    });
+  });
+
+  it("serves the edge's /_auth/* paths with every method (the logout form POSTs) and caches nothing there", () => {
+    const auth = behaviors.find(([, b]) => b.path_pattern === "/_auth/*")?.[1] ?? {};
+    expect(auth.allowed_methods).toEqual(["DELETE", "GET", "HEAD", "OPTIONS", "PATCH", "POST", "PUT"]);
+    expect(auth.cache_policy_id).toBe("${data.aws_cloudfront_cache_policy.caching_disabled.id}");
+    expect(block(d.data, "aws_cloudfront_cache_policy.caching_disabled").name).toBe(
+      "Managed-CachingDisabled",
+    );
+    // No origin request policy: the viewer-request function sees the viewer's whole request anyway, and
+    // nothing of it (cookies included) is to reach S3.
+    expect(auth).not.toHaveProperty("origin_request_policy_id");
+    expect(auth.viewer_protocol_policy).toBe("redirect-to-https");
+    expect(auth.response_headers_policy_id).toBe("${aws_cloudfront_response_headers_policy.this.id}");
   });
 
   it("neither forwards nor caches on cookies in any behavior, so sessions never enter the cache key", () => {
@@ -891,7 +1086,9 @@ describe("the static site (modules/static-site)", () => {
     );
     expect(assetsBehavior.cache_policy_id).toBe("${aws_cloudfront_cache_policy.assets[0].id}");
     for (const [label, behavior] of behaviors) {
-      expect(String(behavior.cache_policy_id), label).toMatch(/^\$\{aws_cloudfront_cache_policy\./);
+      // The /_auth/* behavior caches nothing (managed CachingDisabled: no cookies in any cache key either).
+      const policy = /^\$\{(data\.)?aws_cloudfront_cache_policy\./;
+      expect(String(behavior.cache_policy_id), label).toMatch(policy);
       expect(behavior, label).not.toHaveProperty("forwarded_values");
       expect(behavior.target_origin_id, label).toBe("${local.origin_id}");
       expect(behavior.viewer_protocol_policy, label).toBe("redirect-to-https");

@@ -1,5 +1,11 @@
 # One site behind Keycloak, all of it: Keycloak on ECS -> its realm -> the validation API -> the edge
-# function -> CloudFront + S3.
+# function (and, in the default mode, the session-check CloudFront Function) -> CloudFront + S3.
+
+locals {
+  # The site's rules, from the file `pnpm build` bakes into the CloudFront Function by default
+  # (packages/session-check/site-rules.json): the edge and the function decide from the same rules.
+  site_rules = jsondecode(file(coalesce(var.site_rules_path, "${path.root}/../../../packages/session-check/site-rules.json")))
+}
 
 module "keycloak" {
   source = "../../modules/keycloak-ecs"
@@ -53,8 +59,16 @@ module "edge_auth" {
   validate_url  = module.validate_api.validate_url
   # The API takes only signed calls: the edge role may invoke exactly this route.
   validate_route_arn = module.validate_api.validate_route_arn
-  public_paths       = ["/public/*"]
-  path_roles         = { "/staff/*" = ["staff"] }
+  public_paths       = try(local.site_rules.publicPaths, [])
+  path_roles         = try(local.site_rules.requiredRoles, {})
+  directory_index    = try(local.site_rules.directoryIndex, null)
+  cookie_prefix      = try(local.site_rules.cookiePrefix, null)
+  logout_path        = try(local.site_rules.logoutPath, "/_auth/logout")
+
+  mode                    = var.mode
+  session_key_id          = var.session_key_id
+  previous_session_key_id = var.previous_session_key_id
+  session_check_code_path = coalesce(var.session_check_code_path, "${path.root}/../../../packages/session-check/dist/session-check.js")
   # One origin for redirect_uri and logout, whichever hostname (alias or *.cloudfront.net) a visitor used:
   # the IdP only knows the registered one.
   site_origin = "https://${var.site_domain}"
@@ -64,7 +78,9 @@ module "site" {
   source = "../../modules/static-site"
 
   name                        = var.name
+  mode                        = var.mode
   edge_function_qualified_arn = module.edge_auth.qualified_arn
+  session_check_function_arn  = module.edge_auth.session_check_function_arn
   aliases                     = [var.site_domain]
   acm_certificate_arn         = var.site_certificate_arn
 }

@@ -27,6 +27,12 @@ module "edge_auth" {
   validate_route_arn = module.validate_api.validate_route_arn
   public_paths       = var.public_paths
   path_roles         = var.path_roles
+
+  # The function must be built with these rules (the session_check_rules output; README).
+  mode                    = var.mode
+  session_key_id          = var.session_key_id
+  previous_session_key_id = var.previous_session_key_id
+  session_check_code_path = coalesce(var.session_check_code_path, "${path.root}/../../../packages/session-check/dist/session-check.js")
   # One origin for redirect_uri and logout, whichever hostname (alias or *.cloudfront.net) a visitor used:
   # the IdP only knows the registered one. Without a site_domain there is no alias: the site answers on its
   # cloudfront.net name only, the config gets no siteOrigin and the function uses the request's Host.
@@ -37,7 +43,9 @@ module "site" {
   source = "../../modules/static-site"
 
   name                        = var.name
+  mode                        = var.mode
   edge_function_qualified_arn = module.edge_auth.qualified_arn
+  session_check_function_arn  = module.edge_auth.session_check_function_arn
   aliases                     = var.site_domain == null ? [] : [var.site_domain]
   acm_certificate_arn         = var.site_certificate_arn
 }

@@ -62,3 +62,29 @@ variable "tags" {
   type        = map(string)
   default     = {}
 }
+
+variable "mode" {
+  description = "`cloudfront-function` (default, the fast path: a CloudFront Function checks every page view, Lambda@Edge runs only under /_auth/) or `lambda-edge` (every request through Lambda@Edge)."
+  type        = string
+  default     = "cloudfront-function"
+  nullable    = false
+}
+
+variable "session_check_code_path" {
+  description = "The built CloudFront Function (mode `cloudfront-function`). Null: packages/session-check/dist/session-check.js, where `pnpm build` writes it."
+  type        = string
+  default     = null
+}
+
+variable "session_key_id" {
+  description = "Id of the generated key the edge signs session cookies with (mode `cloudfront-function`). Rotate by moving it to previous_session_key_id and naming a new one (docs/key-rotation.md)."
+  type        = string
+  default     = "k1"
+  nullable    = false
+}
+
+variable "previous_session_key_id" {
+  description = "Id of the key before session_key_id, still accepted after a rotation so that no one is logged out. Null: none."
+  type        = string
+  default     = null
+}

@@ -34,7 +34,15 @@ locals {
       callbackPath = var.callback_path
       logoutPath   = var.logout_path
       publicPaths  = var.public_paths
+      mode         = var.mode
     }),
+    # The fast path's signing keys, the same values as the CloudFront Function's KeyValueStore
+    # (session-check.tf): the edge mints the session cookie with the current one.
+    !local.fast_path ? "{}" : (
+      local.session_key_previous == null
+      ? jsonencode({ sessionKeys = { current = local.session_key_current } })
+      : jsonencode({ sessionKeys = { current = local.session_key_current, previous = local.session_key_previous } })
+    ),
     var.client_secret == null ? "{}" : jsonencode({ clientSecret = var.client_secret }),
     var.cookie_prefix == null ? "{}" : jsonencode({ cookiePrefix = var.cookie_prefix }),
     var.post_logout_redirect_uri == null ? "{}" : jsonencode({ postLogoutRedirectUri = var.post_logout_redirect_uri }),
@@ -79,6 +87,11 @@ resource "aws_ssm_parameter" "this" {
   tier             = length(local.config_json) > 4096 ? "Advanced" : "Standard"
 
   tags = var.tags
+
+  # Keys reach the CloudFront Function's store before the edge's config: the Lambda version that mints
+  # with a new key is published after this parameter, so no cookie is minted with a key the function
+  # cannot check yet.
+  depends_on = [aws_cloudfrontkeyvaluestore_key.this]
 }
 
 ################################################################################

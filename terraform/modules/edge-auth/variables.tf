@@ -259,3 +259,75 @@ variable "directory_index" {
     error_message = "directory_index must be a file name such as index.html, or empty."
   }
 }
+
+variable "mode" {
+  description = "How the site's requests are checked. `cloudfront-function` (the fast path): a CloudFront Function (session_check_code_path) checks the session cookie on every page view and this Lambda@Edge function runs only under `/_auth/` (login, callback, refresh, logout), minting that cookie. `lambda-edge`: every request runs this function, as before the fast path. Give the static-site module the same value."
+  type        = string
+  default     = "cloudfront-function"
+  nullable    = false
+
+  validation {
+    condition     = contains(["cloudfront-function", "lambda-edge"], var.mode)
+    error_message = "mode must be \"cloudfront-function\" or \"lambda-edge\"."
+  }
+
+  # Only the /_auth/* cache behavior runs Lambda@Edge in the fast path: a callback or logout elsewhere
+  # would reach the CloudFront Function, which cannot complete them.
+  validation {
+    condition     = var.mode != "cloudfront-function" || (startswith(var.callback_path, "/_auth/") && startswith(var.logout_path, "/_auth/"))
+    error_message = "In mode \"cloudfront-function\" callback_path and logout_path must lie under /_auth/ (the only paths Lambda@Edge serves there)."
+  }
+}
+
+variable "session_check_code_path" {
+  description = "Mode `cloudfront-function`: path to the built CloudFront Function (`pnpm build` writes packages/session-check/dist/session-check.js for the demo site's rules; another site: `pnpm --filter @static-sso/session-check build --rules <file> --out <file>` with the `session_check_rules` output). Uploaded as is, at most 10 KB. Unused in mode `lambda-edge`."
+  type        = string
+  default     = null
+
+  validation {
+    condition     = var.mode != "cloudfront-function" || (var.session_check_code_path != null && endswith(coalesce(var.session_check_code_path, "-"), ".js"))
+    error_message = "In mode \"cloudfront-function\" session_check_code_path must point to the built function's .js file."
+  }
+}
+
+variable "session_key_id" {
+  description = "Mode `cloudfront-function`, keys generated here (session_keys null): the id (kid) of the key the edge mints session cookies with; a random 32-byte secret is generated for it and kept while the id is current or previous. To rotate: set previous_session_key_id to this id and this to a new one (docs/key-rotation.md)."
+  type        = string
+  default     = "k1"
+  nullable    = false
+
+  validation {
+    condition     = can(regex("^[A-Za-z0-9_-]{1,32}$", var.session_key_id))
+    error_message = "session_key_id must be 1-32 characters of A-Z a-z 0-9 _ -."
+  }
+}
+
+variable "previous_session_key_id" {
+  description = "Mode `cloudfront-function`, keys generated here: the id of the key before session_key_id, still accepted so that a rotation logs no one out (its secret is the one generated when it was current). Null: only the current key is accepted."
+  type        = string
+  default     = null
+
+  validation {
+    condition     = var.previous_session_key_id == null || (can(regex("^[A-Za-z0-9_-]{1,32}$", coalesce(var.previous_session_key_id, "-"))) && var.previous_session_key_id != var.session_key_id)
+    error_message = "previous_session_key_id must be 1-32 characters of A-Z a-z 0-9 _ - and differ from session_key_id."
+  }
+}
+
+variable "session_keys" {
+  description = "Mode `cloudfront-function`: session signing keys given instead of generated, each `<kid>:<secret>` (kid 1-32 of A-Z a-z 0-9 _ -, secret at least 43 base64url characters, e.g. `openssl rand 32 | basenc --base64url | tr -d =`): `current` mints, `previous` (optional) is still accepted. Null generates them (session_key_id, previous_session_key_id). Written to the function's KeyValueStore (kept in the state) and the edge's config (not in the state)."
+  type = object({
+    current  = string
+    previous = optional(string)
+  })
+  default   = null
+  sensitive = true
+
+  validation {
+    condition = var.session_keys == null || (
+      can(regex("^[A-Za-z0-9_-]{1,32}:[A-Za-z0-9_-]{43,}$", try(var.session_keys.current, ""))) &&
+      (try(var.session_keys.previous, null) == null || can(regex("^[A-Za-z0-9_-]{1,32}:[A-Za-z0-9_-]{43,}$", try(var.session_keys.previous, "")))) &&
+      (try(var.session_keys.previous, null) == null || try(split(":", var.session_keys.previous)[0] != split(":", var.session_keys.current)[0], false))
+    )
+    error_message = "session_keys.current and .previous must each be <kid>:<secret> (kid 1-32 of A-Z a-z 0-9 _ -, secret at least 43 base64url characters), with two different kids."
+  }
+}

@@ -1,5 +1,7 @@
 # Private S3 bucket behind a CloudFront distribution. Only the distribution can read the bucket (origin
-# access control); every viewer request passes the Lambda@Edge login check before the cache.
+# access control); every viewer request passes the login check before the cache: in mode
+# "cloudfront-function" the session-check CloudFront Function on the site's behaviors and Lambda@Edge on
+# /_auth/*, in mode "lambda-edge" Lambda@Edge everywhere.
 #
 # Caching. The objects carry the Cache-Control the browser should see (the deploy sets it, always
 # `private`, so no shared cache such as a TLS-inspecting proxy keeps protected content), and no response
@@ -20,6 +22,18 @@ locals {
   # Null or "" turns the assets behavior off: everything then goes through the default behavior.
   assets_path_pattern = var.assets_path_pattern == null ? "" : trimspace(var.assets_path_pattern)
   assets_behavior     = local.assets_path_pattern != ""
+
+  # Which check runs on the viewer-request of the site's behaviors (default and assets): exactly one of
+  # the two lists holds an ARN, so every such behavior gets exactly one association.
+  fast_path          = var.mode == "cloudfront-function"
+  site_function_arns = local.fast_path ? [var.session_check_function_arn] : []
+  site_lambda_arns   = local.fast_path ? [] : [var.edge_function_qualified_arn]
+}
+
+# Nothing under /_auth/ is cached: every answer there is Lambda@Edge's own (login redirect, callback,
+# refresh, logout), each for one viewer.
+data "aws_cloudfront_cache_policy" "caching_disabled" {
+  name = "Managed-CachingDisabled"
 }
 
 ################################################################################
@@ -331,6 +345,42 @@ resource "aws_cloudfront_distribution" "this" {
     cache_policy_id            = aws_cloudfront_cache_policy.this.id
     response_headers_policy_id = aws_cloudfront_response_headers_policy.this.id
 
+    dynamic "function_association" {
+      for_each = local.site_function_arns
+
+      content {
+        event_type   = "viewer-request"
+        function_arn = function_association.value
+      }
+    }
+
+    dynamic "lambda_function_association" {
+      for_each = local.site_lambda_arns
+
+      content {
+        event_type   = "viewer-request"
+        lambda_arn   = lambda_function_association.value
+        include_body = false
+      }
+    }
+  }
+
+  # The edge's own paths (login, callback, refresh, logout), in both modes: Lambda@Edge on
+  # viewer-request answers every request here itself. All methods, because the logout confirmation page
+  # POSTs its form to the logout path; nothing reaches S3's bucket policy but reads anyway. Nothing
+  # cached, and no cookie or query string forwarded: a viewer-request function sees the viewer's whole
+  # request whatever the policies say (they decide what goes to the origin and into the cache key).
+  ordered_cache_behavior {
+    path_pattern               = "/_auth/*"
+    target_origin_id           = local.origin_id
+    viewer_protocol_policy     = "redirect-to-https"
+    allowed_methods            = ["DELETE", "GET", "HEAD", "OPTIONS", "PATCH", "POST", "PUT"]
+    cached_methods             = ["GET", "HEAD"]
+    compress                   = true
+    cache_policy_id            = data.aws_cloudfront_cache_policy.caching_disabled.id
+    response_headers_policy_id = aws_cloudfront_response_headers_policy.this.id
+
+    # The logout form's body is not read (the request's method and origin decide), so not sent along.
     lambda_function_association {
       event_type   = "viewer-request"
       lambda_arn   = var.edge_function_qualified_arn
@@ -340,7 +390,7 @@ resource "aws_cloudfront_distribution" "this" {
 
   # The fingerprinted assets: cached by CloudFront for at least assets_min_ttl (their own cache policy),
   # kept by the browser as long as their `private` Cache-Control says. Every cache behavior must run the
-  # edge function on viewer-request: a behavior without it would serve the protected content to anyone.
+  # login check on viewer-request: a behavior without it would serve the protected content to anyone.
   dynamic "ordered_cache_behavior" {
     for_each = local.assets_behavior ? [local.assets_path_pattern] : []
 
@@ -354,10 +404,23 @@ resource "aws_cloudfront_distribution" "this" {
       cache_policy_id            = aws_cloudfront_cache_policy.assets[0].id
       response_headers_policy_id = aws_cloudfront_response_headers_policy.this.id
 
-      lambda_function_association {
-        event_type   = "viewer-request"
-        lambda_arn   = var.edge_function_qualified_arn
-        include_body = false
+      dynamic "function_association" {
+        for_each = local.site_function_arns
+
+        content {
+          event_type   = "viewer-request"
+          function_arn = function_association.value
+        }
+      }
+
+      dynamic "lambda_function_association" {
+        for_each = local.site_lambda_arns
+
+        content {
+          event_type   = "viewer-request"
+          lambda_arn   = lambda_function_association.value
+          include_body = false
+        }
       }
     }
   }
@@ -404,6 +467,12 @@ resource "aws_cloudfront_distribution" "this" {
     precondition {
       condition     = length(var.aliases) == 0 || var.acm_certificate_arn != null
       error_message = "aliases need acm_certificate_arn: CloudFront serves custom domains only with a certificate that covers them."
+    }
+
+    # Fails closed: the fast path without its function would leave the site's behaviors unchecked.
+    precondition {
+      condition     = !local.fast_path || var.session_check_function_arn != null
+      error_message = "mode \"cloudfront-function\" needs session_check_function_arn (the edge-auth module's session_check_function_arn output)."
     }
   }
 }

@@ -49,7 +49,7 @@ variable "kms_key_arn" {
 }
 
 variable "edge_function_qualified_arn" {
-  description = "Version-qualified ARN of the Lambda@Edge function (the edge-auth module's `qualified_arn` output), attached to viewer-request."
+  description = "Version-qualified ARN of the Lambda@Edge function (the edge-auth module's `qualified_arn` output), attached to viewer-request of the `/_auth/*` behavior, and in mode `lambda-edge` of every behavior."
   type        = string
 
   validation {
@@ -104,7 +104,7 @@ variable "price_class" {
 }
 
 variable "default_ttl" {
-  description = "Time CloudFront keeps an object uploaded without Cache-Control, in seconds. The edge function runs on every request before the cache, so caching never skips the login check."
+  description = "Time CloudFront keeps an object uploaded without Cache-Control, in seconds. The login check (CloudFront Function or Lambda@Edge, by mode) runs on every request before the cache, so caching never skips it."
   type        = number
   default     = 3600
 }
@@ -204,10 +204,11 @@ variable "assets_path_pattern" {
     condition = var.assets_path_pattern == null ? true : (
       trimspace(var.assets_path_pattern) == "" || (
         can(regex("^/?[A-Za-z0-9_.$/~\"'@:+&*-]{1,255}$", trimspace(var.assets_path_pattern))) &&
-        !contains(["*", "/*"], trimspace(var.assets_path_pattern))
+        !contains(["*", "/*"], trimspace(var.assets_path_pattern)) &&
+        !startswith(trimprefix(trimspace(var.assets_path_pattern), "/"), "_auth/")
       )
     )
-    error_message = "assets_path_pattern must be null, \"\" or a CloudFront path pattern of at most 255 characters (A-Z a-z 0-9 _ - . $ / ~ \" ' @ : + & *) that does not match every path (\"*\" or \"/*\" would make CloudFront keep the HTML for assets_min_ttl)."
+    error_message = "assets_path_pattern must be null, \"\" or a CloudFront path pattern of at most 255 characters (A-Z a-z 0-9 _ - . $ / ~ \" ' @ : + & *) that does not match every path (\"*\" or \"/*\" would make CloudFront keep the HTML for assets_min_ttl) and is not under /_auth/ (the edge's own paths)."
   }
 }
 
@@ -235,5 +236,28 @@ variable "default_cache_control" {
       !anytrue([for d in split(",", lower(var.default_cache_control)) : trimspace(d) == "public" || startswith(trimspace(d), "s-maxage")])
     )
     error_message = "default_cache_control must hold the directive private (or no-store) and neither public nor s-maxage: the content is behind the login, so no shared cache may keep it."
+  }
+}
+
+variable "mode" {
+  description = "Which check runs on viewer-request of the site's behaviors (default and assets): `cloudfront-function` (the fast path) the session-check CloudFront Function (session_check_function_arn), `lambda-edge` the Lambda@Edge function. The `/_auth/*` behavior runs the Lambda@Edge function in both. Give the edge-auth module the same value."
+  type        = string
+  default     = "cloudfront-function"
+  nullable    = false
+
+  validation {
+    condition     = contains(["cloudfront-function", "lambda-edge"], var.mode)
+    error_message = "mode must be \"cloudfront-function\" or \"lambda-edge\"."
+  }
+}
+
+variable "session_check_function_arn" {
+  description = "ARN of the session-check CloudFront Function (the edge-auth module's `session_check_function_arn` output), attached to viewer-request of the site's behaviors in mode `cloudfront-function`. Required in that mode, unused in mode `lambda-edge`."
+  type        = string
+  default     = null
+
+  validation {
+    condition     = var.session_check_function_arn == null || can(regex("^arn:aws[a-z-]*:cloudfront::[0-9]{12}:function/[A-Za-z0-9_-]{1,64}$", coalesce(var.session_check_function_arn, "-")))
+    error_message = "session_check_function_arn must be a CloudFront Function ARN (arn:aws:cloudfront::<account>:function/<name>)."
   }
 }

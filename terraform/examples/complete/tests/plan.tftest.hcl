@@ -57,7 +57,12 @@ override_resource {
   }
 }
 
+mock_provider "random" {}
+
 variables {
+  # A stand-in for the built function (packages/session-check/dist/session-check.js), which CI's
+  # Terraform job does not build.
+  session_check_code_path    = "../../modules/edge-auth/tests/session-check.js"
   vpc_id                     = "vpc-0123456789abcdef0"
   public_subnet_ids          = ["subnet-0000000000000000a", "subnet-0000000000000000b"]
   private_subnet_ids         = ["subnet-0000000000000000c", "subnet-0000000000000000d"]
@@ -91,4 +96,35 @@ run "refuses_no_admin_ranges" {
   }
 
   expect_failures = [var.keycloak_admin_cidr_blocks]
+}
+
+run "plans_the_fast_path_by_default" {
+  command = plan
+
+  assert {
+    condition     = output.mode == "cloudfront-function" && output.session_key_ids == { current = "k1", previous = null }
+    error_message = "The default is the fast path, with one generated key."
+  }
+}
+
+run "plans_in_mode_lambda_edge" {
+  command = plan
+
+  variables {
+    mode = "lambda-edge"
+  }
+
+  assert {
+    condition     = output.mode == "lambda-edge" && module.edge_auth.session_check_function_arn == null && output.session_key_ids == null
+    error_message = "Mode lambda-edge plans without the CloudFront Function and its keys."
+  }
+}
+
+run "gives_the_edge_the_rules_the_function_is_built_with" {
+  command = plan
+
+  assert {
+    condition     = jsondecode(output.session_check_rules) == merge(jsondecode(file("../../../packages/session-check/site-rules.json")), { logoutPath = "/_auth/logout" })
+    error_message = "The edge's rules come from packages/session-check/site-rules.json, the file `pnpm build` bakes into the function."
+  }
 }

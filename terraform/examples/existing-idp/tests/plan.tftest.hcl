@@ -55,12 +55,17 @@ override_resource {
   }
 }
 
+mock_provider "random" {}
+
 variables {
-  issuer               = "https://sso.example.com/realms/demo"
-  client_id            = "static-site"
-  client_secret        = "not-a-real-secret"
-  site_domain          = "www.example.com"
-  site_certificate_arn = "arn:aws:acm:us-east-1:123456789012:certificate/00000000-0000-0000-0000-000000000000"
+  # A stand-in for the built function (packages/session-check/dist/session-check.js), which CI's
+  # Terraform job does not build.
+  session_check_code_path = "../../modules/edge-auth/tests/session-check.js"
+  issuer                  = "https://sso.example.com/realms/demo"
+  client_id               = "static-site"
+  client_secret           = "not-a-real-secret"
+  site_domain             = "www.example.com"
+  site_certificate_arn    = "arn:aws:acm:us-east-1:123456789012:certificate/00000000-0000-0000-0000-000000000000"
 }
 
 run "plans_the_site_modules" {
@@ -90,5 +95,41 @@ run "plans_without_a_site_domain" {
   assert {
     condition     = module.edge_auth.parameter_name == "/static-sso/edge-auth/static-sso-edge-auth/config"
     error_message = "The example must plan without a site_domain."
+  }
+}
+
+run "plans_the_fast_path_by_default" {
+  command = plan
+
+  assert {
+    condition     = output.mode == "cloudfront-function" && output.session_key_ids == { current = "k1", previous = null }
+    error_message = "The default is the fast path, with one generated key."
+  }
+}
+
+run "plans_in_mode_lambda_edge" {
+  command = plan
+
+  variables {
+    mode = "lambda-edge"
+  }
+
+  assert {
+    condition     = output.mode == "lambda-edge" && module.edge_auth.session_check_function_arn == null && output.session_key_ids == null
+    error_message = "Mode lambda-edge plans without the CloudFront Function and its keys."
+  }
+}
+
+run "rotates_the_session_key_through_the_example" {
+  command = plan
+
+  variables {
+    session_key_id          = "k2"
+    previous_session_key_id = "k1"
+  }
+
+  assert {
+    condition     = output.session_key_ids == { current = "k2", previous = "k1" }
+    error_message = "The example passes the key ids to the edge module (docs/key-rotation.md)."
   }
 }
