@@ -84,7 +84,7 @@ const JWT_SHAPED = /eyJ[A-Za-z0-9_-]{4,}\.[A-Za-z0-9_-]{4,}\.?[A-Za-z0-9_-]*/;
 describe("log output", () => {
   it("has one JSON line per edge request and per validation call", () => {
     expect(t.logs.find("fn", "edge-auth").length).toBeGreaterThan(10);
-    expect(t.logs.find("service", "validate-api").length).toBeGreaterThan(3);
+    expect(t.logs.find("fn", "validate-api").length).toBeGreaterThan(3);
     expect(secrets.size).toBeGreaterThan(8);
   });
 
