@@ -14,6 +14,7 @@ import { type LogWriteRun, measureLogWrite } from "./measure-log-write.js";
 import { measurePaired } from "./measure-paired.js";
 import { measureSizes } from "./measure-sizes.js";
 import { measureValidatorHttp, validatorLoop, validatorOptions } from "./measure-validate-api.js";
+import { measureValidateHandler } from "./measure-validate-handler.js";
 import { median } from "./median.js";
 import { preparePeer } from "./peer-cognito.js";
 import { type Scale, scaleFor } from "./scale.js";
@@ -142,6 +143,10 @@ export async function runBench(options: RunBenchOptions = {}): Promise<BenchResu
       scale.pairRounds,
     );
     const http = await measureValidatorHttp(identity, token, scale, workDir);
+    progress(
+      `· validation API Lambda handler (dist/index.js) vs bare jose.jwtVerify, ${scale.pairRounds} rounds`,
+    );
+    const handler = await measureValidateHandler(identity, token, pairLoop, scale.pairRounds, workDir);
 
     // Derived, not measured: each round's ours p50 minus that round's log-line p50, against the peer's p50.
     const logWriteShares = vsPeer.rounds.map(
@@ -190,6 +195,7 @@ export async function runBench(options: RunBenchOptions = {}): Promise<BenchResu
         throughputVsBare: vsBare.throughputRatio,
         throughputVsBareRounds: vsBare.throughputRatios,
         http,
+        handler,
       },
     };
   } finally {

@@ -66,6 +66,12 @@ const FIGURES = [
   "validateApi.http.perSecond",
   "validateApi.http.p50Ms",
   "validateApi.http.p99Ms",
+  "validateApi.handler.handler.p50Ms",
+  "validateApi.handler.handler.perSecond",
+  "validateApi.handler.bareJose.p50Ms",
+  "validateApi.handler.vsBare",
+  "validateApi.handler.throughputVsBare",
+  "validateApi.handler.maxRssMb",
 ];
 
 function at(value: unknown, path: string): unknown {
@@ -139,6 +145,7 @@ describe("pnpm bench", () => {
       "DERIVED: ours (cached) minus the log write vs cognito-at-edge",
       "peak RSS",
       "HTTP",
+      "Validation API Lambda handler",
     ]) {
       expect(table).toContain(row);
     }

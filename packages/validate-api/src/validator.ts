@@ -1,14 +1,8 @@
 import { ConfigError, type Logger, TokenError } from "@static-sso/shared";
-import {
-  decodeProtectedHeader,
-  errors,
-  type JWSHeaderParameters,
-  type JWTPayload,
-  type JWTVerifyOptions,
-  jwtVerify,
-} from "jose";
+import { errors, type JWSHeaderParameters, type JWTPayload, type JWTVerifyOptions, jwtVerify } from "jose";
 import { DEFAULT_ALGORITHMS, isSupportedAlgorithm, type SupportedAlgorithm } from "./algorithms.js";
 import { checkClaims } from "./claims.js";
+import { createHeaderDecoder } from "./decode-header.js";
 import { createJwksSource, isCandidates, type JwksCache, type JwksTiming, type KeyChoice } from "./jwks.js";
 import { mapJoseError } from "./map-jose-error.js";
 
@@ -102,6 +96,7 @@ export function createValidator(options: ValidatorOptions): Validator {
   });
 
   const fail = (error: TokenError): ValidationResult => ({ valid: false, error });
+  const decodeHeader = createHeaderDecoder();
 
   return {
     async validate(token, requestId) {
@@ -115,7 +110,7 @@ export function createValidator(options: ValidatorOptions): Validator {
       }
       let header: JWSHeaderParameters;
       try {
-        header = decodeProtectedHeader(token) as JWSHeaderParameters;
+        header = decodeHeader(token);
       } catch (cause) {
         return fail(
           new TokenError("token_malformed", "the token is not a well-formed signed JWT", { cause }),
