@@ -3,7 +3,12 @@ import { createLogger, type Logger, type ValidationErrorCode } from "@static-sso
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from "aws-lambda";
 import { readToken } from "./read-token.js";
 import { routeOf } from "./route-of.js";
-import { createValidator, DEFAULT_MAX_TOKEN_BYTES, type ValidatorOptions } from "./validator.js";
+import {
+  createValidator,
+  DEFAULT_MAX_TOKEN_BYTES,
+  type Validator,
+  type ValidatorOptions,
+} from "./validator.js";
 
 export type HandlerOptions = ValidatorOptions;
 export type ValidateHandler = (event: APIGatewayProxyEventV2) => Promise<APIGatewayProxyStructuredResultV2>;
@@ -79,35 +84,37 @@ export function createHandler(options: HandlerOptions): ValidateHandler {
         return json(404, { message: "Not Found" });
       }
       if (route.method !== "POST") return methodNotAllowed(log, "POST");
-      return await validate(event, requestId, log);
+      return await answerValidate(event, requestId, log, validator, maxTokenBytes);
     } catch (error) {
       // Unexpected: fail closed, say nothing about why to the caller.
       log(500, "error", "internal_error", { cause: error });
       return json(500, { valid: false, error: "internal_error", message: "the token could not be checked" });
     }
   };
+}
 
-  /** POST /validate: the token read from the event, then verified. */
-  async function validate(
-    event: APIGatewayProxyEventV2,
-    requestId: string | undefined,
-    log: Log,
-  ): Promise<APIGatewayProxyStructuredResultV2> {
-    const request = readToken(event, maxTokenBytes);
-    if (!request.ok) {
-      const status = STATUS[request.error.code];
-      log(status, "rejected", request.error.code);
-      return json(status, { valid: false, error: request.error.code, message: request.error.message });
-    }
-    const result = await validator.validate(request.token, requestId);
-    if (!result.valid) {
-      const status = STATUS[result.error.code];
-      log(status, status === 503 ? "unavailable" : "invalid", result.error.code, { source: request.source });
-      return json(status, { valid: false, error: result.error.code, message: result.error.message });
-    }
-    log(200, "valid", "token_valid", { alg: result.alg, kid: result.kid, source: request.source });
-    return json(200, { valid: true, claims: result.claims, expiresIn: result.expiresIn });
+/** POST /validate: the token read from the event, then verified. */
+async function answerValidate(
+  event: APIGatewayProxyEventV2,
+  requestId: string | undefined,
+  log: Log,
+  validator: Validator,
+  maxTokenBytes: number,
+): Promise<APIGatewayProxyStructuredResultV2> {
+  const request = readToken(event, maxTokenBytes);
+  if (!request.ok) {
+    const status = STATUS[request.error.code];
+    log(status, "rejected", request.error.code);
+    return json(status, { valid: false, error: request.error.code, message: request.error.message });
   }
+  const result = await validator.validate(request.token, requestId);
+  if (!result.valid) {
+    const status = STATUS[result.error.code];
+    log(status, status === 503 ? "unavailable" : "invalid", result.error.code, { source: request.source });
+    return json(status, { valid: false, error: result.error.code, message: result.error.message });
+  }
+  log(200, "valid", "token_valid", { alg: result.alg, kid: result.kid, source: request.source });
+  return json(200, { valid: true, claims: result.claims, expiresIn: result.expiresIn });
 }
 
 /** 405 with an Allow header; like 404, not a contract answer, so no contract error code in the body. */
