@@ -1,3 +1,4 @@
+import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { createLru } from "../src/lru.js";
 
@@ -106,5 +107,37 @@ describe("createLru", () => {
   it("refuses a bound that would keep nothing or grow without limit", () => {
     expect(() => createLru({ maxEntries: 0 })).toThrow(RangeError);
     expect(() => createLru({ maxEntries: Number.POSITIVE_INFINITY })).toThrow(RangeError);
+  });
+
+  it("agrees with a plain list model over any sequence of gets, peeks, sets and deletes", () => {
+    type Op = { kind: "get" | "peek" | "set" | "delete"; key: number; value: number };
+    const op = fc.record({
+      kind: fc.constantFrom("get", "peek", "set", "delete"),
+      key: fc.integer({ min: 0, max: 4 }),
+      value: fc.integer(),
+    });
+    fc.assert(
+      fc.property(fc.integer({ min: 1, max: 4 }), fc.array(op, { maxLength: 60 }), (max, ops: Op[]) => {
+        const lru = createLru<number, number>({ maxEntries: max });
+        let model: Array<[number, number]> = []; // least recently used first
+        for (const { kind, key, value } of ops) {
+          const at = model.findIndex(([k]) => k === key);
+          if (kind === "set") {
+            if (at !== -1) model.splice(at, 1);
+            model.push([key, value]);
+            if (model.length > max) model = model.slice(model.length - max);
+            lru.set(key, value);
+          } else if (kind === "delete") {
+            expect(lru.delete(key)).toBe(at !== -1);
+            if (at !== -1) model.splice(at, 1);
+          } else {
+            const entry = at === -1 ? undefined : model[at];
+            if (kind === "get" && entry) model.push(...model.splice(at, 1));
+            expect(kind === "get" ? lru.get(key) : lru.peek(key)).toBe(entry?.[1]);
+          }
+          expect(lru.values()).toEqual(model.map(([, v]) => v));
+        }
+      }),
+    );
   });
 });

@@ -31,11 +31,12 @@ const STATUS: Record<ValidationErrorCode, number> = {
   claim_invalid: 401,
 };
 
-function json(statusCode: number, body: unknown, headers: Record<string, string> = {}) {
+function json(statusCode: number, body: unknown, extra?: Record<string, string>) {
+  // Answers about tokens are never cached by anything in between; the edge keeps its own cache.
+  const headers = { "content-type": "application/json", "cache-control": "no-store" };
   return {
     statusCode,
-    // Answers about tokens are never cached by anything in between; the edge keeps its own cache.
-    headers: { "content-type": "application/json", "cache-control": "no-store", ...headers },
+    headers: extra ? { ...headers, ...extra } : headers,
     body: JSON.stringify(body),
   } satisfies APIGatewayProxyStructuredResultV2;
 }
