@@ -5,6 +5,7 @@ import type { GlobWorstResult } from "./measure-glob-worst.js";
 import type { HttpLoadResult } from "./measure-http-load.js";
 import type { SessionCheckResults } from "./measure-session-check.js";
 import type { SizeResults } from "./measure-sizes.js";
+import type { ValidateHandlerResult } from "./measure-validate-handler.js";
 
 export interface MachineInfo {
   node: string;
@@ -75,6 +76,11 @@ export interface BenchResults {
     throughputVsBare: number;
     throughputVsBareRounds: number[];
     http: HttpLoadResult;
+    /**
+     * The shipped Lambda handler (an HTTP API payload 2.0 event in, its log line to stdout at the default
+     * level) against bare jose.jwtVerify, each in its own process with a 256 MB Lambda's heap flags.
+     */
+    handler: ValidateHandlerResult;
   };
 }
 
@@ -89,4 +95,5 @@ export const TARGETS = {
   edgeMaxRssMb: 96,
   edgeRssLimitMb: 128,
   inProcessVsBare: 0.9,
+  handlerVsBare: 0.9,
 } as const;

@@ -8,8 +8,8 @@ let devNullFd: number | undefined;
  * The servers the bench runs in its own process log as in production (each line built and written), but
  * to /dev/null, so stdout keeps only the table.
  */
-export function quietLogger(service: string): Logger {
+export function quietLogger(fn: string): Logger {
   devNullFd ??= openSync(devNull, "w");
   const fd = devNullFd;
-  return createLogger({ service }, { sink: (line) => writeSync(fd, `${line}\n`) });
+  return createLogger({ fn }, { sink: (line) => writeSync(fd, `${line}\n`) });
 }

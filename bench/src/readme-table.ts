@@ -114,6 +114,11 @@ export function formatReadmeTable(r: BenchResults): string {
       `≥ ${TARGETS.inProcessVsBare * 100}% ${ok(v.inProcessVsBare >= TARGETS.inProcessVsBare)}`,
     ],
     [
+      "Validation API Lambda handler (`dist/index.js`, payload 2.0 event, default log level), own process",
+      `${loop(v.handler.handler)}; ${(v.handler.vsBare * 100).toFixed(0)}% of bare at p50 (rounds: ${v.handler.vsBareRounds.map((x) => `${(x * 100).toFixed(0)}%`).join(", ")})`,
+      `≥ ${TARGETS.handlerVsBare * 100}% ${ok(v.handler.vsBare >= TARGETS.handlerVsBare)}`,
+    ],
+    [
       `Validation API over HTTP, ${v.http.connections} connections`,
       `${formatWholeMs(v.http.p50Ms)} / ${formatWholeMs(v.http.p99Ms)} · ${formatRate(v.http.perSecond)}`,
       "—",

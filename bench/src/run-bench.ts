@@ -15,6 +15,7 @@ import { measurePaired } from "./measure-paired.js";
 import { measureSessionCheck } from "./measure-session-check.js";
 import { measureSizes } from "./measure-sizes.js";
 import { measureValidatorHttp, validatorLoop, validatorOptions } from "./measure-validate-api.js";
+import { measureValidateHandler } from "./measure-validate-handler.js";
 import { median } from "./median.js";
 import { preparePeer } from "./peer-cognito.js";
 import { type Scale, scaleFor } from "./scale.js";
@@ -153,6 +154,10 @@ export async function runBench(options: RunBenchOptions = {}): Promise<BenchResu
       scale.pairRounds,
     );
     const http = await measureValidatorHttp(identity, token, scale, workDir);
+    progress(
+      `· validation API Lambda handler (dist/index.js) vs bare jose.jwtVerify, ${scale.pairRounds} rounds`,
+    );
+    const handler = await measureValidateHandler(identity, token, pairLoop, scale.pairRounds, workDir);
 
     const logWriteShares = vsPeer.rounds.map(
       (round, i) => (logWrites[i]?.loop.p50Ms ?? Number.NaN) / round.ours.p50Ms,
@@ -196,6 +201,7 @@ export async function runBench(options: RunBenchOptions = {}): Promise<BenchResu
         throughputVsBare: vsBare.throughputRatio,
         throughputVsBareRounds: vsBare.throughputRatios,
         http,
+        handler,
       },
     };
   } finally {

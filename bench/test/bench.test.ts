@@ -70,6 +70,12 @@ const FIGURES = [
   "validateApi.http.perSecond",
   "validateApi.http.p50Ms",
   "validateApi.http.p99Ms",
+  "validateApi.handler.handler.p50Ms",
+  "validateApi.handler.handler.perSecond",
+  "validateApi.handler.bareJose.p50Ms",
+  "validateApi.handler.vsBare",
+  "validateApi.handler.throughputVsBare",
+  "validateApi.handler.maxRssMb",
 ];
 
 function at(value: unknown, path: string): unknown {
@@ -141,6 +147,7 @@ describe("pnpm bench", () => {
       "One JSON log line to stdout, alone",
       "peak RSS",
       "HTTP",
+      "Validation API Lambda handler",
     ]) {
       expect(table).toContain(row);
     }

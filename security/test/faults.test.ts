@@ -175,7 +175,7 @@ describe("the IdP's JWKS endpoint failing behind the validation API", () => {
       expect(apiLogs.find("message", "jwks fetch failed").length).toBeGreaterThan(0);
       expect(apiLogs.find("outcome", "unavailable")[0]).toMatchObject({
         status: 503,
-        error: "jwks_unavailable",
+        reason: "jwks_unavailable",
       });
 
       const edge = createHandler(
@@ -213,7 +213,7 @@ describe("the IdP's JWKS endpoint failing behind the validation API", () => {
       expect(answer.ms).toBeLessThan(API_DEADLINE_MS);
       expect(apiLogs.find("message", "jwks fetch failed").length).toBeGreaterThan(0);
       expect(apiLogs.find("outcome", "unavailable")).toEqual([
-        expect.objectContaining({ status: 503, error: "jwks_unavailable" }),
+        expect.objectContaining({ status: 503, reason: "jwks_unavailable" }),
       ]);
     } finally {
       await api.close();
@@ -284,7 +284,7 @@ describe("the IdP's JWKS endpoint failing behind the validation API", () => {
       const within = await timedValidate(s.api.validateUrl, await s.signedBy(other));
       expect(within).toMatchObject({ status: 401, body: { valid: false, error: "key_not_found" } });
       expect(within.ms).toBeLessThan(API_DEADLINE_MS);
-      expect(s.lastRequestLine()).toMatchObject({ status: 401, outcome: "invalid", error: "key_not_found" });
+      expect(s.lastRequestLine()).toMatchObject({ status: 401, outcome: "invalid", reason: "key_not_found" });
       expect(s.fetchFailures()).toBe(failures);
 
       // Past it: asked once more, the fetch fails, and the answer stays an unknown key (the keys are
@@ -293,7 +293,7 @@ describe("the IdP's JWKS endpoint failing behind the validation API", () => {
       const after = await timedValidate(s.api.validateUrl, await s.signedBy(other));
       expect(after).toMatchObject({ status: 401, body: { valid: false, error: "key_not_found" } });
       expect(after.ms).toBeLessThan(API_DEADLINE_MS);
-      expect(s.lastRequestLine()).toMatchObject({ status: 401, outcome: "invalid", error: "key_not_found" });
+      expect(s.lastRequestLine()).toMatchObject({ status: 401, outcome: "invalid", reason: "key_not_found" });
       expect(s.fetchFailures()).toBeGreaterThan(failures);
     } finally {
       await s.close();

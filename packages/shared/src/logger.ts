@@ -1,5 +1,7 @@
 /** One JSON object per line on stdout, as CloudWatch Logs and Powertools expect. */
 export type LogLevel = "debug" | "info" | "warn" | "error";
+export const LOG_LEVELS: readonly LogLevel[] = ["debug", "info", "warn", "error"];
+export const isLogLevel = (value: unknown): value is LogLevel => LOG_LEVELS.includes(value as LogLevel);
 export type LogFields = Record<string, unknown>;
 
 export interface Logger {

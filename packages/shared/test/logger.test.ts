@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { createLogger } from "../src/logger.js";
+import { createLogger, isLogLevel } from "../src/logger.js";
 
 function capture() {
   const lines: Record<string, unknown>[] = [];
@@ -37,5 +37,20 @@ describe("createLogger", () => {
     log.info("hidden");
     log.error("shown");
     expect(lines).toEqual([expect.objectContaining({ message: "shown", a: 1, b: 2 })]);
+  });
+
+  it("writes nothing at debug by default (info is the default level)", () => {
+    const { lines, sink } = capture();
+    const log = createLogger({}, { sink });
+    log.debug("hidden");
+    log.info("shown");
+    expect(lines.map((l) => l.message)).toEqual(["shown"]);
+  });
+});
+
+describe("isLogLevel", () => {
+  it("accepts the four levels and nothing else", () => {
+    for (const level of ["debug", "info", "warn", "error"]) expect(isLogLevel(level)).toBe(true);
+    for (const other of ["DEBUG", "trace", "", undefined, 1]) expect(isLogLevel(other)).toBe(false);
   });
 });

@@ -1,4 +1,4 @@
-import { ConfigError, checkHttpsUrl } from "@static-sso/shared";
+import { ConfigError, checkHttpsUrl, isLogLevel, LOG_LEVELS, type LogLevel } from "@static-sso/shared";
 import { DEFAULT_ALGORITHMS, isSupportedAlgorithm } from "./algorithms.js";
 import type { JwksTiming } from "./jwks.js";
 import {
@@ -51,6 +51,19 @@ export function configFromEnv(env: Env): ValidatorOptions {
   if (timeout !== undefined) jwks.timeoutMs = timeout;
   if (Object.keys(jwks).length > 0) options.jwks = jwks;
   return options;
+}
+
+/**
+ * The least level written (`LOG_LEVEL`, default info, any case): debug adds a line for every plain success, which
+ * CloudWatch bills as ingestion. An unknown value fails the cold start like any other bad variable.
+ */
+export function logLevelFromEnv(env: Env): LogLevel {
+  const raw = value(env, "LOG_LEVEL");
+  if (raw === undefined) return "info";
+  const level = raw.toLowerCase(); // Powertools and most Lambda tooling write INFO, DEBUG, ...
+  if (!isLogLevel(level))
+    throw new ConfigError("LOG_LEVEL", `must be one of ${LOG_LEVELS.join(", ")}, got ${JSON.stringify(raw)}`);
+  return level;
 }
 
 function value(env: Env, name: string): string | undefined {

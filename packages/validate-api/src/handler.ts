@@ -3,10 +3,18 @@ import { createLogger, type Logger, type ValidationErrorCode } from "@static-sso
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from "aws-lambda";
 import { readToken } from "./read-token.js";
 import { routeOf } from "./route-of.js";
-import { createValidator, DEFAULT_MAX_TOKEN_BYTES, type ValidatorOptions } from "./validator.js";
+import {
+  createValidator,
+  DEFAULT_MAX_TOKEN_BYTES,
+  type Validator,
+  type ValidatorOptions,
+} from "./validator.js";
 
 export type HandlerOptions = ValidatorOptions;
 export type ValidateHandler = (event: APIGatewayProxyEventV2) => Promise<APIGatewayProxyStructuredResultV2>;
+
+/** The `fn` of every line this function writes (the edge writes `edge-auth`): see docs/logging.md. */
+export const FUNCTION_NAME = "validate-api";
 
 const STATUS: Record<ValidationErrorCode, number> = {
   token_missing: 400,
@@ -23,21 +31,28 @@ const STATUS: Record<ValidationErrorCode, number> = {
   claim_invalid: 401,
 };
 
-function json(statusCode: number, body: unknown, headers: Record<string, string> = {}) {
+function json(statusCode: number, body: unknown, extra?: Record<string, string>) {
+  // Answers about tokens are never cached by anything in between; the edge keeps its own cache.
+  const headers = { "content-type": "application/json", "cache-control": "no-store" };
   return {
     statusCode,
-    // Answers about tokens are never cached by anything in between; the edge keeps its own cache.
-    headers: { "content-type": "application/json", "cache-control": "no-store", ...headers },
+    headers: extra ? { ...headers, ...extra } : headers,
     body: JSON.stringify(body),
   } satisfies APIGatewayProxyStructuredResultV2;
 }
 
+/** What one request line says besides the schema's fixed keys (method, path, alg, kid, source, cause). */
+type Extra = Record<string, unknown>;
+type Log = (status: number, outcome: string, reason: string, extra?: Extra) => void;
+
 /**
  * The API Gateway HTTP API (payload 2.0) handler: `POST /validate` and `GET /health`. It reads the event,
- * asks the validator and shapes the answer; one JSON log line per request, never with the token.
+ * asks the validator and shapes the answer; one JSON log line per request (docs/logging.md), never with
+ * the token: a plain success at debug (CloudWatch bills every line ingested), anything else at info or
+ * above.
  */
 export function createHandler(options: HandlerOptions): ValidateHandler {
-  const logger: Logger = options.logger ?? createLogger({ service: "validate-api" });
+  const logger: Logger = (options.logger ?? createLogger({})).child({ fn: FUNCTION_NAME });
   const validator = createValidator({ ...options, logger });
   const maxTokenBytes = options.maxTokenBytes ?? DEFAULT_MAX_TOKEN_BYTES;
 
@@ -45,16 +60,14 @@ export function createHandler(options: HandlerOptions): ValidateHandler {
     const started = performance.now();
     let requestId: string | undefined;
     let route = { method: "", path: "" };
-    const log = (status: number, outcome: string, fields: Record<string, unknown> = {}) =>
-      logger[status >= 500 ? "error" : "info"]("request", {
-        requestId,
-        method: route.method,
-        path: route.path,
-        status,
-        outcome,
-        ...fields,
-        durationMs: Math.round((performance.now() - started) * 10) / 10,
-      });
+    const log: Log = (status, outcome, reason, extra) => {
+      // One flat object, no spreads: built for every request, written only at an enabled level.
+      const fields: Extra = { requestId, outcome, reason, status, method: route.method, path: route.path };
+      if (extra) for (const key in extra) fields[key] = extra[key];
+      fields.durationMs = Math.round((performance.now() - started) * 10) / 10;
+      const level = status >= 500 ? "error" : status < 300 ? "debug" : "info";
+      logger[level]("request", fields);
+    };
 
     try {
       // Inside the try: whatever the event holds (null, fields of the wrong type), the answer is shaped here.
@@ -63,46 +76,50 @@ export function createHandler(options: HandlerOptions): ValidateHandler {
       route = routeOf(event);
       if (route.path === "/health") {
         if (route.method !== "GET" && route.method !== "HEAD") return methodNotAllowed(log, "GET");
-        log(200, "health");
+        log(200, "health", "health");
         return json(200, { ok: true });
       }
       if (route.path !== "/validate") {
         // Not a contract answer: the body API Gateway itself gives for a route it does not have.
-        log(404, "not_found");
+        log(404, "not_found", "route_not_found");
         return json(404, { message: "Not Found" });
       }
       if (route.method !== "POST") return methodNotAllowed(log, "POST");
-
-      const request = readToken(event, maxTokenBytes);
-      if (!request.ok) {
-        const status = STATUS[request.error.code];
-        log(status, "rejected", { error: request.error.code });
-        return json(status, { valid: false, error: request.error.code, message: request.error.message });
-      }
-      const result = await validator.validate(request.token, requestId);
-      if (!result.valid) {
-        const status = STATUS[result.error.code];
-        log(status, status === 503 ? "unavailable" : "invalid", {
-          error: result.error.code,
-          source: request.source,
-        });
-        return json(status, { valid: false, error: result.error.code, message: result.error.message });
-      }
-      log(200, "valid", { alg: result.alg, kid: result.kid, source: request.source });
-      return json(200, { valid: true, claims: result.claims, expiresIn: result.expiresIn });
+      return await answerValidate(event, requestId, log, validator, maxTokenBytes);
     } catch (error) {
       // Unexpected: fail closed, say nothing about why to the caller.
-      log(500, "error", { error: "internal_error", cause: error });
+      log(500, "error", "internal_error", { cause: error });
       return json(500, { valid: false, error: "internal_error", message: "the token could not be checked" });
     }
   };
 }
 
+/** POST /validate: the token read from the event, then verified. */
+async function answerValidate(
+  event: APIGatewayProxyEventV2,
+  requestId: string | undefined,
+  log: Log,
+  validator: Validator,
+  maxTokenBytes: number,
+): Promise<APIGatewayProxyStructuredResultV2> {
+  const request = readToken(event, maxTokenBytes);
+  if (!request.ok) {
+    const status = STATUS[request.error.code];
+    log(status, "rejected", request.error.code);
+    return json(status, { valid: false, error: request.error.code, message: request.error.message });
+  }
+  const result = await validator.validate(request.token, requestId);
+  if (!result.valid) {
+    const status = STATUS[result.error.code];
+    log(status, status === 503 ? "unavailable" : "invalid", result.error.code, { source: request.source });
+    return json(status, { valid: false, error: result.error.code, message: result.error.message });
+  }
+  log(200, "valid", "token_valid", { alg: result.alg, kid: result.kid, source: request.source });
+  return json(200, { valid: true, claims: result.claims, expiresIn: result.expiresIn });
+}
+
 /** 405 with an Allow header; like 404, not a contract answer, so no contract error code in the body. */
-function methodNotAllowed(
-  log: (status: number, outcome: string, fields?: Record<string, unknown>) => void,
-  allow: string,
-) {
-  log(405, "method_not_allowed");
+function methodNotAllowed(log: Log, allow: string) {
+  log(405, "method_not_allowed", "method_not_allowed");
   return json(405, { message: "Method Not Allowed" }, { allow });
 }

@@ -1,6 +1,6 @@
 export { DEFAULT_ALGORITHMS, SUPPORTED_ALGORITHMS, type SupportedAlgorithm } from "./algorithms.js";
-export { configFromEnv, type Env } from "./config.js";
-export { createHandler, type HandlerOptions, type ValidateHandler } from "./handler.js";
+export { configFromEnv, type Env, logLevelFromEnv } from "./config.js";
+export { createHandler, FUNCTION_NAME, type HandlerOptions, type ValidateHandler } from "./handler.js";
 export { checkSigV4, type IamCheckOptions, SIGV4_MAX_SKEW_MS } from "./iam-check.js";
 export {
   createJwksSource,

@@ -16,73 +16,85 @@ const HEADER_SLACK_CHARS = 256;
  * surrounds it) is not parsed at all and answers `token_malformed`, the same code a too-large token gets.
  */
 export function readToken(event: APIGatewayProxyEventV2, maxTokenBytes: number): TokenRequest {
-  const fail = (code: TokenError["code"], message: string): TokenRequest => ({
-    ok: false,
-    error: new TokenError(code, message),
-  });
-  const authorization = headerOf(event.headers, "authorization");
-  let headerToken: string | undefined;
-  if (authorization !== undefined) {
-    if (typeof authorization !== "string") return fail("bad_request", "the Authorization header is not text");
-    // Length first: nothing below ever looks at more than an acceptable header's worth of text.
-    if (authorization.length > maxTokenBytes + HEADER_SLACK_CHARS) {
-      return fail(
-        "token_malformed",
-        `the Authorization header is larger than any accepted token (${maxTokenBytes} bytes)`,
-      );
-    }
-    // With IAM authorization API Gateway has checked this signature and passes the header on; the
-    // token is then in the body.
-    const bearer = isSigV4(authorization) ? undefined : bearerToken(authorization);
-    if (bearer === false) {
-      return fail("bad_request", "the Authorization header is not of the form: Bearer <token>");
-    }
-    headerToken = bearer;
-  }
-
-  const rawBody = event.body ?? "";
-  if (typeof rawBody !== "string") return fail("bad_request", "the request body is not text");
-  let bodyToken: string | undefined;
-  if (rawBody !== "") {
-    const maxBody = maxTokenBytes + BODY_SLACK_BYTES;
-    // Base64 is 4/3 of the bytes it carries: compare before decoding anything.
-    const bodyBytes = event.isBase64Encoded ? Math.floor((rawBody.length * 3) / 4) : rawBody.length;
-    if (bodyBytes > maxBody) {
-      return fail(
-        "token_malformed",
-        `the request body is larger than any accepted token (${maxTokenBytes} bytes)`,
-      );
-    }
-    const text = event.isBase64Encoded ? Buffer.from(rawBody, "base64").toString("utf8") : rawBody;
-    if (text.trim() !== "") {
-      let parsed: unknown;
-      try {
-        parsed = JSON.parse(text);
-      } catch {
-        return fail("bad_request", 'the body is not JSON; send {"token": "<jwt>"}');
-      }
-      if (typeof parsed !== "object" || parsed === null || Array.isArray(parsed)) {
-        return fail("bad_request", 'the body is not a JSON object; send {"token": "<jwt>"}');
-      }
-      const token = (parsed as Record<string, unknown>).token;
-      if (token !== undefined && token !== null && typeof token !== "string") {
-        return fail("bad_request", "the body's token is not a string");
-      }
-      bodyToken = token || undefined;
-    }
-  }
-
-  if (headerToken !== undefined && bodyToken !== undefined && headerToken !== bodyToken) {
+  const header = tokenFromHeader(event, maxTokenBytes);
+  if (header instanceof TokenError) return { ok: false, error: header };
+  const body = tokenFromBody(event, maxTokenBytes);
+  if (body instanceof TokenError) return { ok: false, error: body };
+  if (header !== undefined && body !== undefined && header !== body) {
     return fail("bad_request", "two different tokens were sent, in the header and in the body");
   }
-  const token = headerToken ?? bodyToken;
+  const token = header ?? body;
   if (token === undefined) {
     return fail(
       "token_missing",
       'no token: send Authorization: Bearer <jwt> or a JSON body {"token": "<jwt>"}',
     );
   }
-  return { ok: true, token, source: headerToken !== undefined ? "header" : "body" };
+  return { ok: true, token, source: header !== undefined ? "header" : "body" };
+}
+
+function fail(code: TokenError["code"], message: string): TokenRequest {
+  return { ok: false, error: new TokenError(code, message) };
+}
+
+/** The bearer token in the Authorization header, none (absent, blank or SigV4), or why it is refused. */
+function tokenFromHeader(
+  event: APIGatewayProxyEventV2,
+  maxTokenBytes: number,
+): string | undefined | TokenError {
+  const authorization = headerOf(event.headers, "authorization");
+  if (authorization === undefined) return undefined;
+  if (typeof authorization !== "string")
+    return new TokenError("bad_request", "the Authorization header is not text");
+  // Length first: nothing below ever looks at more than an acceptable header's worth of text.
+  if (authorization.length > maxTokenBytes + HEADER_SLACK_CHARS) {
+    return new TokenError(
+      "token_malformed",
+      `the Authorization header is larger than any accepted token (${maxTokenBytes} bytes)`,
+    );
+  }
+  // With IAM authorization API Gateway has checked this signature and passes the header on; the
+  // token is then in the body.
+  const bearer = isSigV4(authorization) ? undefined : bearerToken(authorization);
+  if (bearer === false) {
+    return new TokenError("bad_request", "the Authorization header is not of the form: Bearer <token>");
+  }
+  return bearer;
+}
+
+/** The token of a JSON body `{"token": "<jwt>"}`, none (no body, a blank one, no token), or why it is refused. */
+function tokenFromBody(
+  event: APIGatewayProxyEventV2,
+  maxTokenBytes: number,
+): string | undefined | TokenError {
+  const rawBody = event.body ?? "";
+  if (typeof rawBody !== "string") return new TokenError("bad_request", "the request body is not text");
+  if (rawBody === "") return undefined;
+  const maxBody = maxTokenBytes + BODY_SLACK_BYTES;
+  // Base64 is 4/3 of the bytes it carries: compare before decoding anything.
+  const bodyBytes = event.isBase64Encoded ? Math.floor((rawBody.length * 3) / 4) : rawBody.length;
+  if (bodyBytes > maxBody) {
+    return new TokenError(
+      "token_malformed",
+      `the request body is larger than any accepted token (${maxTokenBytes} bytes)`,
+    );
+  }
+  const text = event.isBase64Encoded ? Buffer.from(rawBody, "base64").toString("utf8") : rawBody;
+  if (text.trim() === "") return undefined;
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch {
+    return new TokenError("bad_request", 'the body is not JSON; send {"token": "<jwt>"}');
+  }
+  if (typeof parsed !== "object" || parsed === null || Array.isArray(parsed)) {
+    return new TokenError("bad_request", 'the body is not a JSON object; send {"token": "<jwt>"}');
+  }
+  const token = (parsed as Record<string, unknown>).token;
+  if (token !== undefined && token !== null && typeof token !== "string") {
+    return new TokenError("bad_request", "the body's token is not a string");
+  }
+  return token || undefined;
 }
 
 /**

@@ -1,4 +1,4 @@
-import { createLogger } from "@static-sso/shared";
+import { createLogger, type LogLevel } from "@static-sso/shared";
 import { JwksCache } from "../src/jwks.js";
 import type { ValidatorOptions } from "../src/validator.js";
 import { AUDIENCE, NOW_MS } from "./fixtures.js";
@@ -6,11 +6,16 @@ import { AUDIENCE, NOW_MS } from "./fixtures.js";
 /**
  * What the Lambda handler and the HTTP server are given in these tests: the test audience, a key cache
  * of their own, the fixed clock, and log lines to `sink` (dropped when absent). Without `jwksUri` the
- * keys' URL is taken from the issuer's discovery document.
+ * keys' URL is taken from the issuer's discovery document. Lines at every level unless `level` says
+ * otherwise, so the tests see the lines a plain success writes at debug.
  */
 export function apiOptions(
   issuer: string,
-  { jwksUri, sink = () => {} }: { jwksUri?: string; sink?: (line: string) => void } = {},
+  {
+    jwksUri,
+    sink = () => {},
+    level = "debug",
+  }: { jwksUri?: string; sink?: (line: string) => void; level?: LogLevel } = {},
 ): ValidatorOptions {
   return {
     issuer,
@@ -18,6 +23,6 @@ export function apiOptions(
     ...(jwksUri !== undefined ? { jwksUri } : {}),
     jwksCache: new JwksCache(),
     clock: () => NOW_MS,
-    logger: createLogger({ service: "validate-api" }, { sink }),
+    logger: createLogger({}, { sink, level }),
   };
 }

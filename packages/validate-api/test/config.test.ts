@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { configFromEnv } from "../src/config.js";
+import { configFromEnv, logLevelFromEnv } from "../src/config.js";
 
 const BASE = { ISSUER: "https://sso.example.com/realms/demo", AUDIENCE: "demo-client" };
 
@@ -93,4 +93,24 @@ describe("configFromEnv", () => {
       expect(fieldOf(() => configFromEnv(env))).toEqual({ code: "config_invalid", field: variable });
     });
   }
+});
+
+describe("logLevelFromEnv", () => {
+  it("defaults to info when LOG_LEVEL is unset or empty", () => {
+    expect(logLevelFromEnv({})).toBe("info");
+    expect(logLevelFromEnv({ LOG_LEVEL: " " })).toBe("info");
+  });
+
+  it("reads each level, in any case", () => {
+    expect(logLevelFromEnv({ LOG_LEVEL: "debug" })).toBe("debug");
+    expect(logLevelFromEnv({ LOG_LEVEL: "WARN" })).toBe("warn");
+    expect(logLevelFromEnv({ LOG_LEVEL: "Error" })).toBe("error");
+  });
+
+  it("refuses an unknown level, naming LOG_LEVEL", () => {
+    expect(fieldOf(() => logLevelFromEnv({ LOG_LEVEL: "verbose" }))).toEqual({
+      code: "config_invalid",
+      field: "LOG_LEVEL",
+    });
+  });
 });

@@ -213,22 +213,95 @@ describe("the Lambda handler, GET /health", () => {
 });
 
 describe("the Lambda handler's logs", () => {
-  it("writes one JSON line per request with the request id, outcome and error code, never the token", async () => {
+  it("writes one JSON line per request with the schema's keys (fn, requestId, outcome, reason, status, durationMs), never the token", async () => {
     const token = await goodToken(keys.rs, idp.issuer, { aud: "other-client" });
     const event = apiEvent({ headers: { authorization: `Bearer ${token}` } });
     logs.lines.length = 0;
     await handler(event);
     expect(logs.parsed()).toEqual([
       expect.objectContaining({
+        timestamp: expect.any(String),
+        level: "info",
+        message: "request",
+        fn: "validate-api",
         requestId: event.requestContext.requestId,
         outcome: "invalid",
-        error: "audience_invalid",
+        reason: "audience_invalid",
         status: 401,
+        durationMs: expect.any(Number),
       }),
     ]);
+    expect(logs.parsed()[0]).not.toHaveProperty("service");
+    expect(logs.parsed()[0]).not.toHaveProperty("error");
     const signature = token.split(".")[2] as string;
     expect(logs.lines.join("\n")).not.toContain(signature);
     expect(logs.lines.join("\n")).not.toContain(token.split(".")[1]);
+  });
+
+  /** A handler on the test IdP whose logger writes at `level`, and what it writes. */
+  function handlerAt(level: "debug" | "info") {
+    const lines = logLines();
+    return {
+      lines,
+      h: createHandler(apiOptions(idp.issuer, { jwksUri: idp.jwksUri, sink: lines.sink, level })),
+    };
+  }
+
+  it("logs a valid token and a health check at debug, so nothing at the default level (info)", async () => {
+    const token = await goodToken(keys.rs, idp.issuer);
+    const quiet = handlerAt("info");
+    expect((await quiet.h(apiEvent({ headers: { authorization: `Bearer ${token}` } }))).statusCode).toBe(200);
+    expect((await quiet.h(apiEvent({ method: "GET", path: "/health" }))).statusCode).toBe(200);
+    expect(quiet.lines.parsed()).toEqual([]);
+
+    const verbose = handlerAt("debug");
+    await verbose.h(apiEvent({ headers: { authorization: `Bearer ${token}` } }));
+    await verbose.h(apiEvent({ method: "GET", path: "/health" }));
+    expect(verbose.lines.parsed()).toEqual([
+      expect.objectContaining({
+        level: "debug",
+        fn: "validate-api",
+        outcome: "valid",
+        reason: "token_valid",
+      }),
+      expect.objectContaining({ level: "debug", fn: "validate-api", outcome: "health", reason: "health" }),
+    ]);
+  });
+
+  it("logs every refusal at info: no token, a bad token, an unknown route, a wrong method", async () => {
+    const { h, lines } = handlerAt("info");
+    await h(apiEvent({}));
+    await h(apiEvent({ headers: { authorization: "Bearer x.y.z" } }));
+    await h(apiEvent({ method: "GET", path: "/nowhere" }));
+    await h(apiEvent({ method: "GET", path: "/validate" }));
+    expect(lines.parsed().map((l) => [l.level, l.status, l.outcome, l.reason])).toEqual([
+      ["info", 400, "rejected", "token_missing"],
+      ["info", 401, "invalid", "token_malformed"],
+      ["info", 404, "not_found", "route_not_found"],
+      ["info", 405, "method_not_allowed", "method_not_allowed"],
+    ]);
+  });
+
+  it("logs a 503 at error with the reason jwks_unavailable and the function's name", async () => {
+    const lines = logLines();
+    await askWithIdpDown(lines.sink);
+    expect(lines.parsed().filter((l) => l.message === "request")).toEqual([
+      expect.objectContaining({
+        level: "error",
+        fn: "validate-api",
+        status: 503,
+        outcome: "unavailable",
+        reason: "jwks_unavailable",
+      }),
+    ]);
+  });
+
+  it("names the function on every line, the key fetch's too, whatever logger it is given", async () => {
+    const lines = logLines();
+    await askWithIdpDown(lines.sink);
+    const parsed = lines.parsed();
+    expect(parsed.length).toBeGreaterThan(1);
+    for (const line of parsed) expect(line).toMatchObject({ fn: "validate-api" });
   });
 });
 

@@ -478,6 +478,22 @@ describe("the discovered JWKS URI", () => {
     expect(idp.jwksHits).toBe(hits);
   });
 
+  it("is where an unknown kid asks again when the same request's long-stale refresh followed the keys to a new URI", async () => {
+    const { idp, cache, clock, token, code } = await setup([rs], {
+      jwksUri: undefined,
+      jwks: { ttlMs: 10 * MINUTE, revalidateMs: 10 * MINUTE, cooldownMs: 0 },
+    });
+    await code(await token(rs));
+    idp.moveJwks("/protocol/openid-connect/certs-v2");
+    clock.now += 21 * MINUTE; // past the background window: the request waits for the refresh
+    // The refresh finds the move (discovery asked once more); the kid is in neither set.
+    expect(await code(await token(other))).toBe("key_not_found");
+    await cache.settled();
+    // The re-fetch for the unknown kid went to the new URI, not to the old one and discovery again.
+    expect(idp.discoveryHits).toBe(2);
+    expect(cache.fetchCount(idp.jwksUri)).toBe(2);
+  });
+
   it("keeps the cached keys when the JWKS fails and discovery names the same URI", async () => {
     const { idp, cache, clock, token, code } = await setup([rs], {
       jwksUri: undefined,

@@ -29,6 +29,7 @@ const ENV_NAMES = [
   "CLOCK_TOLERANCE_S",
   "MAX_TOKEN_BYTES",
   "MAX_TOKEN_LIFETIME_S",
+  "LOG_LEVEL",
 ];
 const savedEnv = Object.fromEntries(ENV_NAMES.map((n) => [n, process.env[n]]));
 
@@ -102,18 +103,56 @@ describe("the bundled Lambda (dist/index.js)", () => {
     expect(JSON.parse(result.body ?? "")).toMatchObject({ valid: false, error: "audience_invalid" });
   });
 
-  it("writes its request log as JSON lines on stdout", async () => {
+  /** The lines the bundle writes to stdout while `run` runs, parsed. */
+  async function stdoutOf(run: () => Promise<unknown>): Promise<Record<string, unknown>[]> {
     const lines: string[] = [];
     vi.spyOn(process.stdout, "write").mockImplementation((chunk) => {
       lines.push(String(chunk));
       return true;
     });
-    const { handler } = coldStart({ ISSUER: idp.issuer, AUDIENCE });
-    const event = apiEvent({ method: "GET", path: "/health" });
-    await handler(event);
-    expect(lines.map((l) => JSON.parse(l))).toEqual([
-      expect.objectContaining({ requestId: event.requestContext.requestId, outcome: "health", status: 200 }),
+    await run();
+    return lines.map((l) => JSON.parse(l));
+  }
+
+  it("writes its request log as JSON lines on stdout: a refusal at the default level, with the schema's keys", async () => {
+    const { handler } = coldStart({ ISSUER: idp.issuer, AUDIENCE, JWKS_URI: idp.jwksUri });
+    const event = apiEvent({ body: "{}" });
+    expect(await stdoutOf(() => handler(event))).toEqual([
+      expect.objectContaining({
+        level: "info",
+        message: "request",
+        fn: "validate-api",
+        requestId: event.requestContext.requestId,
+        outcome: "rejected",
+        reason: "token_missing",
+        status: 400,
+        durationMs: expect.any(Number),
+      }),
     ]);
+  });
+
+  it("writes nothing for a health check at the default level, and its line with LOG_LEVEL=debug", async () => {
+    const event = apiEvent({ method: "GET", path: "/health" });
+    const quiet = coldStart({ ISSUER: idp.issuer, AUDIENCE });
+    expect(await stdoutOf(() => quiet.handler(event))).toEqual([]);
+    vi.restoreAllMocks();
+    const verbose = coldStart({ ISSUER: idp.issuer, AUDIENCE, LOG_LEVEL: "debug" });
+    expect(await stdoutOf(() => verbose.handler(event))).toEqual([
+      expect.objectContaining({
+        level: "debug",
+        fn: "validate-api",
+        requestId: event.requestContext.requestId,
+        outcome: "health",
+        status: 200,
+      }),
+    ]);
+  });
+
+  it("fails at cold start when LOG_LEVEL is not a level, naming the variable", () => {
+    vi.spyOn(process.stdout, "write").mockImplementation(() => true);
+    expect(() => coldStart({ ISSUER: idp.issuer, AUDIENCE, LOG_LEVEL: "verbose" })).toThrow(
+      expect.objectContaining({ code: "config_invalid", field: "LOG_LEVEL" }),
+    );
   });
 
   it("fails at cold start when ISSUER is missing, naming the variable in the error and the log", () => {
