@@ -1,7 +1,6 @@
-import { createLogger, type LogSink, UpstreamError } from "@static-sso/shared";
+import { createDeadline, createLogger, type Deadline, type LogSink, UpstreamError } from "@static-sso/shared";
 import type { CloudFrontRequestEvent, CloudFrontRequestResult } from "aws-lambda";
 import { accessRules, type EdgeConfig, parseConfig } from "./config.js";
-import { createDeadline, type Deadline } from "./deadline.js";
 import { type Decision, decide } from "./decide.js";
 import { callback } from "./effects/callback.js";
 import { startLogin } from "./effects/login.js";

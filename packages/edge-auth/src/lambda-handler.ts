@@ -1,8 +1,7 @@
-import { createLogger, type LogSink } from "@static-sso/shared";
+import { createDeadline, createLogger, type Deadline, type LogSink } from "@static-sso/shared";
 import type { CloudFrontRequestEvent, CloudFrontRequestResult, Context } from "aws-lambda";
 import type { ConfigSource } from "./config/load-config.js";
 import type { EdgeConfig } from "./config.js";
-import { createDeadline, type Deadline } from "./deadline.js";
 import { createHandler, type EdgeHandler, type HandlerDeps } from "./handle.js";
 import { unavailableResponse } from "./render.js";
 

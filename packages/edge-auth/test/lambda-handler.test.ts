@@ -1,10 +1,10 @@
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { REQUEST_BUDGET_MS } from "@static-sso/shared";
 import { createTestKey, PAGE_LOAD_HEADERS, signToken, viewerRequestEvent } from "@static-sso/testing";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
 import { loadConfig } from "../src/config/load-config.js";
-import { REQUEST_BUDGET_MS } from "../src/deadline.js";
 import { CONFIG_RELOAD_MS, CONFIG_RETRY_MS, createLambdaHandler } from "../src/lambda-handler.js";
 import { SLOW_SSM_MS, type SsmEndpoint, startSsmEndpoint } from "./fixtures/ssm-endpoint.js";
 import { type StubServer, startStubServer } from "./fixtures/stub-server.js";

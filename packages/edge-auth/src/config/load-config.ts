@@ -1,8 +1,7 @@
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
-import { ConfigError, UpstreamError } from "@static-sso/shared";
+import { ConfigError, createDeadline, type Deadline, UpstreamError } from "@static-sso/shared";
 import { type EdgeConfig, parseConfigText } from "../config.js";
-import { createDeadline, type Deadline } from "../deadline.js";
 import { retryWithJitter } from "./retry-with-jitter.js";
 import { ssmParameterName } from "./ssm-parameter-name.js";
 

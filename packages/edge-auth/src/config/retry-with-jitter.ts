@@ -1,4 +1,4 @@
-import type { Deadline } from "../deadline.js";
+import type { Deadline } from "@static-sso/shared";
 
 export interface RetryOptions {
   /** Time left for all attempts and the waits between them. */

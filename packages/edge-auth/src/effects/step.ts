@@ -1,7 +1,6 @@
 import type { AccessRules } from "@static-sso/authz-core";
-import type { DiscoveryDocument } from "@static-sso/shared";
+import type { Deadline, DiscoveryDocument } from "@static-sso/shared";
 import type { EdgeConfig } from "../config.js";
-import type { Deadline } from "../deadline.js";
 import type { Facts } from "../facts.js";
 import type { DiscoveryCache } from "../oidc/discovery-cache.js";
 import type { Response } from "../render.js";

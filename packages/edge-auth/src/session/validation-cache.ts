@@ -1,4 +1,4 @@
-import { tokenFingerprint } from "@static-sso/shared";
+import { createLru, tokenFingerprint } from "@static-sso/shared";
 
 export interface CachedValidation {
   claims: Record<string, unknown>;
@@ -16,38 +16,21 @@ export interface ValidationCache {
 
 /**
  * Positive validation answers, per container: keyed by the token's SHA-256 (the token itself is never
- * kept), at most `maxEntries` (least recently used goes first), each dropped at its `expiresAt`.
- * A Map keeps insertion order, so delete-and-reinsert on a hit is an LRU without a library.
+ * kept), at most `maxEntries` (the shared LRU: least recently used goes first), each dropped at its
+ * `expiresAt`.
  */
 export function createValidationCache(
   options: { maxEntries?: number; now?: () => number } = {},
 ): ValidationCache {
-  const maxEntries = options.maxEntries ?? 1000;
-  const now = options.now ?? Date.now;
-  const entries = new Map<string, CachedValidation>();
+  const lru = createLru<string, CachedValidation>({
+    maxEntries: options.maxEntries ?? 1000,
+    ...(options.now ? { now: options.now } : {}),
+  });
   return {
-    get(token) {
-      const key = tokenFingerprint(token);
-      const entry = entries.get(key);
-      if (!entry) return undefined;
-      entries.delete(key);
-      if (entry.expiresAt <= now()) return undefined;
-      entries.set(key, entry);
-      return entry;
-    },
-    set(token, entry) {
-      if (entry.expiresAt <= now()) return;
-      const key = tokenFingerprint(token);
-      entries.delete(key);
-      entries.set(key, entry);
-      while (entries.size > maxEntries) {
-        const oldest = entries.keys().next().value;
-        if (oldest === undefined) break;
-        entries.delete(oldest);
-      }
-    },
+    get: (token) => lru.get(tokenFingerprint(token)),
+    set: (token, entry) => lru.set(tokenFingerprint(token), entry, entry.expiresAt),
     get size() {
-      return entries.size;
+      return lru.size;
     },
   };
 }

@@ -1,6 +1,6 @@
+import { createDeadline } from "@static-sso/shared";
 import { describe, expect, it } from "vitest";
 import { retryWithJitter } from "../../src/config/retry-with-jitter.js";
-import { createDeadline } from "../../src/deadline.js";
 
 class Retryable extends Error {}
 
