@@ -35,7 +35,7 @@ const SECRET_NAME = /(^|_)(password|passwords|secret|secrets|token|tokens)(_|$)/
 const NOT_A_SECRET = /_(arn|id|ids|name|lifespan|ttl|seconds|ms|path|length|days)$/;
 /** The keys the edge function accepts (it refuses any other): what the module may write into its config. */
 const EDGE_CONFIG_KEYS = CONFIG_KEYS;
-/** The validation API's environment variables (CONTRACTS.md, and the optional ones its config reads). */
+/** The validation API's environment variables (docs/contracts.md, and the optional ones its config reads). */
 const VALIDATE_ENV = new Set([
   "ISSUER",
   "AUDIENCE",
@@ -126,12 +126,12 @@ function requiredProviders(d: TerraformDir): Record<string, Body> {
   return out;
 }
 
-/** The runtime the README states for the modules ("the Terraform modules default to **`nodejs24.x`**"). */
+/** The runtime docs/development.md states for the modules ("the Terraform modules default to **`nodejs24.x`**"). */
 function readmeRuntime(): string {
   const m = /Terraform modules default to \*\*`(nodejs\d+\.x)`\*\*/.exec(
-    readFileSync(join(root, "README.md"), "utf8"),
+    readFileSync(join(root, "docs", "development.md"), "utf8"),
   );
-  if (!m?.[1]) throw new Error("README.md does not state the Lambda runtime");
+  if (!m?.[1]) throw new Error("docs/development.md does not state the Lambda runtime");
   return m[1];
 }
 

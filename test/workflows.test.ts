@@ -573,16 +573,16 @@ describe("deploy.yml", () => {
     expect(planCleanup?.run).toContain('"$RUNNER_TEMP/production.tfvars"');
   });
 
-  it("reads only variables and secrets the README's pipeline section explains", () => {
-    const readme = read("README.md");
+  it("reads only variables and secrets the pipeline page (docs/ci.md) explains", () => {
+    const page = read("docs/ci.md");
     const section =
-      /<!-- section:pipeline:start -->([\s\S]*)<!-- section:pipeline:end -->/.exec(readme)?.[1] ?? "";
+      /<!-- section:pipeline:start -->([\s\S]*)<!-- section:pipeline:end -->/.exec(page)?.[1] ?? "";
     const names = new Set(
       [...text.deploy.matchAll(/\b(?:vars|secrets)\.([A-Z][A-Z0-9_]*)/g)].map((m) => m[1] as string),
     );
     expect(names.size).toBeGreaterThan(0);
-    for (const name of names) expect(section, `README pipeline section mentions ${name}`).toContain(name);
+    for (const name of names) expect(section, `docs/ci.md pipeline section mentions ${name}`).toContain(name);
     for (const env of ["production", environmentOf(planJob) as string])
-      expect(section, `README pipeline section explains the ${env} environment`).toContain(`\`${env}\``);
+      expect(section, `docs/ci.md pipeline section explains the ${env} environment`).toContain(`\`${env}\``);
   });
 });

@@ -2,7 +2,7 @@ import { copyFileSync, mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { distDir } from "./paths.js";
 
-/** The edge function's config.json, as `pnpm build` bundles it beside index.js (shared/CONTRACTS.md). */
+/** The edge function's config.json, as `pnpm build` bundles it beside index.js (docs/contracts.md). */
 export interface EdgeBundleConfig {
   issuer: string;
   clientId: string;

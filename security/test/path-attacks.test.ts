@@ -50,7 +50,7 @@ describe("paths through the public prefix", () => {
     });
   }
 
-  // FOUND AND FIXED: normalizePath (packages/edge-auth/src/paths.ts) used to decide on a different path than
+  // FOUND AND FIXED: normalizePath (then the edge's own paths.ts) used to decide on a different path than
   // the origin serves. It resolves dot segments before decoding and feeds decoded text back into `new URL`, which
   // reads a decoded `?` or `#` as the start of a query or fragment. So `/public/x%3F%2F..%2F..%2Fstaff%2F`
   // is "/public/x" to the edge, while an origin that decodes the key and resolves `..` (the local stack's

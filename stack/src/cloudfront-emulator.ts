@@ -19,7 +19,7 @@ import { type DistributionInfo, toViewerRequestEvent } from "./cloudfront/viewer
 /** Which of the distribution's two kinds of viewer-request function ran for a request. */
 export type EdgeRuntime = "cloudfront-function" | "lambda-edge";
 
-/** The path pattern of the fast path's Lambda@Edge behaviour (shared/CONTRACTS.md, "Edge modes"). */
+/** The path pattern of the fast path's Lambda@Edge behaviour (docs/contracts.md, "Edge modes"). */
 export const AUTH_PATH_PATTERN = "/_auth/*";
 
 /**

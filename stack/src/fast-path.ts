@@ -8,7 +8,7 @@ import { writeKvsFile } from "./cloudfront/kvs-file.js";
 import { AUTH_PATH_PATTERN, type ViewerFunctionOptions } from "./cloudfront-emulator.js";
 import { StackError } from "./stack-error.js";
 
-/** The edge config's `mode` (shared/CONTRACTS.md, "Edge modes"). */
+/** The edge config's `mode` (docs/contracts.md, "Edge modes"). */
 export type EdgeMode = "cloudfront-function" | "lambda-edge";
 export const EDGE_MODES: readonly EdgeMode[] = ["cloudfront-function", "lambda-edge"];
 /** What `npm start` runs: the fast path. */

@@ -29,7 +29,7 @@ export const DEFAULT_SITE_DIR = join(repoRoot, "stack", "site");
 /** Where `npm start` keeps the embedded IdP's keys (git-ignored), so a restart keeps sessions. */
 export const DEFAULT_DATA_DIR = join(repoRoot, ".data");
 
-/** The contract's local defaults (shared/CONTRACTS.md, "Local stack defaults"). */
+/** The contract's local defaults (docs/contracts.md, "Local stack defaults"). */
 export const DEFAULT_PORTS = { site: 3000, api: 3001, idp: 8080 } as const;
 
 export interface StackOptions {

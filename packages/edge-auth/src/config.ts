@@ -12,7 +12,7 @@ import { parseValidateAuth, type ValidateAuthConfig } from "./config/validate-au
 
 export type { RequiredRoles };
 
-/** The edge function's configuration (shared/CONTRACTS.md `packages/edge-auth`), with defaults applied. */
+/** The edge function's configuration (docs/contracts.md `packages/edge-auth`, docs/configuration.md), with defaults applied. */
 export interface EdgeConfig extends ValidateAuthConfig {
   issuer: string;
   clientId: string;
@@ -58,7 +58,7 @@ export interface EdgeConfig extends ValidateAuthConfig {
 }
 
 export type EdgeMode = "lambda-edge" | "cloudfront-function";
-/** The fast path's own paths besides callbackPath and logoutPath (shared/CONTRACTS.md, "Edge modes"). */
+/** The fast path's own paths besides callbackPath and logoutPath (docs/contracts.md, "Edge modes"). */
 export const LOGIN_PATH = "/_auth/login";
 export const REFRESH_PATH = "/_auth/refresh";
 

@@ -11,7 +11,7 @@ export const FUNCTION_CODE_LIMIT_BYTES = 10 * 1024;
 /** Ours: room left under the limit for another site's longer rules. */
 export const FUNCTION_CODE_TARGET_BYTES = 8 * 1024;
 
-/** The site's rules, in the edge config's shape (shared/CONTRACTS.md, `packages/edge-auth`). */
+/** The site's rules, in the edge config's shape (docs/contracts.md, `packages/edge-auth`). */
 export interface SiteRules {
   publicPaths?: string[];
   requiredRoles?: RequiredRoles;

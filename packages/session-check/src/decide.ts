@@ -14,7 +14,7 @@ import {
  * the build refuses anything else here (see build.ts).
  */
 
-/** Where Lambda@Edge answers in the fast path (shared/CONTRACTS.md, "Edge modes"). */
+/** Where Lambda@Edge answers in the fast path (docs/contracts.md, "Edge modes"). */
 export const LOGIN_PATH = "/_auth/login";
 export const REFRESH_PATH = "/_auth/refresh";
 /** KeyValueStore keys, each holding `<kid>:<secret>`: the key the edge mints with, and the one before. */

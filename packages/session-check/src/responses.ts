@@ -3,7 +3,7 @@ import type { Outcome } from "./decide.js";
 /**
  * Responses in the CloudFront Functions shape: `statusCode`, `headers` as `{name: {value}}` with
  * lower-case names, the body as `{encoding: "text", data}`. The same pages and JSON the edge renders, so
- * a viewer cannot tell which runtime answered (responses.ts in edge-auth). Written in the syntax
+ * a viewer cannot tell which runtime answered (render.ts in edge-auth). Written in the syntax
  * cloudfront-js-2.0 documents, as decide.ts.
  */
 export interface FunctionResponse {

@@ -1,4 +1,4 @@
-/** The validation API's error codes (shared/CONTRACTS.md). Stable: clients and outside tests match on them. */
+/** The validation API's error codes (docs/contracts.md). Stable: clients and outside tests match on them. */
 export const VALIDATION_ERROR_CODES = [
   "token_missing",
   "token_malformed",

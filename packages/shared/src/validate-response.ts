@@ -1,6 +1,6 @@
 import type { ValidationErrorCode } from "./error-codes.js";
 
-/** `POST /validate` answers (shared/CONTRACTS.md, packages/validate-api). */
+/** `POST /validate` answers (docs/contracts.md, packages/validate-api). */
 export interface ValidateSuccess {
   valid: true;
   claims: Record<string, unknown>;

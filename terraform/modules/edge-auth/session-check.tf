@@ -70,8 +70,8 @@ resource "aws_cloudfront_key_value_store" "this" {
   comment = "Session signing keys of ${var.function_name} (static-site-sso); read by its CloudFront Function."
 }
 
-# The values are in the state (the provider has no write-only argument for them): see the README's
-# "Secrets in the state".
+# The values are in the state (the provider has no write-only argument for them): see
+# docs/deployment.md, "Secrets and state".
 resource "aws_cloudfrontkeyvaluestore_key" "this" {
   provider = aws.us_east_1
   for_each = local.fast_path ? toset(["session-key-current", "session-key-previous"]) : toset([])
