@@ -10,8 +10,8 @@ import {
   SessionTooLargeError,
   sessionSetCookies,
 } from "../session/cookies.js";
-import { mintSessionCookie } from "../session/session-cookie.js";
-import { type ValidationOutcome, validateToken } from "../validate-client.js";
+import type { ValidationOutcome } from "../validate-client.js";
+import { askValidationApi, sessionCookies } from "./session.js";
 import { type Answer, discovery, fetchOption, type Step, siteOrigin, timed } from "./step.js";
 
 /** What the callback's query and state cookie amount to, before any I/O. */
@@ -71,9 +71,8 @@ export function judgeTokens(
  * and back to the page the login started from.
  */
 export async function callback(step: Step): Promise<Answer> {
-  const { ctx, facts, deadline, trace } = step;
-  const { config, names } = ctx;
-  const check = judgeCallback(facts.querystring, facts.cookies, names);
+  const { ctx, facts, trace } = step;
+  const check = judgeCallback(facts.querystring, facts.cookies, ctx.names);
   const fail = (reason: string): Answer => ({
     outcome: "callback",
     reason,
@@ -81,88 +80,72 @@ export async function callback(step: Step): Promise<Answer> {
   });
   if (!check.ok) return fail(check.reason);
 
-  const doc = await discovery(step);
-  let tokens: Awaited<ReturnType<typeof exchangeCode>>;
-  try {
-    tokens = await timed(step, "grantMs", () =>
-      exchangeCode(
-        doc.token_endpoint,
-        {
-          code: check.code,
-          redirectUri: `${siteOrigin(step)}${config.callbackPath}`,
-          verifier: check.login.verifier,
-        },
-        config,
-        { timeoutMs: deadline.remaining(config.idpTimeoutMs), ...fetchOption(step) },
-      ),
-    );
-  } catch (error) {
-    if (error instanceof TokenEndpointError) return fail(`code_rejected_${error.oauthError}`);
-    throw error;
-  }
+  const tokens = await exchange(step, check.code, check.login.verifier);
+  if ("refused" in tokens) return fail(tokens.refused);
   const idToken = tokens.id_token;
   if (!idToken) return fail("id_token_missing");
   const accessExp = localExp(tokens.access_token);
   if (typeof accessExp !== "number") return fail("access_token_malformed");
 
-  const ask = (token: string) =>
-    validateToken(token, {
-      validateUrl: config.validateUrl,
-      timeoutMs: deadline.remaining(config.validateTimeoutMs),
-      ...fetchOption(step),
-      ...(ctx.signValidate ? { sign: ctx.signValidate } : {}),
-    });
   const [idOutcome, accessOutcome] = await timed(step, "validateMs", () =>
-    Promise.all([ask(idToken), ask(tokens.access_token)]),
+    Promise.all([askValidationApi(step, idToken), askValidationApi(step, tokens.access_token)]),
   );
   const verdict = judgeTokens(idOutcome, accessOutcome, {
     nonce: check.login.nonce,
-    clientId: config.clientId,
+    clientId: ctx.config.clientId,
   });
-  if (verdict && "unavailable" in verdict)
-    return {
-      outcome: "unavailable",
-      reason: verdict.unavailable,
-      response: { kind: "unavailable", setCookies: check.clear },
-    };
-  if (verdict) return fail(verdict.refused);
+  if (verdict && "unavailable" in verdict) {
+    const response = { kind: "unavailable", setCookies: check.clear } as const;
+    return { outcome: "unavailable", reason: verdict.unavailable, response };
+  }
+  if (verdict || accessOutcome.kind !== "valid") return fail(verdict?.refused ?? "access_token_not_usable");
 
   let setCookies: string[];
   try {
-    const refresh = tokens.refresh_token ? { refresh: tokens.refresh_token } : {};
-    const keys = config.mode === "cloudfront-function" ? config.sessionKeys : undefined;
-    if (keys && accessOutcome.kind === "valid") {
-      // Fast path: no access token in a cookie; the signed session cookie stands for it on page views.
-      setCookies = [
-        ...check.clear,
-        ...sessionSetCookies(names, { id: idToken, ...refresh }, facts.cookies),
-        mintSessionCookie(accessOutcome.claims, accessExp, tokens.refresh_token !== undefined, {
-          names,
-          key: keys.current,
-          rules: ctx.rules,
-          clientId: config.clientId,
-          now: ctx.now,
-        }),
-      ];
-    } else {
-      const session = { access: tokens.access_token, id: idToken, ...refresh };
-      setCookies = [...check.clear, ...sessionSetCookies(names, session, facts.cookies)];
-    }
+    setCookies = [
+      ...check.clear,
+      ...sessionCookies(step, {
+        accessToken: tokens.access_token,
+        accessClaims: accessOutcome.claims,
+        accessExp,
+        idToken,
+        refreshToken: tokens.refresh_token,
+      }),
+    ];
   } catch (error) {
     if (!(error instanceof SessionTooLargeError)) throw error;
     trace.detail = error.message;
     return fail("session_too_large");
   }
   // The first page load after this is then a cache hit: no second call for the same token.
-  if (accessOutcome.kind === "valid")
-    rememberValid(ctx.cache, tokens.access_token, accessOutcome, accessExp, {
-      clientId: config.clientId,
-      cacheMaxMs: config.validationCacheMaxSeconds * 1000,
-      now: ctx.now,
-    });
-  return {
-    outcome: "callback",
-    reason: "signed_in",
-    response: { kind: "redirect", location: check.login.returnTo, setCookies },
-  };
+  rememberValid(ctx.cache, tokens.access_token, accessOutcome, accessExp, {
+    clientId: ctx.config.clientId,
+    cacheMaxMs: ctx.config.validationCacheMaxSeconds * 1000,
+    now: ctx.now,
+  });
+  const response = { kind: "redirect", location: check.login.returnTo, setCookies } as const;
+  return { outcome: "callback", reason: "signed_in", response };
+}
+
+/** The code exchanged at the token endpoint (with the PKCE verifier), or the IdP's refusal. */
+async function exchange(
+  step: Step,
+  code: string,
+  verifier: string,
+): Promise<Awaited<ReturnType<typeof exchangeCode>> | { refused: string }> {
+  const { config } = step.ctx;
+  const doc = await discovery(step);
+  try {
+    return await timed(step, "grantMs", () =>
+      exchangeCode(
+        doc.token_endpoint,
+        { code, redirectUri: `${siteOrigin(step)}${config.callbackPath}`, verifier },
+        config,
+        { timeoutMs: step.deadline.remaining(config.idpTimeoutMs), ...fetchOption(step) },
+      ),
+    );
+  } catch (error) {
+    if (error instanceof TokenEndpointError) return { refused: `code_rejected_${error.oauthError}` };
+    throw error;
+  }
 }

@@ -5,9 +5,9 @@ import type { Response } from "../render.js";
 import { isUsableAccessToken } from "../session/access-token-use.js";
 import { localExp } from "../session/check-session.js";
 import { readChunked, SessionTooLargeError, sessionSetCookies } from "../session/cookies.js";
-import { checkSessionCookie, mintSessionCookie } from "../session/session-cookie.js";
-import { validateToken } from "../validate-client.js";
+import { checkSessionCookie } from "../session/session-cookie.js";
 import { startLogin } from "./login.js";
+import { askValidationApi, type NewSession, sessionCookies } from "./session.js";
 import { type Answer, discovery, fetchOption, returnTo, type Step, timed } from "./step.js";
 
 /**
@@ -23,22 +23,50 @@ import { type Answer, discovery, fetchOption, returnTo, type Step, timed } from 
  */
 export async function refresh(step: Step, reason: string): Promise<Answer> {
   const { ctx, facts } = step;
-  const { config, names } = ctx;
-  const fastPath = config.mode === "cloudfront-function" && config.sessionKeys;
+  const keys = ctx.config.mode === "cloudfront-function" ? ctx.config.sessionKeys : undefined;
   const back = returnTo(step);
-  if (fastPath && facts.route.kind !== "refresh")
+  if (keys && facts.route.kind !== "refresh")
     return answer("refresh", reason, {
       kind: "redirect",
       location: `${REFRESH_PATH}?return=${encodeURIComponent(back)}`,
     });
-  if (fastPath && checkSessionCookie(facts.cookies, { names, keys: fastPath, now: ctx.now }).kind === "valid")
+  if (keys && checkSessionCookie(facts.cookies, { names: ctx.names, keys, now: ctx.now }).kind === "valid")
     return answer("refresh", "already_refreshed", { kind: "redirect", location: back });
 
-  const expired = () => sessionSetCookies(names, {}, facts.cookies);
-  const refused = async (why: string): Promise<Answer> => {
-    if (facts.navigation) return answer("login", why, await startLogin(step, expired()));
-    return answer("deny", why, { kind: "unauthorized", reason: why, setCookies: expired() });
-  };
+  const expired = () => sessionSetCookies(ctx.names, {}, facts.cookies);
+  const session = await renewedSession(step);
+  if ("unavailable" in session) return answer("unavailable", session.unavailable, { kind: "unavailable" });
+  if ("refused" in session) {
+    if (facts.navigation) return answer("login", session.refused, await startLogin(step, expired()));
+    return answer("deny", session.refused, {
+      kind: "unauthorized",
+      reason: session.refused,
+      setCookies: expired(),
+    });
+  }
+  try {
+    return answer("refresh", reason, {
+      kind: "redirect",
+      location: back,
+      setCookies: sessionCookies(step, session),
+    });
+  } catch (error) {
+    if (!(error instanceof SessionTooLargeError)) throw error;
+    step.trace.detail = error.message;
+    const response = { kind: "login_failed", reason: "session_too_large", setCookies: expired() } as const;
+    return answer("deny", "session_too_large", response);
+  }
+}
+
+/**
+ * New tokens for the refresh-token cookie. The fast path mints its cookie from the access token, so
+ * there the validation API must accept it first; the original design checks it on the next page load.
+ */
+async function renewedSession(
+  step: Step,
+): Promise<NewSession | { refused: string } | { unavailable: string }> {
+  const { ctx, facts } = step;
+  const { config, names } = ctx;
   const doc = await discovery(step);
   let tokens: Awaited<ReturnType<typeof refreshTokens>>;
   try {
@@ -51,55 +79,23 @@ export async function refresh(step: Step, reason: string): Promise<Answer> {
   } catch (error) {
     if (!(error instanceof TokenEndpointError)) throw error;
     step.trace.detail = `refresh_rejected:${error.oauthError}`;
-    return refused("refresh_failed");
+    return { refused: "refresh_failed" };
   }
-  const id = tokens.id_token ?? readChunked(facts.cookies, names.session.id);
-  try {
-    if (!fastPath) {
-      const setCookies = sessionSetCookies(
-        names,
-        { access: tokens.access_token, id, refresh: tokens.refresh_token },
-        facts.cookies,
-      );
-      return answer("refresh", reason, { kind: "redirect", location: back, setCookies });
-    }
-    // The session cookie stands for the access token: only a token the validation API accepts gets one.
-    const exp = localExp(tokens.access_token);
-    const checked = await timed(step, "validateMs", () =>
-      validateToken(tokens.access_token, {
-        validateUrl: config.validateUrl,
-        timeoutMs: step.deadline.remaining(config.validateTimeoutMs),
-        ...fetchOption(step),
-        ...(ctx.signValidate ? { sign: ctx.signValidate } : {}),
-      }),
-    );
-    if (checked.kind === "unavailable") return answer("unavailable", checked.reason, { kind: "unavailable" });
-    if (
-      checked.kind !== "valid" ||
-      typeof exp !== "number" ||
-      !isUsableAccessToken(checked.claims, config.clientId)
-    )
-      return refused(checked.kind === "invalid" ? `access_token_${checked.code}` : "access_token_not_usable");
-    const setCookies = [
-      ...sessionSetCookies(names, { id, refresh: tokens.refresh_token }, facts.cookies),
-      mintSessionCookie(checked.claims, exp, tokens.refresh_token !== undefined, {
-        names,
-        key: fastPath.current,
-        rules: ctx.rules,
-        clientId: config.clientId,
-        now: ctx.now,
-      }),
-    ];
-    return answer("refresh", reason, { kind: "redirect", location: back, setCookies });
-  } catch (error) {
-    if (!(error instanceof SessionTooLargeError)) throw error;
-    step.trace.detail = error.message;
-    return answer("deny", "session_too_large", {
-      kind: "login_failed",
-      reason: "session_too_large",
-      setCookies: expired(),
-    });
-  }
+  const session = {
+    accessToken: tokens.access_token,
+    accessClaims: {},
+    accessExp: 0,
+    idToken: tokens.id_token ?? readChunked(facts.cookies, names.session.id),
+    refreshToken: tokens.refresh_token,
+  };
+  if (config.mode !== "cloudfront-function") return session;
+  const exp = localExp(tokens.access_token);
+  const checked = await timed(step, "validateMs", () => askValidationApi(step, tokens.access_token));
+  if (checked.kind === "unavailable") return { unavailable: checked.reason };
+  if (checked.kind === "invalid") return { refused: `access_token_${checked.code}` };
+  if (typeof exp !== "number" || !isUsableAccessToken(checked.claims, config.clientId))
+    return { refused: "access_token_not_usable" };
+  return { ...session, accessClaims: checked.claims, accessExp: exp };
 }
 
 function answer(outcome: string, reason: string, response: Response): Answer {
