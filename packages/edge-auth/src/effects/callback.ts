@@ -4,12 +4,7 @@ import { exchangeCode } from "../oidc/token-exchange.js";
 import { TokenEndpointError } from "../oidc/token-request.js";
 import { isUsableAccessToken } from "../session/access-token-use.js";
 import { localExp, rememberValid } from "../session/check-session.js";
-import {
-  type CookieNames,
-  clearCookieHeader,
-  SessionTooLargeError,
-  sessionSetCookies,
-} from "../session/cookies.js";
+import { type CookieNames, clearCookieHeader, SessionTooLargeError } from "../session/cookies.js";
 import type { ValidationOutcome } from "../validate-client.js";
 import { askValidationApi, sessionCookies } from "./session.js";
 import { type Answer, discovery, fetchOption, type Step, siteOrigin, timed } from "./step.js";
