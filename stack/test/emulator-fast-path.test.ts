@@ -1,6 +1,5 @@
 import { randomBytes } from "node:crypto";
 import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
-import { type IncomingHttpHeaders, request } from "node:http";
 import { connect } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -16,6 +15,7 @@ import {
 } from "../src/cloudfront-emulator.js";
 import { demoEdgeConfig } from "../src/demo-edge-config.js";
 import { siteRulesOf } from "../src/fast-path.js";
+import { type RawResponse, rawRequest } from "../src/raw-http.js";
 
 // The fast path in the emulator: the demo site's CloudFront Function, built exactly as uploaded, on the
 // site's behaviours, and a Lambda@Edge handler in process on `/_auth/*` that records what reaches it.
@@ -46,34 +46,13 @@ async function authHandler(event: CloudFrontRequestEvent): Promise<CloudFrontReq
   };
 }
 
+/** A request to the emulator with its path sent as written (dot segments and escapes kept). */
 function send(
   path: string,
   init: { method?: string; headers?: Record<string, string>; port?: number } = {},
-): Promise<{ status: number; headers: IncomingHttpHeaders; body: string }> {
-  return new Promise((resolve, reject) => {
-    const req = request(
-      {
-        host: "127.0.0.1",
-        port: init.port ?? cf.port,
-        path,
-        method: init.method ?? "GET",
-        headers: init.headers,
-      },
-      (res) => {
-        const chunks: Buffer[] = [];
-        res.on("data", (c: Buffer) => chunks.push(c));
-        res.on("end", () =>
-          resolve({
-            status: res.statusCode ?? 0,
-            headers: res.headers,
-            body: Buffer.concat(chunks).toString(),
-          }),
-        );
-      },
-    );
-    req.on("error", reject);
-    req.end();
-  });
+): Promise<RawResponse> {
+  const { port, ...rest } = init;
+  return rawRequest(`http://127.0.0.1:${port ?? cf.port}/`, { ...rest, path });
 }
 
 beforeAll(async () => {

@@ -357,6 +357,25 @@ describe.skipIf(skipReason !== undefined)(
       }
     });
 
+    /**
+     * Four tabs loading pages at once, each needing a refresh: every one must end on its page, with no
+     * error page on the way and no password asked for again.
+     */
+    async function fourTabsAtOnce(browser: ReturnType<typeof createBrowserLikeClient>, maxHops: number) {
+      const pages = await Promise.all(
+        ["/staff/index.html", "/index.html", "/staff/index.html", "/index.html"].map((path) =>
+          browser.navigate(`${siteUrl}${path}`, { maxHops }),
+        ),
+      );
+      for (const page of pages) {
+        expect(page.status, describeNavigation(page)).toBe(200);
+        expect(page.body).toMatch(/staff page|home page/);
+        expect(page.hops.every((h) => h.status < 400)).toBe(true);
+        expect(page.hops.some((h) => h.method === "POST")).toBe(false);
+      }
+      return pages;
+    }
+
     it("with refresh-token rotation, parallel requests that all need a refresh end on the page without an error page or a loop", async () => {
       await keycloak.admin.request("PUT", "/admin/realms/demo", {
         revokeRefreshToken: true,
@@ -369,19 +388,7 @@ describe.skipIf(skipReason !== undefined)(
       const cookies = browser.cookies("localhost");
       for (const name of [...cookies.keys()]) if (name.startsWith("__Host-sso-at")) cookies.delete(name);
 
-      const pages = await Promise.all(
-        ["/staff/index.html", "/index.html", "/staff/index.html", "/index.html"].map((path) =>
-          browser.navigate(`${siteUrl}${path}`, { maxHops: 8 }),
-        ),
-      );
-
-      for (const page of pages) {
-        expect(page.status, describeNavigation(page)).toBe(200);
-        expect(page.body).toMatch(/staff page|home page/);
-        // No hop was an error page, and nobody was asked for a password again.
-        expect(page.hops.every((h) => h.status < 400)).toBe(true);
-        expect(page.hops.some((h) => h.method === "POST")).toBe(false);
-      }
+      const pages = await fourTabsAtOnce(browser, 8);
       // The requests that lost the race went once through Keycloak, whose session cookie answered at once.
       expect(pages.some((p) => p.hops.some((h) => h.url.includes("/protocol/openid-connect/auth")))).toBe(
         true,
@@ -405,17 +412,7 @@ describe.skipIf(skipReason !== undefined)(
         expect(browser.cookies("localhost").has("__Host-sso-session")).toBe(true);
         // The session cookie holds the access token's 5 s: let it expire, refresh token still good.
         await new Promise((r) => setTimeout(r, 6000));
-        const pages = await Promise.all(
-          ["/staff/index.html", "/index.html", "/staff/index.html", "/index.html"].map((path) =>
-            browser.navigate(`${siteUrl}${path}`, { maxHops: 10 }),
-          ),
-        );
-        for (const page of pages) {
-          expect(page.status, describeNavigation(page)).toBe(200);
-          expect(page.body).toMatch(/staff page|home page/);
-          expect(page.hops.every((h) => h.status < 400)).toBe(true);
-          expect(page.hops.some((h) => h.method === "POST")).toBe(false);
-        }
+        const pages = await fourTabsAtOnce(browser, 10);
         // Every tab went to /_auth/refresh; with rotation only one grant can win.
         expect(pages.every((p) => p.hops.some((h) => h.url.includes("/_auth/refresh")))).toBe(true);
       } finally {

@@ -1,6 +1,6 @@
-import { request } from "node:http";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createBrowserLikeClient } from "../src/keycloak/browser-like-client.js";
+import { type RawResponse, rawRequest } from "../src/raw-http.js";
 import { type RunningStack, startStack } from "../src/start-stack.js";
 
 // The stack as `npm start -- --mode lambda-edge` runs it (built edge bundle on every request, embedded
@@ -14,22 +14,8 @@ afterAll(() => stack?.stop());
 function send(
   url: string,
   init: { method?: string; headers?: Record<string, string>; body?: string } = {},
-): Promise<{ status: number; headers: Record<string, unknown>; body: string }> {
-  return new Promise((resolve, reject) => {
-    const req = request(url, { method: init.method ?? "GET", headers: init.headers ?? {} }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on("data", (c: Buffer) => chunks.push(c));
-      res.on("end", () =>
-        resolve({
-          status: res.statusCode ?? 0,
-          headers: res.headers,
-          body: Buffer.concat(chunks).toString(),
-        }),
-      );
-    });
-    req.on("error", reject);
-    req.end(init.body);
-  });
+): Promise<RawResponse> {
+  return rawRequest(url, init);
 }
 
 async function signedInAlice() {

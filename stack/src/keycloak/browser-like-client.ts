@@ -1,4 +1,5 @@
-import { type IncomingHttpHeaders, request } from "node:http";
+import type { IncomingHttpHeaders } from "node:http";
+import { type RawResponse, rawRequest } from "../raw-http.js";
 
 export interface Hop {
   readonly method: string;
@@ -59,7 +60,7 @@ export function createBrowserLikeClient(credentials?: {
     };
     if (held.size > 0) headers.cookie = [...held].map(([n, v]) => `${n}=${v}`).join("; ");
     if (body) headers["content-type"] = "application/x-www-form-urlencoded";
-    const response = await httpRequest(method, url, headers, body?.toString());
+    const response = await rawRequest(url, { method, headers, ...(body ? { body: body.toString() } : {}) });
     for (const line of response.headers["set-cookie"] ?? []) storeCookie(held, line);
     return response;
   };
@@ -129,34 +130,4 @@ function storeCookie(held: Map<string, string>, line: string): void {
 
 function hopList(hops: readonly Hop[]): string {
   return hops.map((h) => `${h.status} ${h.method} ${new URL(h.url).pathname}`).join(" -> ");
-}
-
-interface RawResponse {
-  status: number;
-  headers: IncomingHttpHeaders;
-  body: string;
-}
-
-function httpRequest(
-  method: string,
-  url: URL,
-  headers: Record<string, string>,
-  body?: string,
-): Promise<RawResponse> {
-  return new Promise((resolve, reject) => {
-    const req = request(url, { method, headers }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on("data", (chunk: Buffer) => chunks.push(chunk));
-      res.on("end", () =>
-        resolve({
-          status: res.statusCode ?? 0,
-          headers: res.headers,
-          body: Buffer.concat(chunks).toString("utf8"),
-        }),
-      );
-      res.on("error", reject);
-    });
-    req.on("error", reject);
-    req.end(body);
-  });
 }
