@@ -150,14 +150,21 @@ function requiredRoles(value: unknown): RequiredRoles | undefined {
  * The public and role rules in the canonical form requests are decided on (see @static-sso/authz-core).
  * A glob that cannot be understood is a ConfigError: the function then answers 503, never an open site.
  */
+const compiled = new WeakMap<EdgeConfig, AccessRules>();
+
 export function accessRules(config: EdgeConfig): AccessRules {
+  // parseConfig compiles them to check them; the handler then takes the same compiled rules.
+  const known = compiled.get(config);
+  if (known) return known;
   try {
-    return compileRules({
+    const rules = compileRules({
       publicPaths: config.publicPaths,
       requiredRoles: config.requiredRoles,
       // A folder URL is decided as its index document even when the origin, not the edge, maps it.
       indexDocument: config.directoryIndex || CONFIG_DEFAULTS.directoryIndex,
     });
+    compiled.set(config, rules);
+    return rules;
   } catch (error) {
     if (error instanceof RuleError)
       throw new ConfigError(error.field, error.message.slice(error.field.length + 1));
