@@ -7,6 +7,7 @@ export {
   type PathRefusal,
 } from "./canonical-path.js";
 export { globMatch, globsOverlap } from "./glob.js";
+export { isNavigation } from "./navigation.js";
 export {
   type AccessRules,
   canonicalGlob,

@@ -2,6 +2,7 @@ import {
   type AccessRules,
   canonicalPath,
   decisionPath,
+  isNavigation,
   needsOf,
   type PathRefusal,
 } from "@static-sso/authz-core";
@@ -58,18 +59,9 @@ export function readFacts(request: CloudFrontRequest, config: EdgeConfig, rules:
     cookieHeaders,
     cookies: parseCookieHeaders(cookieHeaders),
     header,
-    navigation: isNavigation(header),
+    navigation: isNavigation(header("sec-fetch-mode"), header("accept")),
     route: routeOf(request.uri, config, rules, { method: request.method, header, host }),
   };
-}
-
-/** fetch/XHR rather than a page load: they get 401 JSON instead of a redirect to the IdP. */
-export function isNavigation(header: (name: string) => string | undefined): boolean {
-  const mode = header("sec-fetch-mode");
-  if (mode !== undefined && mode !== "navigate") return false;
-  const accept = header("accept") ?? "";
-  if (/application\/json/i.test(accept) && !/text\/html/i.test(accept)) return false;
-  return true;
 }
 
 /** The route of a raw path; `viewer` (method and headers) only matters for the logout path's guard. */

@@ -86,16 +86,6 @@ export function decide(route: Route, session: SessionState, navigation: boolean,
   return { kind: "redirect", reason: reason, location: `${to}?return=${encodeURIComponent(returnTo)}` };
 }
 
-/**
- * fetch/XHR rather than a page load (the edge's rule): `Sec-Fetch-Mode` other than navigate, or an
- * Accept that asks for JSON and not HTML.
- */
-export function isNavigation(secFetchMode: string | undefined, accept: string | undefined): boolean {
-  if (secFetchMode !== undefined && secFetchMode !== "navigate") return false;
-  const a = accept === undefined ? "" : accept.toLowerCase();
-  return !(a.indexOf("application/json") >= 0 && a.indexOf("text/html") < 0);
-}
-
 /** A CloudFront Functions query string object back as text, as the viewer sent it (values not decoded). */
 export function queryText(
   querystring: Record<string, { value: string; multiValue?: Array<{ value: string }> }> | undefined,

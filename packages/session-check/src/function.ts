@@ -3,6 +3,7 @@
 // shorthand, optional chaining, ?? or classes; async only at the top level): the build refuses anything
 // else in this file. The pure parts (authz-core, decide.ts, responses.ts) are lowered to ES5 instead.
 import {
+  isNavigation,
   parseSessionKey,
   type SessionKey,
   sessionTokenKid,
@@ -14,7 +15,6 @@ import crypto from "crypto";
 import {
   CURRENT_KEY,
   decide,
-  isNavigation,
   PREVIOUS_KEY,
   queryText,
   returnPath,

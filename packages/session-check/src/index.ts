@@ -13,7 +13,6 @@ export {
 export {
   CURRENT_KEY,
   decide,
-  isNavigation,
   LOGIN_PATH,
   type Outcome,
   PREVIOUS_KEY,

@@ -1,6 +1,7 @@
+import { isNavigation } from "@static-sso/authz-core";
 import { describe, expect, it } from "vitest";
 import { functionConfig } from "../src/build.js";
-import { decide, isNavigation, queryText, returnPath, routeOf, type SessionState } from "../src/decide.js";
+import { decide, queryText, returnPath, routeOf, type SessionState } from "../src/decide.js";
 
 const config = functionConfig({ publicPaths: ["/public/*"], requiredRoles: { "/staff/*": ["staff"] } });
 const valid = (roles: string[]): SessionState => ({ kind: "valid", sub: "s", roles, exp: 1, refresh: true });
