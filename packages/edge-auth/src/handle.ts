@@ -57,6 +57,7 @@ export function createHandler(
     { fn: "edge-auth" },
     { level: config.logLevel, ...(deps.logSink ? { sink: deps.logSink } : {}) },
   );
+  const logPasses = config.logLevel === "debug";
   for (const overlap of ctx.rules.overlaps)
     logger.warn("rules overlap: paths under both need the roles", {
       publicRule: overlap.publicGlob,
@@ -79,8 +80,11 @@ export function createHandler(
         trace.detail = "response_too_large";
         result = internalErrorResponse();
       }
-      // One flat object for the one line; a plain pass logs at debug (off by default: CloudWatch bills
-      // ingestion, and CloudFront's access logs already record each request).
+      // A plain pass logs at debug (off by default: CloudWatch bills ingestion, and CloudFront's access
+      // logs already record each request); then the line is not even built, on the path most requests take.
+      const pass = answer.response.kind === "pass";
+      if (pass && !logPasses) return result;
+      // One flat object for the one line.
       const fields: Record<string, unknown> = {
         requestId: cf.config?.requestId,
         outcome: answer.outcome,
@@ -92,7 +96,7 @@ export function createHandler(
         durationMs: now() - started,
       };
       for (const key in trace.timings) fields[key] = trace.timings[key];
-      if (answer.response.kind === "pass") logger.debug("request", fields);
+      if (pass) logger.debug("request", fields);
       else logger.info("request", fields);
       return result;
     } catch (error) {
