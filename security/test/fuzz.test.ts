@@ -57,18 +57,21 @@ afterAll(async () => {
  * stand-in does exactly this). An undecodable path serves nothing.
  */
 function exposesProtected(uri: string): boolean {
-  let key: string;
+  let object: string;
   try {
-    key = decodeURIComponent(uri);
+    object = objectOf(uri);
   } catch {
     return false;
   }
-  return !posix.normalize(`/${key.replace(/\\/g, "/")}`).startsWith("/public/");
+  return !object.startsWith("/public/");
 }
 
-/** The object an origin that decodes once and resolves dot segments serves for `uri`. */
+/**
+ * The object an origin that decodes once and resolves dot segments (backslashes read as slashes) serves
+ * for `uri`.
+ */
 function objectOf(uri: string): string {
-  const decoded = decodeURIComponent(uri);
+  const decoded = decodeURIComponent(uri).replace(/\\/g, "/");
   const object = posix.normalize(`/${decoded}`);
   // RFC 3986 (and the edge) keep the folder a trailing dot segment leaves: /a/b/.. is /a/.
   return /\/\.{1,2}$/.test(decoded) && !object.endsWith("/") ? `${object}/` : object;
