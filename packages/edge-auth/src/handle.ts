@@ -53,10 +53,7 @@ export function createHandler(
 ): EdgeHandler {
   const ctx = createContext(input, deps);
   const { config, now } = ctx;
-  const logger = createLogger(
-    { fn: "edge-auth" },
-    { level: config.logLevel, ...(deps.logSink ? { sink: deps.logSink } : {}) },
-  );
+  const logger = createLogger({ fn: "edge-auth" }, { level: config.logLevel, sink: deps.logSink });
   const logPasses = config.logLevel === "debug";
   for (const overlap of ctx.rules.overlaps)
     logger.warn("rules overlap: paths under both need the roles", {
@@ -84,18 +81,7 @@ export function createHandler(
       // logs already record each request); then the line is not even built, on the path most requests take.
       const pass = answer.response.kind === "pass";
       if (pass && !logPasses) return result;
-      // One flat object for the one line.
-      const fields: Record<string, unknown> = {
-        requestId: cf.config?.requestId,
-        outcome: answer.outcome,
-        reason: answer.reason,
-        status: "status" in result ? Number(result.status) : undefined,
-        path: facts.uri.length > 200 ? facts.uri.slice(0, 200) : facts.uri,
-        cache: trace.cache,
-        detail: trace.detail,
-        durationMs: now() - started,
-      };
-      for (const key in trace.timings) fields[key] = trace.timings[key];
+      const fields = requestLine(cf.config?.requestId, facts.uri, answer, result, trace, now() - started);
       if (pass) logger.debug("request", fields);
       else logger.info("request", fields);
       return result;
@@ -112,6 +98,29 @@ export function createHandler(
       return internalErrorResponse();
     }
   };
+}
+
+/** The request's one log line (docs/logging.md), as one flat object. */
+function requestLine(
+  requestId: string | undefined,
+  uri: string,
+  answer: Answer,
+  result: CloudFrontRequestResult,
+  trace: RequestTrace,
+  durationMs: number,
+): Record<string, unknown> {
+  const fields: Record<string, unknown> = {
+    requestId,
+    outcome: answer.outcome,
+    reason: answer.reason,
+    status: result && "status" in result ? Number(result.status) : undefined,
+    path: uri.length > 200 ? uri.slice(0, 200) : uri,
+    cache: trace.cache,
+    detail: trace.detail,
+    durationMs,
+  };
+  for (const key in trace.timings) fields[key] = trace.timings[key];
+  return fields;
 }
 
 /** The decision's effect: the protocol step it names, or the answer it already is. */
@@ -176,8 +185,8 @@ async function sessionOf(step: Step) {
     now: ctx.now,
     validateUrl: config.validateUrl,
     timeoutMs: deadline.remaining(config.validateTimeoutMs),
-    ...(ctx.fetch ? { fetch: ctx.fetch } : {}),
-    ...(ctx.signValidate ? { sign: ctx.signValidate } : {}),
+    fetch: ctx.fetch,
+    sign: ctx.signValidate,
     onValidateCall: (ms) => {
       trace.timings.validateMs = ms;
     },
@@ -197,18 +206,14 @@ function createContext(input: EdgeConfig | Record<string, unknown>, deps: Handle
     names: cookieNames(config.cookiePrefix, config.mode === "cloudfront-function"),
     cache: createValidationCache({
       now,
-      ...(deps.cacheMaxEntries ? { maxEntries: deps.cacheMaxEntries } : {}),
+      maxEntries: deps.cacheMaxEntries,
     }),
-    discovery: createDiscoveryCache(config.issuer, { now, ...(deps.fetch ? { fetch: deps.fetch } : {}) }),
+    discovery: createDiscoveryCache(config.issuer, { now, fetch: deps.fetch }),
     now,
-    ...(deps.fetch ? { fetch: deps.fetch } : {}),
-    ...(config.validateAuth === "iam" && config.validateRegion
-      ? {
-          signValidate: createValidateSigner(config.validateRegion, {
-            now,
-            ...(deps.env ? { env: deps.env } : {}),
-          }),
-        }
-      : {}),
+    fetch: deps.fetch,
+    signValidate:
+      config.validateAuth === "iam" && config.validateRegion
+        ? createValidateSigner(config.validateRegion, { now, env: deps.env })
+        : undefined,
   };
 }

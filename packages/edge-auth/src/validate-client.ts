@@ -35,7 +35,7 @@ export async function validateToken(
       timeoutMs: options.timeoutMs,
       maxBytes: 64 * 1024,
       init: { method: "POST", headers, body: payload },
-      ...(options.fetch ? { fetch: options.fetch } : {}),
+      fetch: options.fetch,
     });
   } catch (error) {
     const message = error instanceof Error ? error.message : "";

@@ -158,6 +158,21 @@ describe("config from SSM Parameter Store", () => {
     });
   }
 
+  it("serves once an invalid config is fixed, after the retry window and not before", async () => {
+    let clock = 1_000_000;
+    const logs: Array<Record<string, unknown>> = [];
+    const handler = lambda(logs, () => clock);
+    ssm.setParameter(PARAM, JSON.stringify({ ...CONFIG, publicPaths: "/public/*" }));
+    expect(await handler(publicPage(), context)).toMatchObject({ status: "503" });
+    ssm.setParameter(PARAM, JSON.stringify(CONFIG));
+    expect(await handler(publicPage(), context)).toMatchObject({ status: "503" });
+    expect(logs.at(-1)).toMatchObject({ reason: "config_unavailable", detail: "backoff" });
+    expect(ssm.calls).toHaveLength(1);
+    clock += CONFIG_RETRY_MS;
+    expect(await handler(publicPage(), context)).toMatchObject({ uri: "/public/index.html" });
+    expect(ssm.calls).toHaveLength(2);
+  });
+
   it("answers 503 when the parameter does not exist", async () => {
     const logs: Array<Record<string, unknown>> = [];
     const res = await lambda(logs)(publicPage(), { functionName: "us-east-1.other-site" });
@@ -220,6 +235,18 @@ describe("SSM throttling and the last good config", () => {
     await vi.waitFor(() => expect(logs.some((l) => l.message === "config reloaded")).toBe(true), {
       timeout: 5000,
     });
+    // A reload that reads an invalid config keeps the last good one.
+    ssm.setParameter(PARAM, JSON.stringify({ ...CONFIG, requiredRole: ["staff"] }));
+    clock += CONFIG_RELOAD_MS;
+    await handler(publicPage(), context);
+    await vi.waitFor(
+      () =>
+        expect(
+          logs.filter((l) => l.message === "config reload failed, keeping the last good config"),
+        ).toHaveLength(2),
+      { timeout: 5000 },
+    );
+    expect(logs.at(-1)).toMatchObject({ errorCode: "config_invalid", field: "requiredRole" });
     // /public/ is no longer public: the edge answers itself (its IdP here is unreachable) instead of
     // passing the page on.
     expect(await handler(publicPage(), context)).not.toHaveProperty("uri");

@@ -37,7 +37,7 @@ export async function fetchDiscovery(
   const { status, body } = await fetchJson<unknown>(discoveryUrl(issuer), {
     upstream: "discovery",
     timeoutMs: options.timeoutMs,
-    ...(options.fetch ? { fetch: options.fetch } : {}),
+    fetch: options.fetch,
   });
   if (status !== 200) throw new UpstreamError("discovery", `answered ${status}`);
   // Answering garbage (`null`, a list, a bad URL) is an IdP fault like any other: an UpstreamError, never

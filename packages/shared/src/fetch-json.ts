@@ -161,33 +161,36 @@ function viaNodeHttp(url: string, options: FetchJsonOptions, maxBytes: number): 
         if (attempt === 0 && req.reusedSocket && cause.code === "ECONNRESET") return send(1);
         finish(new UpstreamError(options.upstream, "unreachable", { cause }));
       });
-      req.on("response", (res: IncomingMessage) => {
-        const declared = Number(res.headers["content-length"]);
-        if (declared > maxBytes) {
-          finish(new UpstreamError(options.upstream, `answer larger than ${maxBytes} bytes`));
-          return;
-        }
-        const chunks: Buffer[] = [];
-        let size = 0;
-        res.on("data", (chunk: Buffer) => {
-          size += chunk.length;
-          if (size > maxBytes)
-            finish(new UpstreamError(options.upstream, `answer larger than ${maxBytes} bytes`));
-          else chunks.push(chunk);
-        });
-        res.on("error", (cause) => finish(new UpstreamError(options.upstream, "answer cut off", { cause })));
-        res.on("close", () => {
-          if (!res.complete) finish(new UpstreamError(options.upstream, "answer cut off"));
-        });
-        res.on("end", () => {
-          const text = Buffer.concat(chunks, size).toString("utf8");
-          const status = res.statusCode ?? 0;
-          finish(undefined, { status, text, headers: () => toHeaders(res.headers) });
-        });
-      });
+      req.on("response", (res: IncomingMessage) => readAnswer(res, options.upstream, maxBytes, finish));
       req.end(body);
     };
     send(0);
+  });
+}
+
+/** The whole body, up to `maxBytes` (by Content-Length at once, else as it streams in). */
+function readAnswer(
+  res: IncomingMessage,
+  upstream: FetchJsonOptions["upstream"],
+  maxBytes: number,
+  finish: (error: UpstreamError | undefined, answer?: RawAnswer) => void,
+): void {
+  const tooLarge = () => new UpstreamError(upstream, `answer larger than ${maxBytes} bytes`);
+  if (Number(res.headers["content-length"]) > maxBytes) return finish(tooLarge());
+  const chunks: Buffer[] = [];
+  let size = 0;
+  res.on("data", (chunk: Buffer) => {
+    size += chunk.length;
+    if (size > maxBytes) finish(tooLarge());
+    else chunks.push(chunk);
+  });
+  res.on("error", (cause) => finish(new UpstreamError(upstream, "answer cut off", { cause })));
+  res.on("close", () => {
+    if (!res.complete) finish(new UpstreamError(upstream, "answer cut off"));
+  });
+  res.on("end", () => {
+    const text = Buffer.concat(chunks, size).toString("utf8");
+    finish(undefined, { status: res.statusCode ?? 0, text, headers: () => toHeaders(res.headers) });
   });
 }
 

@@ -24,7 +24,7 @@ export async function logout(step: Step): Promise<Answer> {
     ? buildLogoutUrl(doc.end_session_endpoint, {
         clientId: config.clientId,
         postLogoutRedirectUri: after,
-        ...(idToken ? { idTokenHint: idToken } : {}),
+        idTokenHint: idToken,
       })
     : after;
   return { outcome: "logout", reason: "logout", response: { kind: "redirect", location, setCookies: clear } };

@@ -48,6 +48,6 @@ export function askValidationApi(step: Step, token: string): Promise<ValidationO
     validateUrl: ctx.config.validateUrl,
     timeoutMs: deadline.remaining(ctx.config.validateTimeoutMs),
     ...fetchOption(step),
-    ...(ctx.signValidate ? { sign: ctx.signValidate } : {}),
+    sign: ctx.signValidate,
   });
 }

@@ -22,7 +22,7 @@ export function createDiscoveryCache(
     async get(timeoutMs) {
       if (doc) return doc;
       if (failure && now() - failure.at < retryAfterMs) throw failure.error;
-      pending ??= fetchDiscovery(issuer, { timeoutMs, ...(options.fetch ? { fetch: options.fetch } : {}) })
+      pending ??= fetchDiscovery(issuer, { timeoutMs, fetch: options.fetch })
         .then((d) => {
           doc = d;
           failure = undefined;

@@ -51,7 +51,7 @@ export async function postTokenRequest(
     timeoutMs: options.timeoutMs,
     maxBytes: 64 * 1024,
     init: { method: "POST", headers, body: form.toString() },
-    ...(options.fetch ? { fetch: options.fetch } : {}),
+    fetch: options.fetch,
   });
   if (status >= 400 && status < 500 && body && typeof body.error === "string")
     throw new TokenEndpointError(body.error.replace(/[^A-Za-z0-9_.-]/g, "").slice(0, 64), status);

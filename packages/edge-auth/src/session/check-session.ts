@@ -49,8 +49,8 @@ export async function checkSession(
   const outcome = await validateToken(token, {
     validateUrl: deps.validateUrl,
     timeoutMs: deps.timeoutMs,
-    ...(deps.fetch ? { fetch: deps.fetch } : {}),
-    ...(deps.sign ? { sign: deps.sign } : {}),
+    fetch: deps.fetch,
+    sign: deps.sign,
   });
   deps.onValidateCall?.(deps.now() - started);
   switch (outcome.kind) {

@@ -24,7 +24,7 @@ export function createValidationCache(
 ): ValidationCache {
   const lru = createLru<string, CachedValidation>({
     maxEntries: options.maxEntries ?? 1000,
-    ...(options.now ? { now: options.now } : {}),
+    now: options.now,
   });
   return {
     get: (token) => lru.get(tokenFingerprint(token)),
