@@ -83,15 +83,17 @@ export async function startTokenIssuer(key: TestKey, clientId: string): Promise<
   async function token(form: URLSearchParams, res: ServerResponse, req: IncomingMessage) {
     const type = form.get("grant_type");
     let grant: Grant;
+    // A code is used up once answered; a reset or a hang never reached the IdP's logic (a proxy in front).
+    let consume = () => {};
     if (type === "authorization_code") {
       const code = codes.get(form.get("code") ?? "");
-      codes.delete(form.get("code") ?? "");
       const verifier = form.get("code_verifier") ?? "";
       const challenge = createHash("sha256").update(verifier).digest("base64url");
       if (!code || Date.now() - code.at > CODE_TTL_MS) return refuse(res, "invalid_grant");
       if (code.redirectUri !== form.get("redirect_uri") || code.challenge !== challenge)
         return refuse(res, "invalid_grant");
       grant = { type, nonce: code.nonce };
+      consume = () => codes.delete(form.get("code") ?? "");
     } else if (type === "refresh_token" && form.get("refresh_token")) {
       grant = { type };
     } else return refuse(res, "unsupported_grant_type");
@@ -101,6 +103,7 @@ export async function startTokenIssuer(key: TestKey, clientId: string): Promise<
       : { tokens: await good(grant.nonce) };
     if (answer === "hang") return; // held open until the client gives up
     if (answer === "reset") return req.socket.destroy();
+    consume();
     if ("tokens" in answer) return json(res, 200, answer.tokens);
     res.writeHead(answer.status, { "content-type": answer.contentType }).end(answer.body);
   }

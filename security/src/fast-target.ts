@@ -44,6 +44,8 @@ export const keyValue = (key: SessionKey) => `${key.kid}:${key.secret}`;
 export interface SiteAnswer {
   status: number;
   location?: string;
+  /** Retry-After, on a 503. */
+  retryAfter?: string;
   setCookies: string[];
   body: string;
   /** Passed on to the origin. */
@@ -166,10 +168,12 @@ export function runFunction(
     return { status: 200, setCookies: [], body: "", origin: true, by: "function" };
   const res = result.response;
   const location = res.headers?.location?.value;
+  const retryAfter = res.headers?.["retry-after"]?.value;
   const body = typeof res.body === "string" ? res.body : (res.body?.data ?? "");
   return {
     status: res.statusCode,
     ...(location ? { location } : {}),
+    ...(retryAfter ? { retryAfter } : {}),
     setCookies: [],
     body,
     origin: false,
@@ -201,9 +205,11 @@ export async function runEdge(
     return { status: 200, setCookies: [], body: "", origin: true, by: "lambda" };
   const res = result as CloudFrontResultResponse;
   const location = res.headers?.location?.[0]?.value;
+  const retryAfter = res.headers?.["retry-after"]?.[0]?.value;
   return {
     status: Number(res.status),
     ...(location ? { location } : {}),
+    ...(retryAfter ? { retryAfter } : {}),
     setCookies: (res.headers?.["set-cookie"] ?? []).map((h) => h.value),
     body: res.body ?? "",
     origin: false,
