@@ -6,6 +6,8 @@ import {
   type CloudFrontFunction,
   type CloudFrontFunctionOptions,
   cloudFrontFunctionEvent,
+  EDGE_MODES,
+  type EdgeMode,
   type FunctionEvent,
   loadCloudFrontFunction,
 } from "@static-sso/stack";
@@ -20,9 +22,9 @@ import type { CloudFrontResultResponse } from "aws-lambda";
 import { captureLogs, type LogCapture } from "./log-capture.js";
 import { CLIENT_ID, SITE_HOST } from "./token-target.js";
 
-/** The two edge modes (docs/contracts.md, "Edge modes"). */
-export const MODES = ["lambda-edge", "cloudfront-function"] as const;
-export type Mode = (typeof MODES)[number];
+/** The two edge modes (docs/contracts.md, "Edge modes"), as the local stack lists them. */
+export const MODES = EDGE_MODES;
+export type Mode = EdgeMode;
 
 export const SITE = `https://${SITE_HOST}`;
 export const SESSION_COOKIE = "__Host-sso-session";
