@@ -378,7 +378,6 @@ describe("what the edge sends on", () => {
 // (at the callback) or of a refresh. The ID token beside it is the issuer's own good one, with the
 // login's nonce, so the access token alone decides. The issuer is real (HTTP, its key published, codes
 // bound to the redirect URI and the PKCE challenge); only its choice of access token is the attacker's.
-const now_ = now;
 const HOSTILE: Array<{ name: string; token: () => Promise<string> | string }> = [
   ...ATTACKS,
   ...(["jku", "x5u"] as const).map((param) => ({
@@ -403,7 +402,7 @@ const HOSTILE: Array<{ name: string; token: () => Promise<string> | string }> = 
       signText(
         t.key,
         JSON.stringify({ alg: "RS256", kid: t.key.kid, typ: "JWT" }),
-        withDuplicateKey({ ...t.claims(), iat: now_() }, "exp", now_() + 300, now_() - 120),
+        withDuplicateKey({ ...t.claims(), iat: now() }, "exp", now() + 300, now() - 120),
       ),
   },
   {
