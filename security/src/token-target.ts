@@ -24,12 +24,18 @@ export interface ApiAnswer {
   body: { valid?: boolean; error?: string; claims?: Record<string, unknown> };
 }
 
+/** What the target needs of its issuer: where it is, and how to stop it. */
+export interface TargetIssuer {
+  issuer: string;
+  close(): Promise<void>;
+}
+
 /**
  * The target of the token attacks: an issuer publishing one real RSA key (fake issuer on loopback), the
  * real validation API over HTTP on loopback, and the edge handler in process with that API behind it.
  */
-export interface TokenTarget {
-  issuer: FakeIssuer;
+export interface TokenTarget<I extends TargetIssuer = FakeIssuer> {
+  issuer: I;
   key: TestKey;
   api: ValidateServer;
   edge: EdgeHandler;
@@ -45,9 +51,16 @@ export interface TokenTarget {
   close(): Promise<void>;
 }
 
-export async function startTokenTarget(): Promise<TokenTarget> {
+export function startTokenTarget(): Promise<TokenTarget>;
+/** With another issuer for the key (fast-issuer.ts: one whose token endpoint answers what a test chooses). */
+export function startTokenTarget<I extends TargetIssuer>(options: {
+  issuer: (key: TestKey) => Promise<I>;
+}): Promise<TokenTarget<I>>;
+export async function startTokenTarget(
+  options: { issuer?: (key: TestKey) => Promise<TargetIssuer> } = {},
+): Promise<TokenTarget<TargetIssuer>> {
   const key = await createTestKey("RS256");
-  const issuer = await startFakeIssuer([key.publicJwk]);
+  const issuer = options.issuer ? await options.issuer(key) : await startFakeIssuer([key.publicJwk]);
   const logs = captureLogs();
   const api = await startValidateServer({
     issuer: issuer.issuer,

@@ -16,7 +16,22 @@ import {
 } from "@static-sso/testing";
 import { JwksCache, startValidateServer } from "@static-sso/validate-api";
 import type { CloudFrontRequestEvent, CloudFrontRequestResult } from "aws-lambda";
-import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
+import { type GrantAnswer, startTokenIssuer, type TokenIssuer } from "../src/fast-issuer.js";
+import { genuine } from "../src/fast-session-cookies.js";
+import {
+  keyValue,
+  loadFunction,
+  MODES,
+  type ModeSite,
+  newSessionKey,
+  runFunction,
+  SESSION_COOKIE,
+  type SiteAnswer,
+  sessionCookiesSet,
+  startModeSite,
+  type Viewer,
+} from "../src/fast-target.js";
 import { SITE, startFlowTarget } from "../src/flow-target.js";
 import { captureLogs, type LogCapture } from "../src/log-capture.js";
 import { closedPortUrl, startMisbehavingServer } from "../src/misbehaving-server.js";
@@ -34,9 +49,10 @@ const BUDGET_MS = 5_000;
 /** The validation API's own budget: the edge waits 2 s for its answer (validateTimeoutMs). */
 const API_DEADLINE_MS = 2_000;
 
-let t: TokenTarget;
+/** The issuer's token endpoint can be made to fail (fast-issuer.ts); the rest is as before. */
+let t: TokenTarget<TokenIssuer>;
 beforeAll(async () => {
-  t = await startTokenTarget();
+  t = await startTokenTarget({ issuer: (key) => startTokenIssuer(key, CLIENT_ID) });
 });
 afterAll(async () => {
   await t?.close();
@@ -393,4 +409,260 @@ describe("SSM Parameter Store failing at cold start (the built dist/index.js, th
       expect(line).toMatchObject({ level: "error", outcome: "unavailable", reason: "config_unavailable" });
     });
   }
+});
+
+// The same faults in both edge modes, where a session is made: the callback and the refresh. Each must
+// end in the 503 page (fetch too), within the budget, with the edge's log line naming the upstream, and
+// never a session cookie: neither the access token cookie (lambda-edge) nor a minted session
+// (cloudfront-function).
+
+/** A 503 page in the budget (Retry-After 5, the page's text), never the content. */
+function expectUnavailablePage(answer: SiteAnswer, ms: number) {
+  expect(answer.origin, "must not reach the origin").toBe(false);
+  expect(answer.status).toBe(503);
+  expect(answer.retryAfter).toBe("5");
+  expect(answer.body).toMatch(/Temporarily unavailable/);
+  expect(ms).toBeLessThan(BUDGET_MS);
+}
+
+/** The edge's last log line since `before` lines. */
+function lastEdgeLine(site: ModeSite, before: number): Record<string, unknown> | undefined {
+  return site.logs.lines
+    .slice(before)
+    .map((l) => JSON.parse(l) as Record<string, unknown>)
+    .filter((l) => l.fn === "edge-auth" && l.message === "request")
+    .at(-1);
+}
+
+const mintedSessions = (v: Viewer) => v.answers.flatMap((a) => sessionCookiesSet(a.setCookies));
+
+const TOKEN_ENDPOINT_FAULTS: Array<{ name: string; answer: GrantAnswer }> = [
+  {
+    name: "down (503)",
+    answer: { status: 503, contentType: "text/html", body: "<html>Service Unavailable</html>" },
+  },
+  { name: "resetting the connection", answer: "reset" },
+  { name: "slower than the deadline (no answer)", answer: "hang" },
+  {
+    name: "answering garbage (200 text/html)",
+    answer: { status: 200, contentType: "text/html", body: "<html>oops</html>" },
+  },
+  {
+    name: "answering 200 JSON without an access token",
+    answer: { status: 200, contentType: "application/json", body: '{"token_type":"Bearer"}' },
+  },
+];
+
+describe.each(MODES)("%s: the IdP's token endpoint failing at the callback and at refresh", (mode) => {
+  let site: ModeSite;
+  beforeAll(async () => {
+    site = await startModeSite({ mode, issuer: t.issuer.issuer, validateUrl: t.api.validateUrl });
+  });
+  afterEach(() => t.issuer.answerGrants());
+
+  for (const fault of TOKEN_ENDPOINT_FAULTS) {
+    it(`answers 503 at the callback when the token endpoint is ${fault.name}: reason token-endpoint_unavailable, no session cookie`, async () => {
+      t.issuer.answerGrants(() => fault.answer);
+      const v = site.viewer();
+      const before = site.logs.lines.length;
+      const started = performance.now();
+      const answer = await v.signIn();
+      expectUnavailablePage(answer, performance.now() - started);
+      expect(sessionCookiesSet(answer.setCookies)).toEqual([]);
+      expect(lastEdgeLine(site, before)).toMatchObject({
+        outcome: "unavailable",
+        reason: "token-endpoint_unavailable",
+        status: 503,
+        path: "/_auth/callback",
+      });
+    });
+
+    it(`answers 503 at refresh when the token endpoint is ${fault.name}, for a page load and for fetch: no session cookie`, async () => {
+      t.issuer.answerGrants(() => fault.answer);
+      for (const kind of ["navigation", "fetch"] as const) {
+        const v = site.viewer();
+        await v.holdExpiredSession(t.key, t.issuer.issuer);
+        const before = site.logs.lines.length;
+        const started = performance.now();
+        const answer = await v.follow("/docs/", kind);
+        expectUnavailablePage(answer, performance.now() - started);
+        expect(mintedSessions(v), kind).toEqual([]);
+        expect(lastEdgeLine(site, before), kind).toMatchObject({
+          outcome: "unavailable",
+          reason: "token-endpoint_unavailable",
+          status: 503,
+        });
+      }
+      expect(t.issuer.grants.at(-1)?.type).toBe("refresh_token");
+    }, 15_000);
+  }
+});
+
+/** Validation APIs that fail as in the first describe of this file, each started for one test. */
+const VALIDATE_FAULTS: Array<{
+  name: string;
+  reason: RegExp;
+  start: () => Promise<{ url: string; close(): Promise<void> }>;
+}> = [
+  {
+    name: "down (connection refused)",
+    reason: /^validate_unreachable$/,
+    start: async () => ({ url: `${await closedPortUrl()}/validate`, close: async () => {} }),
+  },
+  {
+    name: "slower than its deadline",
+    reason: /^validate_timeout$/,
+    start: async () => {
+      const s = await startMisbehavingServer(() => {});
+      return { url: `${s.url}/validate`, close: () => s.close() };
+    },
+  },
+  {
+    name: "answering 500",
+    reason: /^validate_status_500$/,
+    start: async () => {
+      const s = await startMisbehavingServer((_req, res) =>
+        res.writeHead(500, { "content-type": "application/json" }).end('{"error":"internal_error"}'),
+      );
+      return { url: `${s.url}/validate`, close: () => s.close() };
+    },
+  },
+  {
+    name: "answering 502 from the gateway (HTML)",
+    reason: /^validate_/,
+    start: async () => {
+      const s = await startMisbehavingServer((_req, res) =>
+        res.writeHead(502, { "content-type": "text/html" }).end("<html>Bad Gateway</html>"),
+      );
+      return { url: `${s.url}/validate`, close: () => s.close() };
+    },
+  },
+];
+
+describe.each(MODES)("%s: the validation API failing at the callback", (mode) => {
+  for (const fault of VALIDATE_FAULTS) {
+    it(`answers 503 at the callback when the validation API is ${fault.name}: the reason names it, no session cookie`, async () => {
+      const api = await fault.start();
+      try {
+        const site = await startModeSite({ mode, issuer: t.issuer.issuer, validateUrl: api.url });
+        const v = site.viewer();
+        const started = performance.now();
+        const answer = await v.signIn();
+        expectUnavailablePage(answer, performance.now() - started);
+        expect(sessionCookiesSet(answer.setCookies)).toEqual([]);
+        expect(lastEdgeLine(site, 0)).toMatchObject({
+          outcome: "unavailable",
+          reason: expect.stringMatching(fault.reason),
+          status: 503,
+        });
+        await expect(v.follow("/docs/")).resolves.toMatchObject({ origin: false });
+      } finally {
+        await api.close();
+      }
+    });
+  }
+});
+
+// lambda-edge stores a refreshed token without asking the validation API (the page load after it asks);
+// the fast path asks before it mints, so only there can the API fail at refresh.
+describe("cloudfront-function: the validation API failing at refresh", () => {
+  for (const fault of VALIDATE_FAULTS) {
+    it(`answers 503 at refresh when the validation API is ${fault.name}, for a page load and for fetch: no session minted`, async () => {
+      const api = await fault.start();
+      try {
+        const site = await startModeSite({
+          mode: "cloudfront-function",
+          issuer: t.issuer.issuer,
+          validateUrl: api.url,
+        });
+        for (const kind of ["navigation", "fetch"] as const) {
+          const v = site.viewer();
+          await v.holdExpiredSession(t.key, t.issuer.issuer);
+          const before = site.logs.lines.length;
+          const started = performance.now();
+          const answer = await v.follow("/docs/", kind);
+          expectUnavailablePage(answer, performance.now() - started);
+          expect(mintedSessions(v), kind).toEqual([]);
+          expect(lastEdgeLine(site, before), kind).toMatchObject({
+            outcome: "unavailable",
+            reason: expect.stringMatching(fault.reason),
+            status: 503,
+            path: "/_auth/refresh",
+          });
+        }
+      } finally {
+        await api.close();
+      }
+    }, 15_000);
+  }
+});
+
+// The function reads its keys from the KeyValueStore on each request with a session cookie. A store it
+// cannot use must fail closed and say so: the 503 page (fetch too) and a log line, never the content,
+// never a throw (CloudFront would answer a failed function with its own 5xx and no line of ours).
+describe("cloudfront-function: the function's KeyValueStore without a usable key", () => {
+  const key = newSessionKey("k-current");
+  const good = newSessionKey("k-previous");
+  const STORES: Array<{ name: string; kvs: ReadonlyMap<string, string> | string | undefined }> = [
+    { name: "no KeyValueStore associated", kvs: undefined },
+    { name: "an empty store", kvs: new Map() },
+    { name: "a store that cannot be read", kvs: "/nonexistent/static-sso/kvs.json" },
+    { name: "the current key without its kid", kvs: new Map([["session-key-current", key.secret]]) },
+    { name: "the current key with an empty kid", kvs: new Map([["session-key-current", `:${key.secret}`]]) },
+    {
+      name: "the current key with a short secret",
+      kvs: new Map([["session-key-current", "k-current:short"]]),
+    },
+    {
+      name: "the current key with a secret outside base64url",
+      kvs: new Map([["session-key-current", `k-current:${key.secret.slice(0, -2)}+/`]]),
+    },
+    {
+      name: "the current key as JSON",
+      kvs: new Map([["session-key-current", JSON.stringify(key)]]),
+    },
+    { name: "the current key empty", kvs: new Map([["session-key-current", ""]]) },
+    {
+      name: "the current key malformed, the previous one good (the cookie names the current kid)",
+      kvs: new Map([
+        ["session-key-current", "k-current:short"],
+        ["session-key-previous", keyValue(good)],
+      ]),
+    },
+    {
+      name: "the current key missing, the previous one good (the cookie names the current kid)",
+      kvs: new Map([["session-key-previous", keyValue(good)]]),
+    },
+  ];
+
+  for (const store of STORES) {
+    it(`answers 503 keys_unavailable with ${store.name}, for a page load and for fetch, and logs it`, async () => {
+      const lines: string[] = [];
+      const fn = await loadFunction(store.kvs, (line) => lines.push(line));
+      const cookie: [string, string] = [SESSION_COOKIE, genuine(key, { roles: ["staff"] })];
+      for (const kind of ["navigation", "fetch"] as const) {
+        const answer = runFunction(fn, "/staff/", "", kind, [cookie]);
+        expectUnavailablePage(answer, 0);
+        expect(JSON.parse(lines.at(-1) ?? "{}"), kind).toMatchObject({
+          fn: "session-check",
+          outcome: "unavailable",
+          reason: "keys_unavailable",
+          status: 503,
+        });
+      }
+      expect(lines).toHaveLength(2);
+    });
+  }
+
+  it("still checks a cookie signed with the previous key when the current one is malformed (the control case)", async () => {
+    const fn = await loadFunction(
+      new Map([
+        ["session-key-current", "k-current:short"],
+        ["session-key-previous", keyValue(good)],
+      ]),
+    );
+    expect(runFunction(fn, "/docs/", "", "navigation", [[SESSION_COOKIE, genuine(good)]]).origin).toBe(true);
+    const forged = genuine(newSessionKey("k-previous"));
+    expect(runFunction(fn, "/docs/", "", "navigation", [[SESSION_COOKIE, forged]]).origin).toBe(false);
+  });
 });

@@ -1,10 +1,28 @@
 // Hostile tokens, each tried against the validation API (over HTTP on loopback) and against the edge
-// handler (as the session cookie, with the real validation API behind it). A reviewer reads this file
-// as the list of attacks and the answer each one gets.
+// handler (as the session cookie, with the real validation API behind it), then, in both edge modes, as
+// what the IdP's token endpoint returns at the callback and at refresh; and hostile session cookies
+// against the fast path's CloudFront Function (the shipped build) and Lambda@Edge in fast mode. A
+// reviewer reads this file as the list of attacks and the answer each one gets.
+import type { CloudFrontFunction } from "@static-sso/stack";
 import { createTestKey, signToken, type TestKey } from "@static-sso/testing";
 import type { CloudFrontRequestResult } from "aws-lambda";
 import { CompactSign } from "jose";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { startTokenIssuer, type TokenIssuer } from "../src/fast-issuer.js";
+import { COOKIE_ATTACKS, type CookieKeys, genuine, type Refusal } from "../src/fast-session-cookies.js";
+import {
+  MODES,
+  type ModeSite,
+  newSessionKey,
+  type RequestKind,
+  runEdge,
+  runFunction,
+  SESSION_COOKIE,
+  sessionCookiesSet,
+  startModeSite,
+  type Viewer,
+  verdictOf,
+} from "../src/fast-target.js";
 import {
   encryptFor,
   forge,
@@ -16,16 +34,17 @@ import {
   withDuplicateKey,
 } from "../src/forge-token.js";
 import { type MisbehavingServer, startMisbehavingServer } from "../src/misbehaving-server.js";
-import { generated, header, startTokenTarget, type TokenTarget } from "../src/token-target.js";
+import { CLIENT_ID, generated, header, startTokenTarget, type TokenTarget } from "../src/token-target.js";
 
-let t: TokenTarget;
+/** The issuer's token endpoint answers what a test chooses (fast-issuer.ts); the rest is as before. */
+let t: TokenTarget<TokenIssuer>;
 let attacker: TestKey;
 /** Where an attacker points jku/x5u: serves the attacker's key set and counts every request. */
 let counter: MisbehavingServer;
 const now = () => Math.floor(Date.now() / 1000);
 
 beforeAll(async () => {
-  t = await startTokenTarget();
+  t = await startTokenTarget({ issuer: (key) => startTokenIssuer(key, CLIENT_ID) });
   attacker = await createTestKey("RS256", "attacker-key");
   counter = await startMisbehavingServer((_req, res) =>
     res
@@ -352,5 +371,209 @@ describe("what the edge sends on", () => {
       undefined
     > & { headers: Record<string, unknown> };
     expect(result.headers.cookie).toBeUndefined();
+  });
+});
+
+// The same hostile tokens, now as what the IdP's token endpoint returns: the access token of a sign-in
+// (at the callback) or of a refresh. The ID token beside it is the issuer's own good one, with the
+// login's nonce, so the access token alone decides. The issuer is real (HTTP, its key published, codes
+// bound to the redirect URI and the PKCE challenge); only its choice of access token is the attacker's.
+const HOSTILE: Array<{ name: string; token: () => Promise<string> | string }> = [
+  ...ATTACKS,
+  ...(["jku", "x5u"] as const).map((param) => ({
+    name: `a ${param} header pointing at the attacker's keys`,
+    token: () => signToken(attacker, t.claims(), { header: { [param]: `${counter.url}/${param}.json` } }),
+  })),
+  {
+    name: "an x5c chain in the header",
+    token: () =>
+      signToken(attacker, t.claims(), {
+        header: { kid: t.key.kid, x5c: ["MIIBIjANBgkqhkiG9w0BAQEFAAOCAQ8AMIIBCgKCAQEA"] },
+      }),
+  },
+  {
+    name: "a token issued to another client (azp)",
+    token: () => t.sign({ azp: "another-client", aud: ["site", "another-client"] }),
+  },
+  { name: "an ID token (typ ID) as the access token", token: () => t.sign({ typ: "ID", nonce: "n-1" }) },
+  {
+    name: "exp given twice (in the future, then past)",
+    token: () =>
+      signText(
+        t.key,
+        JSON.stringify({ alg: "RS256", kid: t.key.kid, typ: "JWT" }),
+        withDuplicateKey({ ...t.claims(), iat: now() }, "exp", now() + 300, now() - 120),
+      ),
+  },
+  {
+    name: "alg given twice in the header (RS256, then none)",
+    token: () =>
+      signText(
+        t.key,
+        withDuplicateKey({ alg: "RS256", kid: t.key.kid, typ: "JWT" }, "alg", "RS256", "none"),
+        JSON.stringify({ ...t.claims(), ...exp() }),
+      ),
+  },
+];
+
+/**
+ * After a refused sign-in or refresh: /docs/ is refused, to the IdP for a page load, 401 for fetch; or,
+ * when the token endpoint's answer was an upstream fault (`unavailable`), 503 for both.
+ */
+async function expectNoPass(v: Viewer, unavailable = false) {
+  const page = await v.follow("/docs/");
+  expect(page.origin, "a page load must not reach the origin").toBe(false);
+  expect(verdictOf(page)).toBe(unavailable ? "503" : "302 login");
+  const api = await v.follow("/docs/", "fetch");
+  expect(api.origin, "fetch() must not reach the origin").toBe(false);
+  expect(api.status).toBe(unavailable ? 503 : 401);
+}
+
+/** Over the token endpoint's 64 KiB the edge does not read its answer: an upstream fault, not a refusal. */
+const overCap = (name: string) => name.startsWith("an oversized");
+
+/**
+ * Open finding (lambda-edge only): a refresh that gets an access token already past its `exp` stores it
+ * and sends the browser back to the page, which finds it expired and refreshes again: a redirect loop,
+ * one token grant per hop, until the browser gives up. Never a pass, but no clear answer either. The fast
+ * path has the validation API judge the token first and ends in a login.
+ */
+const LAMBDA_REFRESH_LOOPS = new Set([
+  "exp in the past (beyond the clock tolerance)",
+  "exp given twice (in the future, then past)",
+]);
+
+const mintedSessions = (v: Viewer) => v.answers.flatMap((a) => sessionCookiesSet(a.setCookies));
+
+describe.each(MODES)("%s: a hostile access token from the IdP's token endpoint", (mode) => {
+  let site: ModeSite;
+  beforeAll(async () => {
+    site = await startModeSite({ mode, issuer: t.issuer.issuer, validateUrl: t.api.validateUrl });
+  });
+  afterEach(() => t.issuer.answerGrants());
+  const answerWith = (token: string) =>
+    t.issuer.answerGrants((_grant, good) => ({ tokens: { ...good, access_token: token } }));
+
+  it("signs in with the issuer's own good tokens, and /docs/ reaches the origin (the control case)", async () => {
+    const v = site.viewer();
+    const callback = await v.signIn();
+    expect(callback).toMatchObject({ status: 302, location: "/docs/" });
+    expect(sessionCookiesSet(callback.setCookies)).toHaveLength(1);
+    expect((await v.follow("/docs/")).origin).toBe(true);
+  });
+
+  it("refreshes with the issuer's own good tokens, and /docs/ reaches the origin (the control case)", async () => {
+    const v = site.viewer();
+    await v.holdExpiredSession(t.key, t.issuer.issuer);
+    expect((await v.follow("/docs/")).origin).toBe(true);
+    expect(t.issuer.grants.at(-1)?.type).toBe("refresh_token");
+    expect(mintedSessions(v)).toHaveLength(1);
+  });
+
+  for (const attack of HOSTILE) {
+    it(`at the callback, refuses ${attack.name}: no session cookie, the sign-in fails, no page passes`, async () => {
+      answerWith(await attack.token());
+      const v = site.viewer();
+      const callback = await v.signIn();
+      expect(callback.origin).toBe(false);
+      // Over 64 KiB the token endpoint's answer is not read at all: an upstream fault, 503.
+      expect(callback.status).toBe(overCap(attack.name) ? 503 : 400);
+      expect(sessionCookiesSet(callback.setCookies)).toEqual([]);
+      expect(site.logs.find("path", "/_auth/callback").at(-1)).toMatchObject({
+        reason: overCap(attack.name) ? "token-endpoint_unavailable" : expect.stringMatching(/^access_token_/),
+      });
+      await expectNoPass(v);
+    });
+
+    // lambda-edge stores a refreshed token as it comes and judges it on the next page load (the original
+    // design); the fast path has the validation API judge it before it mints a session cookie.
+    const loops = mode === "lambda-edge" && LAMBDA_REFRESH_LOOPS.has(attack.name);
+    (loops ? it.fails : it)(
+      `at refresh, refuses ${attack.name}: ${mode === "cloudfront-function" ? "no session cookie minted, " : ""}no page passes${loops ? " (open finding: a redirect loop)" : ""}`,
+      async () => {
+        answerWith(await attack.token());
+        const v = site.viewer();
+        await v.holdExpiredSession(t.key, t.issuer.issuer);
+        const grants = t.issuer.grants.length;
+        await expectNoPass(v, overCap(attack.name));
+        // One grant per request, not a loop of them (a 503 keeps the refresh token: the fetch tries again).
+        const requests = overCap(attack.name) ? 2 : 1;
+        expect(t.issuer.grants.length, "no loop of grants").toBe(grants + requests);
+        expect(t.issuer.grants.at(-1)?.type).toBe("refresh_token");
+        if (mode === "cloudfront-function") expect(mintedSessions(v)).toEqual([]);
+      },
+    );
+  }
+});
+
+// The fast path's own session cookie, against the shipped CloudFront Function and against Lambda@Edge in
+// fast mode on a site path (a behaviour without the function): the same keys, the same verdict. A
+// refusal never reaches the origin: a page load goes to login (or to refresh), fetch gets 401.
+describe("cloudfront-function: hostile session cookies, at the CloudFront Function and at Lambda@Edge alike", () => {
+  const keys: CookieKeys = {
+    current: newSessionKey("k-current"),
+    previous: newSessionKey("k-previous"),
+    retired: newSessionKey("k-retired"),
+    attacker: newSessionKey("k-attacker"),
+  };
+  let site: ModeSite;
+  let fn: CloudFrontFunction;
+  /** Every cookie value sent, to look for in the function's log lines. */
+  const sent = new Set<string>();
+  beforeAll(async () => {
+    site = await startModeSite({
+      mode: "cloudfront-function",
+      issuer: t.issuer.issuer,
+      validateUrl: t.api.validateUrl,
+      sessionKey: keys.current,
+      previousKey: keys.previous,
+    });
+    fn = site.fn as CloudFrontFunction;
+  });
+
+  async function verdicts(values: string[], uri: string, kind: RequestKind) {
+    const cookies = values.map((v): [string, string] => [SESSION_COOKIE, v]);
+    for (const v of values) sent.add(v);
+    return {
+      function: verdictOf(runFunction(fn, uri, "", kind, cookies)),
+      lambda: verdictOf(await runEdge(site.edge, uri, "", kind, cookies)),
+    };
+  }
+  const EXPECTED: Record<Refusal, Record<RequestKind, string>> = {
+    login: { navigation: "302 login", fetch: "401" },
+    refresh: { navigation: "302 refresh", fetch: "302 refresh" },
+    forbidden: { navigation: "403", fetch: "403" },
+  };
+
+  it("lets genuine cookies through: bob on /docs/, alice on /staff/, one signed with the previous key (the control cases)", async () => {
+    const pass = { function: "pass", lambda: "pass" };
+    expect(await verdicts([genuine(keys.current)], "/docs/", "navigation")).toEqual(pass);
+    const alice = genuine(keys.current, { sub: "alice-id", roles: ["staff"] });
+    expect(await verdicts([alice], "/staff/", "fetch")).toEqual(pass);
+    expect(await verdicts([genuine(keys.previous)], "/docs/", "navigation")).toEqual(pass);
+  });
+
+  for (const attack of COOKIE_ATTACKS) {
+    const uri = attack.uri ?? "/docs/";
+    it(`refuses ${attack.name} on ${uri}: ${EXPECTED[attack.refusal].navigation} for a page load, ${EXPECTED[attack.refusal].fetch} for fetch`, async () => {
+      const values = attack.values(keys);
+      for (const kind of ["navigation", "fetch"] as const) {
+        const expected = EXPECTED[attack.refusal][kind];
+        expect(await verdicts(values, uri, kind), kind).toEqual({ function: expected, lambda: expected });
+      }
+    });
+  }
+
+  it("logged one line per refusal at the function, with its reason, and no cookie value or signature", () => {
+    const lines = site.functionLogs;
+    expect(lines.length).toBeGreaterThanOrEqual(COOKIE_ATTACKS.length * 2);
+    for (const line of lines)
+      expect(JSON.parse(line)).toMatchObject({ fn: "session-check", reason: expect.any(String) });
+    const all = lines.join("\n");
+    expect(sent.size).toBeGreaterThan(COOKIE_ATTACKS.length / 2);
+    for (const value of sent) {
+      expect(all).not.toContain(value);
+      for (const part of value.split(".")) if (part.length >= 16) expect(all).not.toContain(part);
+    }
   });
 });

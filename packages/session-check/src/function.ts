@@ -68,7 +68,10 @@ async function checkSession(token: string | undefined): Promise<SessionState> {
   const previous = current && current.kid === kid ? undefined : await readKey(PREVIOUS_KEY);
   if (!current && !previous) return { kind: "keys_unavailable" };
   const keys = { current: current, previous: previous };
-  return verifySessionToken(token, keys, hmac, Math.floor(Date.now() / 1000));
+  const check = verifySessionToken(token, keys, hmac, Math.floor(Date.now() / 1000));
+  // No usable current key: a cookie no key here vouches for may be one the edge just minted with it.
+  // A login would mint another the function cannot check either (a loop): the store is at fault, 503.
+  return !current && check.kind === "unknown_kid" ? { kind: "keys_unavailable" } : check;
 }
 
 function header(request: FunctionEvent["request"], name: string): string | undefined {
