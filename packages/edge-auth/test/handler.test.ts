@@ -321,15 +321,27 @@ describe("with a session", () => {
 
   it("refreshes an access token that has expired locally and redirects to the same URL with new cookies", async () => {
     const { browser, clock } = await signedIn("bob");
-    const oldAccess = browser.siteCookies.get("__Host-sso-at");
-    clock.advance(10 * 60 * 1000);
+    const oldAccess = browser.siteCookies.get("__Host-sso-at") ?? "";
+    // The IdP keeps real time: let a new second start, so its new token outlives the old one, then put
+    // the edge's clock at the old token's expiry (not beyond: a clock ahead of the IdP's is the next test).
+    await new Promise((r) => setTimeout(r, 2100));
+    clock.advance((decodeJwt(oldAccess).exp ?? 0) * 1000 - Date.now());
     const res = expectGenerated(await browser.request(`${SITE}/x.html?y=1`), "302");
     expect(locationOf(res)).toBe("/x.html?y=1");
     const newAccess = browser.siteCookies.get("__Host-sso-at");
     expect(newAccess).toBeDefined();
     expect(newAccess).not.toBe(oldAccess);
-    clock.reset();
     expect(origin(await browser.request(`${SITE}/x.html?y=1`)).uri).toBe("/x.html");
+  });
+
+  it("does not refresh in a loop when the new token is already expired by the edge's clock", async () => {
+    const { browser, clock, logs } = await signedIn("bob");
+    clock.advance(10 * 60 * 1000); // ahead of the IdP's by more than a token's 5 minutes
+    const res = expectGenerated(await browser.request(`${SITE}/x.html`), "302");
+    // Not back to the page (which would refresh again): the session ends and the IdP is asked once more.
+    expect(locationOf(res)).toContain(`${stack.idp.issuer}/protocol/openid-connect/auth`);
+    expect(logs.at(-1)).toMatchObject({ outcome: "login", reason: "access_token_expired_on_arrival" });
+    expect(sessionNames(browser.siteCookies)).toEqual([]);
   });
 
   it("refreshes when the validation API says token_expired", async () => {

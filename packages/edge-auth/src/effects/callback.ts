@@ -81,6 +81,9 @@ export async function callback(step: Step): Promise<Answer> {
   if (!idToken) return fail("id_token_missing");
   const accessExp = localExp(tokens.access_token);
   if (typeof accessExp !== "number") return fail("access_token_malformed");
+  // Expired by this edge's clock (an IdP or clock that disagrees): the first page load would send the
+  // browser round a refresh in a loop, so the sign-in ends here with its reason.
+  if (accessExp * 1000 <= ctx.now()) return fail("access_token_expired_on_arrival");
 
   const [idOutcome, accessOutcome] = await timed(step, "validateMs", () =>
     Promise.all([askValidationApi(step, idToken), askValidationApi(step, tokens.access_token)]),

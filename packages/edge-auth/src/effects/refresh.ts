@@ -81,6 +81,11 @@ async function renewedSession(
     step.trace.detail = `refresh_rejected:${error.oauthError}`;
     return { refused: "refresh_failed" };
   }
+  const exp = localExp(tokens.access_token);
+  if (typeof exp !== "number") return { refused: "access_token_malformed" };
+  // Already expired by this edge's clock: stored, it would be refreshed again on the next page load, in
+  // a loop (one grant per hop); refused, a page load goes through the IdP once and the callback says why.
+  if (exp * 1000 <= step.ctx.now()) return { refused: "access_token_expired_on_arrival" };
   const session = {
     accessToken: tokens.access_token,
     accessClaims: {},
@@ -89,12 +94,10 @@ async function renewedSession(
     refreshToken: tokens.refresh_token,
   };
   if (config.mode !== "cloudfront-function") return session;
-  const exp = localExp(tokens.access_token);
   const checked = await timed(step, "validateMs", () => askValidationApi(step, tokens.access_token));
   if (checked.kind === "unavailable") return { unavailable: checked.reason };
   if (checked.kind === "invalid") return { refused: `access_token_${checked.code}` };
-  if (typeof exp !== "number" || !isUsableAccessToken(checked.claims, config.clientId))
-    return { refused: "access_token_not_usable" };
+  if (!isUsableAccessToken(checked.claims, config.clientId)) return { refused: "access_token_not_usable" };
   return { ...session, accessClaims: checked.claims, accessExp: exp };
 }
 
