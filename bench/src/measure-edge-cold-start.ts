@@ -1,11 +1,11 @@
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
+import type { ViewerRequestEvent } from "@static-sso/testing";
 import { lambdaNodeFlags } from "./lambda-node-flags.js";
 import { median } from "./median.js";
 import { CHILDREN_DIR } from "./paths.js";
 import { runChild } from "./run-child.js";
 import type { Scale } from "./scale.js";
-import type { ViewerRequestEvent } from "./viewer-request-event.js";
 
 export interface ColdStartFigure {
   /** What the first request got: "302" for the redirect, "forward" when the request went on to the origin. */

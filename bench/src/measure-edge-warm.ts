@@ -1,11 +1,11 @@
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
+import type { ViewerRequestEvent } from "@static-sso/testing";
 import type { LoopOptions, LoopResult } from "./children/measure-loop.mjs";
 import { lambdaNodeFlags } from "./lambda-node-flags.js";
 import { CHILDREN_DIR } from "./paths.js";
 import { runChild } from "./run-child.js";
 import type { Scale } from "./scale.js";
-import type { ViewerRequestEvent } from "./viewer-request-event.js";
 
 export type WarmScenarioName = "cached" | "validateApi" | "redirect";
 

@@ -1,11 +1,10 @@
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { createTestKey, signToken } from "@static-sso/testing";
+import { createTestKey, signToken, browserPageLoadEvent as viewerRequestEvent } from "@static-sso/testing";
 import type { LoopOptions, LoopResult } from "./children/measure-loop.mjs";
 import { lambdaNodeFlags } from "./lambda-node-flags.js";
 import { CHILDREN_DIR } from "./paths.js";
 import { runChild } from "./run-child.js";
-import { viewerRequestEvent } from "./viewer-request-event.js";
 
 export interface PeerRun {
   /** cognito-at-edge, valid ID token, JWKS preloaded: the peer's best case. */

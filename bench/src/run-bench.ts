@@ -1,6 +1,7 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { browserPageLoadEvent as viewerRequestEvent } from "@static-sso/testing";
 import { startValidateServer } from "@static-sso/validate-api";
 import { startBenchIdentity } from "./bench-identity.js";
 import type { BenchResults } from "./bench-results.js";
@@ -19,7 +20,6 @@ import { measureValidateHandler } from "./measure-validate-handler.js";
 import { median } from "./median.js";
 import { preparePeer } from "./peer-cognito.js";
 import { type Scale, scaleFor } from "./scale.js";
-import { viewerRequestEvent } from "./viewer-request-event.js";
 
 export interface RunBenchOptions {
   scale?: Scale["name"];

@@ -16,7 +16,7 @@ import {
   type PreparedViewerFunction,
   prepareViewerFunction,
 } from "./fast-path.js";
-import { pickFreePort, portInUse } from "./free-port.js";
+import { freePort, portInUse } from "./free-port.js";
 import { LOCAL_API_REGION, LOCAL_EDGE_CREDENTIALS, provideEdgeCredentials } from "./local-iam.js";
 import { StackError } from "./stack-error.js";
 import { waitUntilAnswers } from "./wait-until-answers.js";
@@ -146,7 +146,7 @@ export async function startStack(options: StackOptions = {}): Promise<RunningSta
     stops.length = 0;
   };
 
-  const sitePort = options.sitePort === 0 ? await pickFreePort() : (options.sitePort ?? DEFAULT_PORTS.site);
+  const sitePort = options.sitePort === 0 ? await freePort() : (options.sitePort ?? DEFAULT_PORTS.site);
   const siteUrl = `http://localhost:${sitePort}`;
   const realm = loadRealm(DEFAULT_REALM_FILE);
   const kind: IdpKind | "external" = options.issuer ? "external" : (options.idp ?? "embedded");
@@ -165,7 +165,7 @@ export async function startStack(options: StackOptions = {}): Promise<RunningSta
       };
       progress(`using the external IdP ${idp.issuer}`);
     } else {
-      const idpPort = options.idpPort === 0 ? await pickFreePort() : (options.idpPort ?? DEFAULT_PORTS.idp);
+      const idpPort = options.idpPort === 0 ? await freePort() : (options.idpPort ?? DEFAULT_PORTS.idp);
       if (kind === "keycloak") {
         progress(`starting Keycloak on port ${idpPort} (the first start takes a minute or two)…`);
         idp = await startKeycloakIdp(options, idpPort, siteUrl, progress).catch((error) => {

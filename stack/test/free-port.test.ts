@@ -1,7 +1,6 @@
 import { createServer } from "node:net";
 import { describe, expect, it } from "vitest";
-import { portInUse } from "../src/free-port.js";
-import { assertPortFree } from "../src/keycloak/free-port.js";
+import { assertPortFree, freePort, portInUse } from "../src/free-port.js";
 import { KeycloakError } from "../src/keycloak/keycloak-error.js";
 
 describe("portInUse", () => {
@@ -41,5 +40,24 @@ describe("assertPortFree", () => {
 
     taken.close();
     expect(error).toMatchObject({ code: "port_in_use", port });
+  });
+
+  it("resolves for a port nothing listens on", async () => {
+    await expect(assertPortFree(await freePort(), "PostgreSQL", "hint")).resolves.toBeUndefined();
+  });
+});
+
+describe("freePort", () => {
+  it("gives a port that can be listened on at once, on loopback", async () => {
+    const port = await freePort();
+    const server = createServer();
+
+    await new Promise<void>((resolve, reject) => {
+      server.once("error", reject);
+      server.listen(port, "127.0.0.1", resolve);
+    });
+
+    expect((server.address() as { port: number }).port).toBe(port);
+    await new Promise((resolve) => server.close(resolve));
   });
 });

@@ -9,13 +9,18 @@ import { createHandler } from "@static-sso/edge-auth";
 import { JwksCache, startValidateServer, type ValidateServer } from "@static-sso/validate-api";
 import type { CloudFrontRequest, CloudFrontRequestEvent } from "aws-lambda";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type CloudFrontEmulator, startCloudFrontEmulator } from "../src/cloudfront-emulator.js";
+import {
+  type CloudFrontEmulator,
+  type RequestLogLine,
+  startCloudFrontEmulator,
+} from "../src/cloudfront-emulator.js";
+import { newSessionKeyValue, type PreparedViewerFunction, prepareViewerFunction } from "../src/fast-path.js";
+import { freePort } from "../src/free-port.js";
 import {
   type BrowserLikeClient,
   createBrowserLikeClient,
   type NavigationResult,
 } from "../src/keycloak/browser-like-client.js";
-import { freePort } from "../src/keycloak/free-port.js";
 import type { KeycloakError } from "../src/keycloak/keycloak-error.js";
 import { findKeycloakInstall } from "../src/keycloak/keycloak-install.js";
 import { noAudienceClientId, noAudienceClientSecret, readDemoRealm } from "../src/keycloak/realm-import.js";
@@ -64,11 +69,27 @@ describe.skipIf(skipReason !== undefined)(
     let jwksUri: string;
     /** Every request the edge function let through to the origin. */
     const forwarded: CloudFrontRequest[] = [];
-    let fastEdge: ReturnType<typeof createHandler>;
-    let useFastPath = false;
+    let sitePort: number;
+    /** The site's edge config in lambda-edge mode (the fast path adds its mode and session keys). */
+    let edgeConfig: Record<string, unknown>;
+
+    /** The site in lambda-edge mode: the Lambda@Edge function on every request. */
+    function startSite(): Promise<CloudFrontEmulator> {
+      const edge = createHandler(edgeConfig, { logSink: () => {} });
+      return startCloudFrontEmulator({
+        port: sitePort,
+        originDir,
+        directoryIndex: true,
+        handler: async (event: CloudFrontRequestEvent) => {
+          const result = await edge(event);
+          if (result && !("status" in result)) forwarded.push(result as CloudFrontRequest);
+          return result;
+        },
+      });
+    }
 
     beforeAll(async () => {
-      const sitePort = await freePort();
+      sitePort = await freePort();
       siteUrl = `http://localhost:${sitePort}`;
       keycloak = await startKeycloak({
         port: await freePort(),
@@ -90,41 +111,15 @@ describe.skipIf(skipReason !== undefined)(
       mkdirSync(join(originDir, "staff"));
       writeFileSync(join(originDir, "index.html"), "<h1>home page</h1>");
       writeFileSync(join(originDir, "staff", "index.html"), "<h1>staff page</h1>");
-      const edge = createHandler(
-        {
-          issuer: keycloak.issuer,
-          clientId: keycloak.clientId,
-          clientSecret: keycloak.clientSecret,
-          validateUrl: validate.validateUrl,
-          siteOrigin: siteUrl,
-          requiredRoles: { "/staff/*": ["staff"] },
-        },
-        { logSink: () => {} },
-      );
-      // The same site in the fast path (mode cloudfront-function), switched to by the tests that need it.
-      fastEdge = createHandler(
-        {
-          issuer: keycloak.issuer,
-          clientId: keycloak.clientId,
-          clientSecret: keycloak.clientSecret,
-          validateUrl: validate.validateUrl,
-          siteOrigin: siteUrl,
-          requiredRoles: { "/staff/*": ["staff"] },
-          mode: "cloudfront-function",
-          sessionKeys: { current: `k1:${randomBytes(32).toString("base64url")}` },
-        },
-        { logSink: () => {} },
-      );
-      site = await startCloudFrontEmulator({
-        port: sitePort,
-        originDir,
-        directoryIndex: true,
-        handler: async (event: CloudFrontRequestEvent) => {
-          const result = await (useFastPath ? fastEdge : edge)(event);
-          if (result && !("status" in result)) forwarded.push(result as CloudFrontRequest);
-          return result;
-        },
-      });
+      edgeConfig = {
+        issuer: keycloak.issuer,
+        clientId: keycloak.clientId,
+        clientSecret: keycloak.clientSecret,
+        validateUrl: validate.validateUrl,
+        siteOrigin: siteUrl,
+        requiredRoles: { "/staff/*": ["staff"] },
+      };
+      site = await startSite();
     }, 240_000);
 
     afterAll(async () => {
@@ -398,28 +393,85 @@ describe.skipIf(skipReason !== undefined)(
       expect(after.hops).toHaveLength(1);
     });
 
-    it("fast path, with refresh-token rotation: tabs whose session cookies expired together all end on their page, the losers of the refresh race through Keycloak's session, never on an error page", async () => {
-      await keycloak.admin.request("PUT", "/admin/realms/demo", {
-        revokeRefreshToken: true,
-        refreshTokenMaxReuse: 0,
-        accessTokenLifespan: 5,
+    // The fast path as deployed: the CloudFront Function built from the site's rules (session-check, as
+    // uploaded) answers every page view, the Lambda@Edge function (mode cloudfront-function) only
+    // `/_auth/*`. The site is restarted on its own port (the realm's redirect URIs name it) for these tests.
+    describe("the fast path: a CloudFront Function on the site's behaviours, Lambda@Edge on /_auth/*", () => {
+      let viewerFunction: PreparedViewerFunction | undefined;
+      /** The URI of every request that reached the Lambda@Edge function. */
+      const lambdaUris: string[] = [];
+      const requests: RequestLogLine[] = [];
+      const functionLogs: Array<{ reason?: string; uri?: string }> = [];
+
+      beforeAll(async () => {
+        const fastConfig = {
+          ...edgeConfig,
+          mode: "cloudfront-function",
+          sessionKeys: { current: newSessionKeyValue() },
+        };
+        viewerFunction = await prepareViewerFunction(fastConfig, (line) =>
+          functionLogs.push(JSON.parse(line)),
+        );
+        const lambda = createHandler(fastConfig, { logSink: () => {} });
+        await site.stop();
+        site = await startCloudFrontEmulator({
+          port: sitePort,
+          originDir,
+          directoryIndex: true,
+          viewerFunction: viewerFunction.viewerFunction,
+          handler: (event: CloudFrontRequestEvent) => {
+            lambdaUris.push(event.Records[0]?.cf.request.uri ?? "");
+            return lambda(event);
+          },
+          onRequest: (line) => requests.push(line),
+        });
       });
-      useFastPath = true;
-      try {
-        const browser = createBrowserLikeClient(alice);
-        const first = await browser.navigate(`${siteUrl}/staff/index.html`);
-        expect(first.status, describeNavigation(first)).toBe(200);
-        expect(browser.cookies("localhost").has("__Host-sso-session")).toBe(true);
-        // The session cookie holds the access token's 5 s: let it expire, refresh token still good.
-        await new Promise((r) => setTimeout(r, 6000));
-        const pages = await fourTabsAtOnce(browser, 10);
-        // Every tab went to /_auth/refresh; with rotation only one grant can win.
-        expect(pages.every((p) => p.hops.some((h) => h.url.includes("/_auth/refresh")))).toBe(true);
-      } finally {
-        useFastPath = false;
-        await keycloak.admin.request("PUT", "/admin/realms/demo", { accessTokenLifespan: 300 });
-      }
-    }, 60_000);
+
+      afterAll(async () => {
+        await site.stop();
+        viewerFunction?.dispose();
+        site = await startSite();
+      });
+
+      it("with refresh-token rotation: tabs whose session cookies expired together all end on their page, the losers of the refresh race through Keycloak's session, never on an error page", async () => {
+        await keycloak.admin.request("PUT", "/admin/realms/demo", {
+          revokeRefreshToken: true,
+          refreshTokenMaxReuse: 0,
+          accessTokenLifespan: 5,
+        });
+        try {
+          const browser = createBrowserLikeClient(alice);
+          const first = await browser.navigate(`${siteUrl}/staff/index.html`);
+          expect(first.status, describeNavigation(first)).toBe(200);
+          expect(browser.cookies("localhost").has("__Host-sso-session")).toBe(true);
+          // The session cookie holds the access token's 5 s: let it expire, refresh token still good.
+          await new Promise((r) => setTimeout(r, 6000));
+          requests.length = 0;
+          lambdaUris.length = 0;
+          functionLogs.length = 0;
+
+          const pages = await fourTabsAtOnce(browser, 10);
+
+          // Every tab went to /_auth/refresh; with rotation only one grant can win.
+          expect(pages.every((p) => p.hops.some((h) => h.url.includes("/_auth/refresh")))).toBe(true);
+          // Each tab's expired session was sent to /_auth/refresh by the function, not the Lambda.
+          expect(functionLogs.filter((l) => l.reason === "session_expired")).toHaveLength(4);
+          // Every page view was the function's (its redirect, or the page from the origin after it); the
+          // Lambda saw only /_auth/*.
+          const pageViews = requests.filter((r) => !r.uri.startsWith("/_auth/"));
+          expect(pageViews.length).toBeGreaterThanOrEqual(8);
+          for (const view of pageViews) expect(view).toMatchObject({ runtime: "cloudfront-function" });
+          expect(pageViews.filter((v) => v.source === "origin" && v.status === 200)).toHaveLength(4);
+          expect(lambdaUris.length).toBeGreaterThanOrEqual(4);
+          expect(lambdaUris.every((uri) => uri.startsWith("/_auth/"))).toBe(true);
+          expect(requests.filter((r) => r.uri.startsWith("/_auth/")).map((r) => r.runtime)).toEqual(
+            lambdaUris.map(() => "lambda-edge"),
+          );
+        } finally {
+          await keycloak.admin.request("PUT", "/admin/realms/demo", { accessTokenLifespan: 300 });
+        }
+      }, 60_000);
+    });
 
     // What users get with more than one ECS task: two nodes on one PostgreSQL behind one hostname (node B is
     // started with node A's, as a load balancer would give both), so a browser may reach either. Keycloak 26

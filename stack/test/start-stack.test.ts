@@ -2,7 +2,7 @@ import { createServer, get as httpGet, type IncomingMessage, type Server } from 
 import type { AddressInfo } from "node:net";
 import { type DemoIdp, startDemoIdp } from "@static-sso/demo-idp";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { pickFreePort } from "../src/free-port.js";
+import { freePort } from "../src/free-port.js";
 import { startStack } from "../src/start-stack.js";
 
 describe("startStack", () => {
@@ -33,7 +33,7 @@ describe("startStack", () => {
     let sitePort: number;
 
     beforeAll(async () => {
-      sitePort = await pickFreePort();
+      sitePort = await freePort();
       external = await startDemoIdp({
         port: 0,
         redirectUris: [`http://localhost:${sitePort}/_auth/callback`],

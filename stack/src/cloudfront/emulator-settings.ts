@@ -1,5 +1,6 @@
 // The options with every default filled in and both functions loaded, once at start, so the request
 // pipeline reads plain values and never repeats a `??`.
+import { EXAMPLE_DISTRIBUTION } from "@static-sso/testing";
 import {
   AUTH_PATH_PATTERN,
   type CloudFrontEmulatorOptions,
@@ -68,8 +69,9 @@ export function resolveSettings(options: CloudFrontEmulatorOptions): EmulatorSet
     host: options.host ?? "127.0.0.1",
     port: options.port ?? 0,
     distribution: {
-      distributionDomainName: options.distribution?.distributionDomainName ?? "d111111abcdef8.cloudfront.net",
-      distributionId: options.distribution?.distributionId ?? "EDFDVBD6EXAMPLE",
+      distributionDomainName:
+        options.distribution?.distributionDomainName ?? EXAMPLE_DISTRIBUTION.distributionDomainName,
+      distributionId: options.distribution?.distributionId ?? EXAMPLE_DISTRIBUTION.distributionId,
     },
     origin: {
       root: options.originDir,

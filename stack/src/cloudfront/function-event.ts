@@ -1,5 +1,10 @@
 import type { FunctionEvent } from "./function-sandbox.js";
-import { type DistributionInfo, HOP_BY_HOP, type IncomingViewerRequest } from "./viewer-request-event.js";
+import {
+  type DistributionInfo,
+  endToEndLines,
+  type IncomingViewerRequest,
+  splitTarget,
+} from "./viewer-request-event.js";
 
 type ValueMap = FunctionEvent["request"]["headers"];
 
@@ -58,14 +63,11 @@ export function toFunctionEvent(
   distribution: DistributionInfo,
   requestId: string,
 ): FunctionEvent {
-  const q = req.url.indexOf("?");
-  const uri = q === -1 ? req.url : req.url.slice(0, q);
+  const { uri, querystring } = splitTarget(req.url);
   const headers = valueMap();
   const cookieLines: string[] = [];
-  for (let i = 0; i + 1 < req.rawHeaders.length; i += 2) {
-    const name = (req.rawHeaders[i] as string).toLowerCase();
-    const value = req.rawHeaders[i + 1] as string;
-    if (HOP_BY_HOP.has(name)) continue;
+  for (const [key, value] of endToEndLines(req.rawHeaders)) {
+    const name = key.toLowerCase();
     if (name === "cookie") cookieLines.push(value);
     else add(headers, name, value);
   }
@@ -80,8 +82,8 @@ export function toFunctionEvent(
     viewer: { ip: req.clientIp },
     request: {
       method: req.method,
-      uri: uri || "/",
-      querystring: functionQuerystring(q === -1 ? "" : req.url.slice(q + 1)),
+      uri,
+      querystring: functionQuerystring(querystring),
       headers,
       cookies: functionCookies(cookieLines),
     },

@@ -1,6 +1,7 @@
 import { createHash, createHmac } from "node:crypto";
 import vm from "node:vm";
 import { SsoError } from "@static-sso/shared";
+import { EXAMPLE_DISTRIBUTION } from "@static-sso/testing";
 import { kvsFileReader } from "./kvs-file.js";
 
 /**
@@ -360,8 +361,7 @@ export function cloudFrontFunctionEvent(input: {
   return {
     version: "1.0",
     context: {
-      distributionDomainName: "d111111abcdef8.cloudfront.net",
-      distributionId: "EDFDVBD6EXAMPLE",
+      ...EXAMPLE_DISTRIBUTION,
       eventType: "viewer-request",
       requestId: input.requestId ?? "local-request",
     },

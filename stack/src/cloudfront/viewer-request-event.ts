@@ -1,9 +1,9 @@
-import type { CloudFrontHeaders, CloudFrontRequestEvent } from "aws-lambda";
+// The HTTP side of the Lambda@Edge event: what the emulator received, translated into the input of
+// @static-sso/testing's viewerRequestEvent, the one event builder the tests and the bench use too.
+import { type DistributionInfo, viewerRequestEvent } from "@static-sso/testing";
+import type { CloudFrontRequestEvent } from "aws-lambda";
 
-export interface DistributionInfo {
-  distributionDomainName: string;
-  distributionId: string;
-}
+export type { DistributionInfo };
 
 export interface IncomingViewerRequest {
   method: string;
@@ -15,7 +15,7 @@ export interface IncomingViewerRequest {
 }
 
 // Hop-by-hop headers end at CloudFront's viewer connection; they never reach the function.
-export const HOP_BY_HOP: ReadonlySet<string> = new Set([
+const HOP_BY_HOP: ReadonlySet<string> = new Set([
   "connection",
   "keep-alive",
   "proxy-connection",
@@ -25,56 +25,40 @@ export const HOP_BY_HOP: ReadonlySet<string> = new Set([
   "proxy-authorization",
 ]);
 
-/**
- * Headers as Lambda@Edge sees them: lower-case keys, each an array of `{ key, value }` holding the
- * name as the viewer spelt it, one entry per header line (two `Cookie` lines give two entries).
- */
-export function toCloudFrontHeaders(rawHeaders: string[]): CloudFrontHeaders {
-  const headers: CloudFrontHeaders = {};
+/** Node's rawHeaders as `[name as spelt, value]` lines, in order, the hop-by-hop ones left out. */
+export function endToEndLines(rawHeaders: string[]): Array<[string, string]> {
+  const lines: Array<[string, string]> = [];
   for (let i = 0; i + 1 < rawHeaders.length; i += 2) {
-    const key = rawHeaders[i] as string;
-    const value = rawHeaders[i + 1] as string;
-    const name = key.toLowerCase();
-    if (HOP_BY_HOP.has(name)) continue;
-    const list = headers[name] ?? [];
-    list.push({ key, value });
-    headers[name] = list;
+    const name = rawHeaders[i] as string;
+    if (!HOP_BY_HOP.has(name.toLowerCase())) lines.push([name, rawHeaders[i + 1] as string]);
   }
-  return headers;
+  return lines;
+}
+
+/** The request target split as CloudFront passes it: the path as received, the query without `?`. */
+export function splitTarget(url: string): { uri: string; querystring: string } {
+  const q = url.indexOf("?");
+  return q === -1
+    ? { uri: url || "/", querystring: "" }
+    : { uri: url.slice(0, q) || "/", querystring: url.slice(q + 1) };
 }
 
 /**
- * The viewer-request event CloudFront gives a Lambda@Edge function (AWS CloudFront developer guide,
- * "Lambda@Edge event structure", example viewer request): no body (include_body = false), the query
- * string without its `?`, the URI as received.
+ * The viewer-request event CloudFront gives a Lambda@Edge function for this request: no body
+ * (include_body = false), one header entry per header line with the name as the viewer spelt it, the
+ * query string without its `?`, the URI as received.
  */
 export function toViewerRequestEvent(
   req: IncomingViewerRequest,
   distribution: DistributionInfo,
   requestId: string,
 ): CloudFrontRequestEvent {
-  const q = req.url.indexOf("?");
-  const uri = q === -1 ? req.url : req.url.slice(0, q);
-  const querystring = q === -1 ? "" : req.url.slice(q + 1);
-  return {
-    Records: [
-      {
-        cf: {
-          config: {
-            distributionDomainName: distribution.distributionDomainName,
-            distributionId: distribution.distributionId,
-            eventType: "viewer-request",
-            requestId,
-          },
-          request: {
-            clientIp: req.clientIp,
-            headers: toCloudFrontHeaders(req.rawHeaders),
-            method: req.method,
-            querystring,
-            uri: uri || "/",
-          },
-        },
-      },
-    ],
-  };
+  return viewerRequestEvent({
+    ...splitTarget(req.url),
+    method: req.method,
+    headerLines: endToEndLines(req.rawHeaders),
+    clientIp: req.clientIp,
+    distribution,
+    requestId,
+  });
 }

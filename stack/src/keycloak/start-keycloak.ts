@@ -1,7 +1,7 @@
 import { chmodSync, createWriteStream, mkdirSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { assertPortFree, freePort } from "./free-port.js";
+import { assertPortFree, freePort } from "../free-port.js";
 import { createKeycloakAdmin, type KeycloakAdmin } from "./keycloak-admin.js";
 import { KeycloakError } from "./keycloak-error.js";
 import { findKeycloakInstall, type KeycloakDb } from "./keycloak-install.js";

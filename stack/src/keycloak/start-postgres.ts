@@ -11,7 +11,7 @@ import {
 } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
-import { assertPortFree, freePort } from "./free-port.js";
+import { assertPortFree, freePort } from "../free-port.js";
 import { KeycloakError } from "./keycloak-error.js";
 
 /**
