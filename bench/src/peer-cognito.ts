@@ -1,6 +1,6 @@
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { createTestKey, signToken, browserPageLoadEvent as viewerRequestEvent } from "@static-sso/testing";
+import { browserPageLoadEvent, createTestKey, signToken } from "@static-sso/testing";
 import type { LoopOptions, LoopResult } from "./children/measure-loop.mjs";
 import { lambdaNodeFlags } from "./lambda-node-flags.js";
 import { CHILDREN_DIR } from "./paths.js";
@@ -59,7 +59,7 @@ export async function preparePeer(workDir: string): Promise<PeerRunner> {
     clientId: CLIENT_ID,
     userPoolDomain: `bench.auth.${REGION}.amazoncognito.com`,
     jwks: { keys: [key.publicJwk] },
-    event: viewerRequestEvent({ uri: "/docs/index.html", cookie }),
+    event: browserPageLoadEvent({ uri: "/docs/index.html", cookie }),
   };
   const jobFile = join(workDir, "peer-job.json");
   return {

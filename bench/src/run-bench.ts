@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { browserPageLoadEvent as viewerRequestEvent } from "@static-sso/testing";
+import { browserPageLoadEvent } from "@static-sso/testing";
 import { startValidateServer } from "@static-sso/validate-api";
 import { startBenchIdentity } from "./bench-identity.js";
 import type { BenchResults } from "./bench-results.js";
@@ -77,14 +77,14 @@ export async function runBench(options: RunBenchOptions = {}): Promise<BenchResu
     // The edge validates the access-token cookie; the ID-token cookie rides along as a browser sends it
     // (a token of the same shape and size stands in for it).
     const idToken = await identity.signUserToken(-1);
-    const validEvent = viewerRequestEvent({ uri: PAGE, cookie: sessionCookieHeader(token, idToken) });
-    const redirectEvent = viewerRequestEvent({ uri: PAGE });
+    const validEvent = browserPageLoadEvent({ uri: PAGE, cookie: sessionCookieHeader(token, idToken) });
+    const redirectEvent = browserPageLoadEvent({ uri: PAGE });
 
     progress(`· edge cold start (${scale.coldStartRuns} processes of each kind)`);
     const edgeColdStart = await measureEdgeColdStart(
       bundleDir,
       {
-        publicPath: viewerRequestEvent({ uri: "/public/index.html" }),
+        publicPath: browserPageLoadEvent({ uri: "/public/index.html" }),
         redirect: redirectEvent,
         validSession: validEvent,
       },
@@ -101,7 +101,7 @@ export async function runBench(options: RunBenchOptions = {}): Promise<BenchResu
         cached: validEvent,
         redirect: redirectEvent,
         uncached: {
-          event: viewerRequestEvent({ uri: PAGE, cookie: sessionCookieHeader("{token}", idToken) }),
+          event: browserPageLoadEvent({ uri: PAGE, cookie: sessionCookieHeader("{token}", idToken) }),
           tokens: uncachedTokens,
         },
       },
