@@ -17,10 +17,12 @@ locals {
 
   environment = merge(
     {
-      ISSUER            = var.issuer
-      AUDIENCE          = join(",", var.audience)
-      ALLOWED_ALGS      = join(",", var.allowed_algorithms)
-      CLOCK_TOLERANCE_S = tostring(var.clock_tolerance_seconds)
+      ISSUER               = var.issuer
+      AUDIENCE             = join(",", var.audience)
+      ALLOWED_ALGS         = join(",", var.allowed_algorithms)
+      CLOCK_TOLERANCE_S    = tostring(var.clock_tolerance_seconds)
+      MAX_TOKEN_LIFETIME_S = tostring(var.max_token_lifetime_seconds)
+      LOG_LEVEL            = var.log_level
     },
     var.jwks_uri == null ? {} : { JWKS_URI = var.jwks_uri },
     length(var.required_claims) == 0 ? {} : { REQUIRED_CLAIMS = join(",", var.required_claims) },

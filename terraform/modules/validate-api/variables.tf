@@ -154,6 +154,28 @@ variable "jwks_timeout_ms" {
   }
 }
 
+variable "max_token_lifetime_seconds" {
+  description = "Longest lifetime accepted, in seconds (MAX_TOKEN_LIFETIME_S): `exp - iat`, or `exp - now` without `iat`. The function refuses values outside 60 to 2592000 at cold start, so the module does at plan time."
+  type        = number
+  default     = 86400
+
+  validation {
+    condition     = var.max_token_lifetime_seconds >= 60 && var.max_token_lifetime_seconds <= 2592000 && floor(var.max_token_lifetime_seconds) == var.max_token_lifetime_seconds
+    error_message = "max_token_lifetime_seconds must be a whole number from 60 to 2592000 (30 days), the range the function accepts."
+  }
+}
+
+variable "log_level" {
+  description = "Least level the function logs (LOG_LEVEL): debug, info, warn or error, any case. debug adds a line for every valid token."
+  type        = string
+  default     = "info"
+
+  validation {
+    condition     = contains(["debug", "info", "warn", "error"], lower(var.log_level))
+    error_message = "log_level must be debug, info, warn or error."
+  }
+}
+
 variable "throttling_burst_limit" {
   description = "Burst limit of the API's default route settings."
   type        = number

@@ -285,3 +285,17 @@ run "keeps_edge_paths_outside_auth_working_in_mode_lambda_edge" {
     error_message = "Mode lambda-edge runs the edge on every path, as before: any callback path works."
   }
 }
+
+# The edge sends the client secret and the tokens to these URLs: plain HTTP is refused before a plan.
+run "refuses_plain_http_urls_and_malformed_settings" {
+  command = plan
+
+  variables {
+    issuer                = "http://sso.example.com/realms/demo"
+    validate_url          = "http://api.example.com/validate"
+    log_retention_in_days = 45
+    session_key_id        = "k/1"
+  }
+
+  expect_failures = [var.issuer, var.validate_url, var.log_retention_in_days, var.session_key_id]
+}

@@ -56,3 +56,42 @@ run "refuses_a_user_role_it_does_not_create" {
 
   expect_failures = [keycloak_user_roles.this]
 }
+
+run "makes_the_site_a_confidential_code_flow_client_with_pkce" {
+  command = plan
+
+  assert {
+    condition     = keycloak_openid_client.this.access_type == "CONFIDENTIAL" && keycloak_openid_client.this.standard_flow_enabled && !keycloak_openid_client.this.implicit_flow_enabled && !keycloak_openid_client.this.direct_access_grants_enabled && !keycloak_openid_client.this.service_accounts_enabled && keycloak_openid_client.this.pkce_code_challenge_method == "S256"
+    error_message = "Code flow with PKCE S256 only: no implicit flow, no password grant, no service account."
+  }
+
+  assert {
+    condition     = keycloak_openid_client.this.valid_redirect_uris == toset(["https://www.example.com/_auth/callback"])
+    error_message = "The IdP redirects only to the edge's callback on the site's domain."
+  }
+
+  assert {
+    condition     = keycloak_openid_audience_protocol_mapper.this.included_client_audience == "static-site" && keycloak_openid_audience_protocol_mapper.this.add_to_access_token
+    error_message = "The client id goes into the access token's aud, which the validation API requires."
+  }
+}
+
+run "refuses_logout_redirects_off_the_site" {
+  command = plan
+
+  variables {
+    post_logout_redirect_paths = ["//evil.example"]
+  }
+
+  expect_failures = [var.post_logout_redirect_paths]
+}
+
+run "refuses_wildcard_logout_redirects" {
+  command = plan
+
+  variables {
+    post_logout_redirect_paths = ["/*"]
+  }
+
+  expect_failures = [var.post_logout_redirect_paths]
+}

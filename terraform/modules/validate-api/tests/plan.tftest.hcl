@@ -76,3 +76,67 @@ run "keeps_every_log_group_bounded" {
     error_message = "The function's and the access log's groups have a retention."
   }
 }
+
+run "proxies_both_routes_with_payload_format_2_and_throttles" {
+  command = plan
+
+  assert {
+    condition     = aws_apigatewayv2_integration.this.integration_type == "AWS_PROXY" && aws_apigatewayv2_integration.this.payload_format_version == "2.0" && toset(keys(aws_apigatewayv2_route.this)) == toset(["POST /validate", "GET /health"])
+    error_message = "POST /validate and GET /health go to the function as payload format 2.0, which its handler reads."
+  }
+
+  assert {
+    condition     = one(aws_apigatewayv2_stage.this.default_route_settings).throttling_rate_limit == 1000 && one(aws_apigatewayv2_stage.this.default_route_settings).throttling_burst_limit == 500 && length(aws_apigatewayv2_stage.this.access_log_settings) == 1
+    error_message = "The stage throttles and writes access logs."
+  }
+
+  assert {
+    condition     = output.validate_url == "https://a1b2c3d4e5.execute-api.eu-west-1.amazonaws.com/validate"
+    error_message = "validate_url is the API's POST /validate."
+  }
+}
+
+run "gives_the_function_its_token_lifetime_and_log_level" {
+  command = plan
+
+  assert {
+    condition     = aws_lambda_function.this.environment[0].variables["MAX_TOKEN_LIFETIME_S"] == "86400" && aws_lambda_function.this.environment[0].variables["LOG_LEVEL"] == "info"
+    error_message = "By default the function accepts tokens of up to a day and logs from info up, as it does without the variables."
+  }
+}
+
+run "passes_a_given_token_lifetime_and_log_level" {
+  command = plan
+
+  variables {
+    max_token_lifetime_seconds = 3600
+    log_level                  = "WARN"
+  }
+
+  assert {
+    condition     = aws_lambda_function.this.environment[0].variables["MAX_TOKEN_LIFETIME_S"] == "3600" && aws_lambda_function.this.environment[0].variables["LOG_LEVEL"] == "WARN"
+    error_message = "max_token_lifetime_seconds and log_level reach MAX_TOKEN_LIFETIME_S and LOG_LEVEL (any case, as the function reads it)."
+  }
+}
+
+# Values the function would refuse at cold start (every request then a 500) are refused at plan time.
+run "refuses_a_token_lifetime_and_log_level_the_function_refuses" {
+  command = plan
+
+  variables {
+    max_token_lifetime_seconds = 0
+    log_level                  = "verbose"
+  }
+
+  expect_failures = [var.max_token_lifetime_seconds, var.log_level]
+}
+
+run "refuses_a_token_lifetime_above_30_days" {
+  command = plan
+
+  variables {
+    max_token_lifetime_seconds = 2592001
+  }
+
+  expect_failures = [var.max_token_lifetime_seconds]
+}
