@@ -174,18 +174,32 @@ export function mintSession(
   );
 }
 
+/**
+ * The edge config's keys the function is built from (buildSessionCheck refuses any other). The stack's
+ * own siteRulesOf (stack/src/fast-path.ts) does the same and is not exported.
+ */
+export function siteRulesOf(edgeConfig: Record<string, unknown>): Record<string, unknown> {
+  const rules: Record<string, unknown> = {};
+  for (const name of ["publicPaths", "requiredRoles", "directoryIndex", "cookiePrefix", "logoutPath"])
+    if (edgeConfig[name] !== undefined) rules[name] = edgeConfig[name];
+  return rules;
+}
+
 export interface SessionCheckFunction {
   fn: CloudFrontFunction;
   /** Every console.log line of the function, as written. */
   lines: string[];
 }
 
-/** The shipped function built for SITE_RULES (or `rules`), in the sandbox, its store holding `key`. */
+/**
+ * The shipped function built for the rules of `edgeConfig` (default SITE_RULES), in the sandbox, its
+ * store holding `key`.
+ */
 export async function loadSessionCheck(
   key: SessionKey,
-  rules: Record<string, unknown> = SITE_RULES,
+  edgeConfig: Record<string, unknown> = SITE_RULES,
 ): Promise<SessionCheckFunction> {
-  const built = await buildSessionCheck(rules);
+  const built = await buildSessionCheck(siteRulesOf(edgeConfig));
   const lines: string[] = [];
   const fn = loadCloudFrontFunction(built.code, {
     kvs: new Map([[CURRENT_KEY, `${key.kid}:${key.secret}`]]),
@@ -218,4 +232,42 @@ export function tokenTargetConfig(t: TokenTarget): Record<string, unknown> {
     validateUrl: t.api.validateUrl,
     ...SITE_RULES,
   };
+}
+
+/** One run of the function in process, and the lines it logged while it ran. */
+export interface FunctionCall {
+  requestId: string;
+  uri: string;
+  served: Served;
+  lines: string[];
+}
+
+let calls = 0;
+
+/**
+ * Runs the function for a browser's request to a site path (undefined for `/_auth/*`, the Lambda's).
+ * `run` is the function with the lines it has logged so far (loadSessionCheck's result).
+ */
+export function fastSiteCall(
+  run: SessionCheckFunction,
+  url: URL,
+  headers: Record<string, string>,
+): FunctionCall | undefined {
+  if (isLambdaPath(url.pathname)) return undefined;
+  const requestId = `fn-${++calls}`;
+  const before = run.lines.length;
+  const served = fromFunction(
+    run.fn.run(
+      functionEventOf(
+        {
+          uri: url.pathname,
+          querystring: url.search.slice(1),
+          host: url.host,
+          headers: Object.fromEntries(Object.entries(headers).map(([k, v]) => [k.toLowerCase(), [v]])),
+        },
+        requestId,
+      ),
+    ),
+  );
+  return { requestId, uri: url.pathname, served, lines: run.lines.slice(before) };
 }
