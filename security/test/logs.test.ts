@@ -8,7 +8,17 @@ import { randomBytes } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { type FlowTarget, SITE, startFlowTarget } from "../src/flow-target.js";
 import { forge } from "../src/forge-token.js";
-import { EDGE_MODES, type EdgeMode, mintSession, SESSION_COOKIE } from "../src/function-target.js";
+import {
+  EDGE_MODES,
+  type EdgeMode,
+  fromFunction,
+  functionEventOf,
+  lambdaSite,
+  mintSession,
+  newSessionKey,
+  SESSION_COOKIE,
+  type Served,
+} from "../src/function-target.js";
 
 const JWT_SHAPED = /eyJ[A-Za-z0-9_-]{4,}\.[A-Za-z0-9_-]{4,}\.?[A-Za-z0-9_-]*/;
 /** A fast-path session token: `v1.<kid>.<payload>.<43-character HMAC>`. */
@@ -195,8 +205,56 @@ describe.each(EDGE_MODES)("log output (%s)", (mode: EdgeMode) => {
         expect(line.reason).toMatch(/^[a-z0-9_]+$/);
         reasons.add(line.reason);
       }
-      for (const r of ["no_session", "session_expired", "role_missing", "path_encoded_separator"])
+      for (const r of ["no_session", "token_expired", "role_missing", "path_encoded_separator"])
         expect(reasons).toContain(r);
+    },
+  );
+
+  // FOUND AND FIXED: the function answered and logged its own words for a refused session
+  // (`bad_signature`, `unknown_kid`, `malformed`, `session_expired`, and `malformed` for an empty cookie)
+  // where the edge says `signature_invalid`, `key_not_found`, `token_malformed`, `token_expired` and
+  // `no_session`: a viewer could tell the runtimes apart by the 401 body, and one CloudWatch query by
+  // reason did not cover both.
+  it.runIf(mode === "cloudfront-function")(
+    "the function answers and logs the edge's reason for every kind of refused session",
+    async () => {
+      const fast = t.fast as NonNullable<FlowTarget["fast"]>;
+      const { key } = fast;
+      const sessions: Record<string, string | undefined> = {
+        none: undefined,
+        empty: "",
+        garbage: "not-a-session",
+        unknownKid: mintSession(newSessionKey(), { roles: [], ttlSeconds: 300 }),
+        otherSecret: mintSession(
+          { kid: key.kid, secret: newSessionKey().secret },
+          { roles: [], ttlSeconds: 300 },
+        ),
+        expired: mintSession(key, { roles: [], ttlSeconds: -10, refresh: false }),
+        expiredWithRefresh: mintSession(key, { roles: [], ttlSeconds: -10 }),
+      };
+      const edge = lambdaSite(t.edge);
+      const reasonOf = (served: Served) =>
+        served.kind === "answer" && served.status === 401
+          ? (JSON.parse(served.body) as { reason: string }).reason
+          : served.kind === "answer"
+            ? `${served.status} ${served.location}`
+            : "origin";
+      const lastLine = (lines: string[]) => JSON.parse(lines.at(-1) ?? "{}") as { reason?: string };
+      for (const [name, value] of Object.entries(sessions)) {
+        const request = {
+          uri: "/docs/",
+          host: "localhost",
+          headers: {
+            "sec-fetch-mode": ["cors"],
+            accept: ["application/json"],
+            ...(value !== undefined ? { cookie: [`${SESSION_COOKIE}=${value}`] } : {}),
+          },
+        };
+        const byFunction = fromFunction(fast.fn.fn.run(functionEventOf(request)));
+        const byEdge = await edge(request);
+        expect(reasonOf(byFunction), name).toBe(reasonOf(byEdge));
+        expect(lastLine(fast.fn.lines).reason, name).toBe(lastLine(t.logs.lines).reason);
+      }
     },
   );
 

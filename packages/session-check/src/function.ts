@@ -81,7 +81,8 @@ export async function handler(event: FunctionEvent): Promise<FunctionEvent["requ
   const route = routeOf(request.uri, CONFIG);
   const cookie = request.cookies[CONFIG.cookieName];
   let session: SessionState = { kind: "none" };
-  if (route.kind === "protected") session = await checkSession(cookie ? cookie.value : undefined);
+  // An empty cookie is no cookie, as for the edge.
+  if (route.kind === "protected") session = await checkSession(cookie && cookie.value ? cookie.value : undefined);
   const navigation = isNavigation(header(request, "sec-fetch-mode"), header(request, "accept"));
   const back = returnPath(route.kind === "protected" ? route.path : "/", queryText(request.querystring));
   const outcome = decide(route, session, navigation, back);
