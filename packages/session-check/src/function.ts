@@ -61,7 +61,8 @@ async function readKey(name: string): Promise<SessionKey | undefined> {
 
 /** The cookie checked against the current key, and the previous one only when the cookie names another. */
 async function checkSession(token: string | undefined): Promise<SessionState> {
-  if (token === undefined) return { kind: "none" };
+  // An empty cookie is no cookie, as for the edge.
+  if (!token) return { kind: "none" };
   const kid = sessionTokenKid(token);
   if (kid === undefined) return { kind: "malformed" };
   const current = await readKey(CURRENT_KEY);
@@ -81,8 +82,7 @@ export async function handler(event: FunctionEvent): Promise<FunctionEvent["requ
   const route = routeOf(request.uri, CONFIG);
   const cookie = request.cookies[CONFIG.cookieName];
   let session: SessionState = { kind: "none" };
-  // An empty cookie is no cookie, as for the edge.
-  if (route.kind === "protected") session = await checkSession(cookie && cookie.value ? cookie.value : undefined);
+  if (route.kind === "protected") session = await checkSession(cookie ? cookie.value : undefined);
   const navigation = isNavigation(header(request, "sec-fetch-mode"), header(request, "accept"));
   const back = returnPath(route.kind === "protected" ? route.path : "/", queryText(request.querystring));
   const outcome = decide(route, session, navigation, back);

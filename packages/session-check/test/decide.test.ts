@@ -42,7 +42,12 @@ describe("decide", () => {
       { kind: "redirect", location: "/_auth/login?return=%2Fdocs%2F" },
     ],
     ["no session", "/docs/", { kind: "none" }, { kind: "redirect", reason: "no_session" }],
-    ["a bad signature", "/docs/", { kind: "bad_signature" }, { kind: "redirect", reason: "signature_invalid" }],
+    [
+      "a bad signature",
+      "/docs/",
+      { kind: "bad_signature" },
+      { kind: "redirect", reason: "signature_invalid" },
+    ],
     ["an unknown kid", "/docs/", { kind: "unknown_kid" }, { kind: "redirect", reason: "key_not_found" }],
     ["a malformed cookie", "/docs/", { kind: "malformed" }, { kind: "redirect", reason: "token_malformed" }],
   ] as Array<[string, string, SessionState, object]>)("%s", (_, uri, session, expected) => {
