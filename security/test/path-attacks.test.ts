@@ -82,6 +82,16 @@ const LEAKS = [
   "/public/x#/../../staff/",
 ];
 
+// The edge's own prefix: CloudFront picks the `/_auth/*` behaviour on the raw path, so in the fast path
+// these reach the Lambda, not the function, which must decide them as the pages they name.
+const THROUGH_AUTH = [
+  "/_auth/../staff/",
+  "/_auth/..%2Fstaff/",
+  "/_auth/%2e%2e/staff/index.html",
+  "/_auth/callback/../../staff/",
+  "/_auth/login/..%5C..%5Cstaff/",
+];
+
 describe.each(EDGE_MODES)("paths through the public prefix (%s)", (mode) => {
   const ask = (uri: string, cookie?: string) =>
     sites[mode]({
@@ -116,9 +126,18 @@ describe.each(EDGE_MODES)("paths through the public prefix (%s)", (mode) => {
     });
   }
 
+  for (const uri of THROUGH_AUTH) {
+    it(`refuses ${JSON.stringify(uri)} without a session: the Lambda's login redirect or 400, never the origin`, async () => {
+      const answer = await ask(uri);
+      expect(answer.kind, "reached the origin").toBe("answer");
+      expect([302, 400]).toContain(answer.kind === "answer" ? answer.status : 0);
+      expect(answer.by).toBe("lambda-edge");
+    });
+  }
+
   it("with a staff session sends the origin only the canonical path of the object asked for", async () => {
     let passed = 0;
-    for (const uri of [...REFUSED, ...LEAKS]) {
+    for (const uri of [...REFUSED, ...LEAKS, ...THROUGH_AUTH]) {
       const answer = await ask(uri, staffCookie[mode]);
       if (answer.kind === "answer") {
         // Only a path that cannot be made canonical is refused; never a redirect with a good session.
@@ -180,7 +199,7 @@ describe.each(EDGE_MODES)(
       if (dir) await rm(dir, { recursive: true, force: true });
     });
 
-    for (const uri of [...REFUSED, ...LEAKS]) {
+    for (const uri of [...REFUSED, ...LEAKS, ...THROUGH_AUTH]) {
       it(`never serves the staff page without a session for ${JSON.stringify(uri)}`, async () => {
         const res = await rawGet(cf.url, uri, PAGE_LOAD_HEADERS);
         expect(res.body).not.toContain(STAFF_PAGE);
