@@ -1,6 +1,8 @@
+import { posix } from "node:path";
 import type { APIGatewayProxyEventV2 } from "aws-lambda";
 import fc from "fast-check";
 import { segment } from "./forge-token.js";
+import { SESSION_COOKIE } from "./function-target.js";
 import { ACCESS_COOKIE } from "./token-target.js";
 
 /** Tokens the fuzzers mix in: the one genuinely valid token, one expired, and hostile shapes. */
@@ -34,16 +36,21 @@ const anyText = fc.oneof(
 );
 
 /**
- * Whether `token` is the same JWS as `valid`: the same signing input (header and payload text) and a
- * signature that decodes to the same bytes. Bending one character of the signature can leave its bytes
- * as they were: the last base64url character of an RS256 signature carries two bits and four unused
- * ones, so `…B` and `…A` decode alike, and a verifier rightly accepts both.
+ * Whether `token` is the same JWS as `valid` (or the same fast-path session token, `v1.<kid>.<payload>.<sig>`):
+ * the same signing input (every part but the signature, as text) and a signature that decodes to the
+ * same bytes. Bending one character of the signature can leave its bytes as they were: the last
+ * base64url character of an RS256 signature carries two bits and four unused ones, so `…B` and `…A`
+ * decode alike, and a verifier rightly accepts both.
  */
 export function isSameJws(token: string, valid: string): boolean {
   if (token === valid) return true;
-  const [h, p, sig, ...rest] = token.split(".");
-  const [vh, vp, vsig] = valid.split(".");
-  if (rest.length > 0 || h !== vh || p !== vp || !sig || !vsig || !/^[A-Za-z0-9_-]+$/.test(sig)) return false;
+  const parts = token.split(".");
+  const validParts = valid.split(".");
+  if (parts.length !== validParts.length) return false;
+  const sig = parts.pop() as string;
+  const vsig = validParts.pop() as string;
+  if (parts.join(".") !== validParts.join(".") || !sig || !vsig || !/^[A-Za-z0-9_-]+$/.test(sig))
+    return false;
   return Buffer.from(sig, "base64url").equals(Buffer.from(vsig, "base64url"));
 }
 
@@ -67,44 +74,82 @@ export function tokenArb(pool: TokenPool): fc.Arbitrary<{ token: string; valid: 
   );
 }
 
-const cookieName = fc.oneof(
-  fc.constantFrom(
-    ACCESS_COOKIE,
-    `${ACCESS_COOKIE}.0`,
-    `${ACCESS_COOKIE}.1`,
-    "__Host-sso-id",
-    "__Host-sso-rt",
-    "__Host-sso-st-AAAAAAAAAAAAAAAAAAAAAA",
-    "other",
-  ),
-  fc.string({ maxLength: 12 }),
-);
+/** Where each mode's edge reads the session from, and the names the fuzzer puts tokens under. */
+export interface CookieScheme {
+  /** The first is where the edge sets the session. */
+  names: readonly string[];
+  /** Whether the edge reads the session from a cookie of this name (whole or a chunk). */
+  reads(name: string): boolean;
+  /** A cookie the edge reads in chunks (`<name>.0`, `<name>.1`, …), if any. */
+  chunked?: string;
+}
 
 /** Whether the edge reads a session's access token from a cookie of this name: whole or one of its chunks. */
 export function isAccessCookieName(name: string): boolean {
   return name === ACCESS_COOKIE || /^__Host-sso-at\.\d+$/.test(name);
 }
 
+/** lambda-edge: the access token, in `__Host-sso-at` or its chunks. */
+export const ACCESS_COOKIES: CookieScheme = {
+  names: [
+    ACCESS_COOKIE,
+    `${ACCESS_COOKIE}.0`,
+    `${ACCESS_COOKIE}.1`,
+    "__Host-sso-id",
+    "__Host-sso-rt",
+    "__Host-sso-st-AAAAAAAAAAAAAAAAAAAAAA",
+    SESSION_COOKIE,
+    "other",
+  ],
+  reads: isAccessCookieName,
+  chunked: ACCESS_COOKIE,
+};
+
+/** cloudfront-function: the signed session token, in `__Host-sso-session` alone (never chunked). */
+export const SESSION_COOKIES: CookieScheme = {
+  names: [
+    SESSION_COOKIE,
+    `${SESSION_COOKIE}.0`,
+    ACCESS_COOKIE,
+    "__Secure-sso-id",
+    "__Secure-sso-rt",
+    "__Host-sso-st-AAAAAAAAAAAAAAAAAAAAAA",
+    "__host-sso-session",
+    "other",
+  ],
+  reads: (name) => name === SESSION_COOKIE,
+};
+
 /**
- * `cookie` header values: pairs of our cookie names and token-ish values, the valid token split into
- * chunks, plus raw garbage. `carriesValid` is true only when the valid token sits where the edge reads a
- * session from: `__Host-sso-at` or its chunks. Under any other name it is no session.
+ * `cookie` header values: pairs of our cookie names and token-ish values, the valid token as the edge
+ * sets it (split into chunks where it reads chunks), plus raw garbage. `carriesValid` is true only when the valid token sits where the edge reads a
+ * session from (`scheme.reads`). Under any other name it is no session.
  */
-export function cookieHeadersArb(pool: TokenPool): fc.Arbitrary<{ values: string[]; carriesValid: boolean }> {
+export function cookieHeadersArb(
+  pool: TokenPool,
+  scheme: CookieScheme = ACCESS_COOKIES,
+): fc.Arbitrary<{ values: string[]; carriesValid: boolean }> {
+  const name = fc.oneof(fc.constantFrom(...scheme.names), fc.string({ maxLength: 12 }));
   const pair = fc.oneof(
     {
       weight: 3,
-      arbitrary: fc.tuple(cookieName, tokenArb(pool)).map(([n, v]) => ({
+      arbitrary: fc.tuple(name, tokenArb(pool)).map(([n, v]) => ({
         text: `${n}=${v.token}`,
-        valid: v.valid && isAccessCookieName(n),
+        valid: v.valid && scheme.reads(n),
       })),
     },
+    // The valid session as the edge set it: in chunks where the edge reads chunks, else whole.
     {
       weight: 1,
-      arbitrary: fc.integer({ min: 1, max: pool.valid.length - 1 }).map((i) => ({
-        text: `${ACCESS_COOKIE}.0=${pool.valid.slice(0, i)}; ${ACCESS_COOKIE}.1=${pool.valid.slice(i)}`,
-        valid: true,
-      })),
+      arbitrary: scheme.chunked
+        ? fc.integer({ min: 1, max: pool.valid.length - 1 }).map((i) => ({
+            text: `${scheme.chunked}.0=${pool.valid.slice(0, i)}; ${scheme.chunked}.1=${pool.valid.slice(i)}`,
+            valid: true,
+          }))
+        : fc.constant({
+            text: `${scheme.names[0]}=${pool.valid}`,
+            valid: scheme.reads(scheme.names[0] as string),
+          }),
     },
     { weight: 2, arbitrary: anyText.map((text) => ({ text, valid: false })) },
   );
@@ -314,4 +359,62 @@ export function apiEventArb(pool: TokenPool): fc.Arbitrary<FuzzApiEvent> {
       } as APIGatewayProxyEventV2;
       return { event, grants: carrier.grants, mustGrant: target.toValidate && carrier.clean };
     });
+}
+
+// The fuzzers' and the path attacks' oracle: what an origin would serve for a path, independent of the
+// edge's code (authz-core's canonicalPath).
+
+/**
+ * Would an S3-like origin serve something outside /public/ for `uri`? Independent of the edge's code: the
+ * key is the percent-decoded path, dot segments resolved as a file system would (the local stack's S3
+ * stand-in does exactly this). An undecodable path serves nothing.
+ */
+export function exposesProtected(uri: string): boolean {
+  let object: string;
+  try {
+    object = objectOf(uri);
+  } catch {
+    return false;
+  }
+  return !object.startsWith("/public/");
+}
+
+/**
+ * The object an origin that decodes once and resolves dot segments (backslashes read as slashes) serves
+ * for `uri`.
+ */
+export function objectOf(uri: string): string {
+  const decoded = decodeURIComponent(uri).replace(/\\/g, "/");
+  const object = posix.normalize(`/${decoded}`);
+  // RFC 3986 (and the edge) keep the folder a trailing dot segment leaves: /a/b/.. is /a/.
+  return /\/\.{1,2}$/.test(decoded) && !object.endsWith("/") ? `${object}/` : object;
+}
+
+/**
+ * Could `uri` name something under /staff/ for any origin, however many times it percent-decodes
+ * (stricter than exposesProtected): each decoding, dot segments and backslashes resolved.
+ */
+export function namesStaff(uri: string): boolean {
+  let text = uri;
+  for (let i = 0; i < 8; i++) {
+    if (posix.normalize(`/${text.replace(/\\/g, "/")}`).startsWith("/staff/")) return true;
+    let next: string;
+    try {
+      next = decodeURIComponent(text);
+    } catch {
+      return false;
+    }
+    if (next === text) return false;
+    text = next;
+  }
+  return true;
+}
+
+/** A URI an origin could still read its own way: dot segments, empty segments, encoded separators. */
+export const NOT_CANONICAL = /\/\.{0,2}(\/|$)|%2F|%5C|\\/i;
+
+/** The object the origin must be asked for when `uri` passes: the same object, a folder as its index. */
+export function forwardedObjectOf(uri: string): string {
+  const object = objectOf(uri);
+  return object.endsWith("/") ? `${object}index.html` : object;
 }

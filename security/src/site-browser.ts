@@ -2,6 +2,7 @@ import { request } from "node:http";
 import type { EdgeHandler } from "@static-sso/edge-auth";
 import { viewerRequestEvent } from "@static-sso/testing";
 import type { CloudFrontResultResponse } from "aws-lambda";
+import { type FunctionCall, fastSiteCall } from "./function-target.js";
 
 /** One answer, redirects not followed. `origin`: the edge let the request through to the site's origin. */
 export interface Answer {
@@ -34,6 +35,34 @@ export function edgeTransport(edge: EdgeHandler, seen: string[] = []): SiteTrans
       ...(location ? { location } : {}),
       setCookies,
       body: res.body ?? "",
+      origin: false,
+    };
+  };
+}
+
+/**
+ * The fast path in process: the CloudFront Function decides the site's paths, `lambda` (edgeTransport of
+ * the edge in cloudfront-function mode) serves `/_auth/*`. Each function call is recorded in `calls`,
+ * with the lines it logged.
+ */
+export function fastTransport(
+  run: Parameters<typeof fastSiteCall>[0],
+  lambda: SiteTransport,
+  calls: FunctionCall[] = [],
+): SiteTransport {
+  return async (url, headers) => {
+    const call = fastSiteCall(run, url, headers);
+    if (!call) return lambda(url, headers);
+    calls.push(call);
+    const served = call.served;
+    if (served.kind === "origin")
+      return { url: url.href, status: 200, setCookies: [], body: "", origin: true };
+    return {
+      url: url.href,
+      status: served.status,
+      ...(served.location ? { location: served.location } : {}),
+      setCookies: served.setCookies,
+      body: served.body,
       origin: false,
     };
   };

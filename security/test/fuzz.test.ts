@@ -1,36 +1,76 @@
-// Property-based fuzzing with fast-check: arbitrary viewer-request events through the edge handler
-// (with the real validation API on loopback behind it) and arbitrary payload 2.0 events through the
-// validation API's handler. Each property runs 10,000 cases.
-import { posix } from "node:path";
+// Property-based fuzzing with fast-check: arbitrary viewer requests through the site in both edge modes
+// (lambda-edge: the edge handler with the real validation API on loopback behind it; cloudfront-function:
+// the shipped CloudFront Function in its sandbox on the site's paths and the edge handler on /_auth/*),
+// and arbitrary payload 2.0 events through the validation API's handler. 10,000 cases per property and
+// mode (the spelling property 5,000).
 import { performance } from "node:perf_hooks";
-import { signToken, viewerRequestEvent } from "@static-sso/testing";
+import type { SessionKey } from "@static-sso/authz-core";
+import { signToken } from "@static-sso/testing";
 import { createHandler as createValidateHandler } from "@static-sso/validate-api";
-import type { CloudFrontRequest, CloudFrontResultResponse } from "aws-lambda";
 import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
+  ACCESS_COOKIES,
   apiEventArb,
+  type CookieScheme,
   cookieHeadersArb,
+  exposesProtected,
+  forwardedObjectOf,
   headersArb,
   isAccessCookieName,
   isSameJws,
   methodArb,
+  NOT_CANONICAL,
+  namesStaff,
+  objectOf,
   queryArb,
+  SESSION_COOKIES,
   type TokenPool,
   uriArb,
 } from "../src/arbitraries.js";
 import { forge, hmacWithPublicKey } from "../src/forge-token.js";
+import {
+  EDGE_MODES,
+  type EdgeMode,
+  edgeFor,
+  fastSite,
+  lambdaSite,
+  loadSessionCheck,
+  mintSession,
+  newSessionKey,
+  SESSION_COOKIE,
+  type Served,
+  type Site,
+  tokenTargetConfig,
+} from "../src/function-target.js";
 import { captureLogs } from "../src/log-capture.js";
-import { CLIENT_ID, SITE_HOST, startTokenTarget, type TokenTarget } from "../src/token-target.js";
+import {
+  ACCESS_COOKIE,
+  CLIENT_ID,
+  SITE_HOST,
+  startTokenTarget,
+  type TokenTarget,
+} from "../src/token-target.js";
 
 const RUNS = 10_000;
-/** Lambda@Edge stops a viewer-request function at 5 s. */
+/** Lambda@Edge stops a viewer-request function at 5 s (the function's sandbox stops it at 1 s). */
 const DEADLINE_MS = 5_000;
 /** The edge waits 2 s for the validation API (its validateTimeoutMs default): the API's own budget. */
 const API_DEADLINE_MS = 2_000;
 
+/** What each mode's fuzz needs: the site as that mode serves it, its tokens and where it reads them. */
+interface ModeTarget {
+  site: Site;
+  /** The valid token has no staff role; the rest are expired, forged or misplaced. */
+  pool: TokenPool;
+  scheme: CookieScheme;
+  /** The cookie that carries the valid session in that mode. */
+  sessionCookie: string;
+}
+
 let t: TokenTarget;
 let pool: TokenPool;
+const targets = {} as Record<EdgeMode, ModeTarget>;
 beforeAll(async () => {
   t = await startTokenTarget();
   const now = Math.floor(Date.now() / 1000);
@@ -46,127 +86,114 @@ beforeAll(async () => {
       await t.sign({ aud: "another" }),
     ],
   };
+  targets["lambda-edge"] = {
+    site: lambdaSite(t.edge),
+    pool,
+    scheme: ACCESS_COOKIES,
+    sessionCookie: ACCESS_COOKIE,
+  };
+
+  const key: SessionKey = newSessionKey();
+  const session = mintSession(key, { roles: [], ttlSeconds: 300 });
+  const [v, kid, , sig] = session.split(".");
+  const staffPayload = mintSession(key, { roles: ["staff"], ttlSeconds: 300 }).split(".")[2];
+  const fastEdge = edgeFor("cloudfront-function", tokenTargetConfig(t), key, { logSink: () => {} });
+  targets["cloudfront-function"] = {
+    site: fastSite((await loadSessionCheck(key)).fn, fastEdge),
+    pool: {
+      valid: session,
+      expired: mintSession(key, { roles: ["staff"], ttlSeconds: -10 }),
+      hostile: [
+        // The valid signature on a payload with the staff role.
+        `${v}.${kid}.${staffPayload}.${sig}`,
+        mintSession(key, { roles: ["staff"], ttlSeconds: -10, refresh: false }),
+        // Signed with another secret under the same kid, and under a kid the store does not hold.
+        mintSession({ kid: key.kid, secret: newSessionKey().secret }, { roles: ["staff"], ttlSeconds: 300 }),
+        mintSession(newSessionKey(), { roles: ["staff"], ttlSeconds: 300 }),
+        // The IdP's genuine access token is no session cookie.
+        await t.sign(),
+        "v1.k1.e30.AAAA",
+      ],
+    },
+    scheme: SESSION_COOKIES,
+    sessionCookie: SESSION_COOKIE,
+  };
 });
 afterAll(async () => {
   await t?.close();
 });
 
-/**
- * Would an S3-like origin serve something outside /public/ for `uri`? Independent of the edge's code: the
- * key is the percent-decoded path, dot segments resolved as a file system would (the local stack's S3
- * stand-in does exactly this). An undecodable path serves nothing.
- */
-function exposesProtected(uri: string): boolean {
-  let object: string;
-  try {
-    object = objectOf(uri);
-  } catch {
-    return false;
-  }
-  return !object.startsWith("/public/");
-}
-
-/**
- * The object an origin that decodes once and resolves dot segments (backslashes read as slashes) serves
- * for `uri`.
- */
-function objectOf(uri: string): string {
-  const decoded = decodeURIComponent(uri).replace(/\\/g, "/");
-  const object = posix.normalize(`/${decoded}`);
-  // RFC 3986 (and the edge) keep the folder a trailing dot segment leaves: /a/b/.. is /a/.
-  return /\/\.{1,2}$/.test(decoded) && !object.endsWith("/") ? `${object}/` : object;
-}
-
-/**
- * Could `uri` name something under /staff/ for any origin, however many times it percent-decodes
- * (stricter than exposesProtected): each decoding, dot segments and backslashes resolved.
- */
-function namesStaff(uri: string): boolean {
-  let text = uri;
-  for (let i = 0; i < 8; i++) {
-    if (posix.normalize(`/${text.replace(/\\/g, "/")}`).startsWith("/staff/")) return true;
-    let next: string;
-    try {
-      next = decodeURIComponent(text);
-    } catch {
-      return false;
-    }
-    if (next === text) return false;
-    text = next;
-  }
-  return true;
-}
-
-describe("the edge handler under arbitrary viewer requests", () => {
-  it(`never throws, answers within ${DEADLINE_MS} ms, never passes a protected path to the origin without the valid token in the session cookie, and never /staff/ (the token has no staff role) (${RUNS} cases)`, async () => {
+describe.each(EDGE_MODES)("the site under arbitrary viewer requests (%s)", (mode) => {
+  it(`never throws, answers within ${DEADLINE_MS} ms, never passes a protected path to the origin without the valid session cookie, and never /staff/ (the session has no staff role) (${RUNS} cases)`, async () => {
+    const { site, pool: tokens, scheme } = targets[mode];
     let passed = 0;
     let passedWithSession = 0;
     let staffAsked = 0;
     let slowest = 0;
+    const by = new Map<string, number>();
     const started = performance.now();
     await fc.assert(
       fc.asyncProperty(
         methodArb,
         uriArb,
-        queryArb(pool),
+        queryArb(tokens),
         headersArb,
-        cookieHeadersArb(pool),
+        cookieHeadersArb(tokens, scheme),
         fc.oneof(fc.constant(SITE_HOST), fc.string({ maxLength: 20 })),
         async (method, uri, querystring, headers, cookies, host) => {
-          const event = viewerRequestEvent({
+          const staff = namesStaff(uri);
+          if (staff) staffAsked++;
+          const begun = performance.now();
+          const served = await site({
             host,
             method,
             uri,
             querystring,
             headers: { ...headers, ...(cookies.values.length ? { cookie: cookies.values } : {}) },
           });
-          const staff = namesStaff(uri);
-          if (staff) staffAsked++;
-          const begun = performance.now();
-          const result = await t.edge(event);
           const elapsed = performance.now() - begun;
           slowest = Math.max(slowest, elapsed);
+          by.set(served.by, (by.get(served.by) ?? 0) + 1);
           expect(elapsed).toBeLessThan(DEADLINE_MS);
-          expect(result).toBeDefined();
-          if (result && "status" in result && result.status) {
-            const status = (result as CloudFrontResultResponse).status;
-            expect(["200", "302", "400", "401", "403", "503"]).toContain(status);
+          if (served.kind === "answer") {
+            expect([200, 302, 400, 401, 403, 503]).toContain(served.status);
             // The one page the edge answers 200 itself: the logout confirmation, which clears nothing.
-            if (status === "200") {
-              expect((result as CloudFrontResultResponse).body).toContain("Log out?");
-              expect((result as CloudFrontResultResponse).headers?.["set-cookie"]).toBeUndefined();
+            if (served.status === 200) {
+              expect(served.by).toBe("lambda-edge");
+              expect(served.body).toContain("Log out?");
+              expect(served.setCookies).toEqual([]);
             }
             return;
           }
           passed++;
-          const request = result as CloudFrontRequest;
           // The canonical form of the same object (and the directory index the edge adds for the S3
           // origin): no dot segments or empty segments left for an origin to read its own way.
-          expect(request.uri).not.toMatch(/\/\.{0,2}(\/|$)|%2F|%5C|\\/i);
-          const object = objectOf(uri);
-          expect(objectOf(request.uri)).toBe(object.endsWith("/") ? `${object}index.html` : object);
+          expect(served.uri).not.toMatch(NOT_CANONICAL);
+          expect(objectOf(served.uri)).toBe(forwardedObjectOf(uri));
           expect(
             !exposesProtected(uri) || cookies.carriesValid,
-            `origin reached for ${JSON.stringify(uri)} without the valid token as __Host-sso-at`,
+            `origin reached for ${JSON.stringify(uri)} without the valid session as ${targets[mode].sessionCookie}`,
           ).toBe(true);
           if (exposesProtected(uri)) passedWithSession++;
           expect(staff, `origin reached for ${JSON.stringify(uri)}, under /staff/`).toBe(false);
-          // Whatever reached the origin carries none of this function's cookies.
-          for (const c of request.headers.cookie ?? []) expect(c.value).not.toMatch(/(^|;\s*)__Host-sso-/);
+          // Whatever the Lambda passes on carries none of the edge's cookies.
+          for (const c of served.cookieHeaders ?? []) expect(c).not.toMatch(/(^|;\s*)__(Host|Secure)-sso-/);
         },
       ),
       { numRuns: RUNS },
     );
     console.log(
-      `edge fuzz: ${RUNS} cases in ${Math.round(performance.now() - started)} ms, ${passed} reached the origin (${passedWithSession} of them protected paths, with the session), ${staffAsked} asked for /staff/; slowest ${slowest.toFixed(1)} ms`,
+      `edge fuzz (${mode}): ${RUNS} cases in ${Math.round(performance.now() - started)} ms, ${passed} reached the origin (${passedWithSession} of them protected paths, with the session), ${staffAsked} asked for /staff/; decided by ${JSON.stringify(Object.fromEntries(by))}; slowest ${slowest.toFixed(1)} ms`,
     );
     // The properties above are not vacuous: sessions did open protected paths, and /staff/ was tried.
     expect(passedWithSession).toBeGreaterThan(0);
     expect(staffAsked).toBeGreaterThan(100);
+    // In the fast path both runtimes were fuzzed: the function on the site, the Lambda on /_auth/*.
+    if (mode === "cloudfront-function") expect(by.get("lambda-edge")).toBeGreaterThan(100);
   }, 120_000);
 });
 
-describe("the edge handler under other spellings of one path", () => {
+describe.each(EDGE_MODES)("the site under other spellings of one path (%s)", (mode) => {
   const BASES = [
     "/",
     "/index.html",
@@ -198,19 +225,16 @@ describe("the edge handler under other spellings of one path", () => {
         segs = segs.length === 0 ? [""] : segs;
         return `/${segs.join("/")}`;
       });
-  const outcome = (result: Awaited<ReturnType<TokenTarget["edge"]>>) =>
-    result && "status" in result && result.status
-      ? (result as CloudFrontResultResponse).status
-      : `origin ${(result as CloudFrontRequest).uri}`;
+  const outcome = (served: Served) =>
+    served.kind === "answer" ? `${served.by} ${served.status}` : `${served.by} origin ${served.uri}`;
   it(`decides every spelling as its canonical path, with and without a session (${RUNS / 2} cases)`, async () => {
+    const { site, pool: tokens, sessionCookie } = targets[mode];
     const ask = (uri: string, session: boolean) =>
-      t.edge(
-        viewerRequestEvent({
-          host: SITE_HOST,
-          uri,
-          headers: session ? { cookie: [`__Host-sso-at=${pool.valid}`] } : {},
-        }),
-      );
+      site({
+        host: SITE_HOST,
+        uri,
+        headers: session ? { cookie: [`${sessionCookie}=${tokens.valid}`] } : {},
+      });
     let differentSpellings = 0;
     await fc.assert(
       fc.asyncProperty(
@@ -297,6 +321,29 @@ describe("the fuzzers' oracle", () => {
       "other",
     ])
       expect(isAccessCookieName(name), name).toBe(false);
+  });
+
+  it("counts the fast path's session only under __Host-sso-session, whole", () => {
+    expect(SESSION_COOKIES.reads(SESSION_COOKIE)).toBe(true);
+    for (const name of [
+      `${SESSION_COOKIE}.0`,
+      "__host-sso-session",
+      "__Host-sso-at",
+      "__Secure-sso-rt",
+      "other",
+    ])
+      expect(SESSION_COOKIES.reads(name), name).toBe(false);
+  });
+
+  it("compares a session token as a JWS: its text, and its signature's bytes", () => {
+    const session = targets["cloudfront-function"].pool.valid;
+    const [v, kid, payload, sig] = session.split(".") as [string, string, string, string];
+    // 32 HMAC bytes are 43 characters; the last one carries two unused bits.
+    const alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+    const bent = sig.slice(0, -1) + alphabet[alphabet.indexOf(sig.at(-1) ?? "A") ^ 1];
+    expect(isSameJws(`${v}.${kid}.${payload}.${bent}`, session)).toBe(true);
+    expect(isSameJws(`${v}.${kid}.${payload}A.${sig}`, session)).toBe(false);
+    expect(isSameJws(`${v}.${kid}.${payload}`, session)).toBe(false);
   });
 
   it("counts any change to the signing input or the signature's bytes as another token", () => {

@@ -62,6 +62,18 @@ export type Outcome =
   | { kind: "unavailable"; reason: "keys_unavailable" };
 
 /**
+ * The edge's reason for each refused session (edge-auth's session-cookie.ts): the 401 body and the log
+ * line say the same whichever runtime answered.
+ */
+const REASONS: Record<string, string> = {
+  none: "no_session",
+  expired: "token_expired",
+  malformed: "token_malformed",
+  unknown_kid: "key_not_found",
+  bad_signature: "signature_invalid",
+};
+
+/**
  * The decision for a protected route. A session that is only expired, with a refresh token at the edge,
  * goes to /_auth/refresh (a fetch too: it follows the redirect, and gets 401 there if the refresh is
  * refused), as the edge function decides; otherwise a navigation goes to /_auth/login and a fetch or XHR
@@ -78,8 +90,7 @@ export function decide(route: Route, session: SessionState, navigation: boolean,
         return { kind: "forbidden", reason: "role_missing" };
     return { kind: "pass", uri: route.forwardPath, reason: "session_valid" };
   }
-  const reason =
-    session.kind === "none" ? "no_session" : session.kind === "expired" ? "session_expired" : session.kind;
+  const reason = REASONS[session.kind] as string;
   const refresh = session.kind === "expired" && session.refresh;
   if (!navigation && !refresh) return { kind: "unauthorized", reason: reason };
   const to = refresh ? REFRESH_PATH : LOGIN_PATH;

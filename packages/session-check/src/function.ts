@@ -61,7 +61,8 @@ async function readKey(name: string): Promise<SessionKey | undefined> {
 
 /** The cookie checked against the current key, and the previous one only when the cookie names another. */
 async function checkSession(token: string | undefined): Promise<SessionState> {
-  if (token === undefined) return { kind: "none" };
+  // An empty cookie is no cookie, as for the edge.
+  if (!token) return { kind: "none" };
   const kid = sessionTokenKid(token);
   if (kid === undefined) return { kind: "malformed" };
   const current = await readKey(CURRENT_KEY);

@@ -42,9 +42,14 @@ describe("decide", () => {
       { kind: "redirect", location: "/_auth/login?return=%2Fdocs%2F" },
     ],
     ["no session", "/docs/", { kind: "none" }, { kind: "redirect", reason: "no_session" }],
-    ["a bad signature", "/docs/", { kind: "bad_signature" }, { kind: "redirect", reason: "bad_signature" }],
-    ["an unknown kid", "/docs/", { kind: "unknown_kid" }, { kind: "redirect", reason: "unknown_kid" }],
-    ["a malformed cookie", "/docs/", { kind: "malformed" }, { kind: "redirect", reason: "malformed" }],
+    [
+      "a bad signature",
+      "/docs/",
+      { kind: "bad_signature" },
+      { kind: "redirect", reason: "signature_invalid" },
+    ],
+    ["an unknown kid", "/docs/", { kind: "unknown_kid" }, { kind: "redirect", reason: "key_not_found" }],
+    ["a malformed cookie", "/docs/", { kind: "malformed" }, { kind: "redirect", reason: "token_malformed" }],
   ] as Array<[string, string, SessionState, object]>)("%s", (_, uri, session, expected) => {
     expect(at(uri, session)).toMatchObject(expected);
   });
@@ -54,7 +59,7 @@ describe("decide", () => {
       kind: "redirect",
       location: "/_auth/refresh?return=%2Fdocs%2F",
     });
-    expect(at("/docs/", expired(false), false)).toEqual({ kind: "unauthorized", reason: "session_expired" });
+    expect(at("/docs/", expired(false), false)).toEqual({ kind: "unauthorized", reason: "token_expired" });
     expect(at("/docs/", { kind: "none" }, false)).toEqual({ kind: "unauthorized", reason: "no_session" });
   });
 
