@@ -61,8 +61,11 @@ export function createHandler(
       roleRule: overlap.roleGlob,
     });
 
-  return async (event, deadline = createDeadline(now)) => {
+  return async (event, given) => {
     const started = now();
+    // Used as a Lambda handler itself (docs/contracts.md: "the same kind of handler"), the second
+    // argument is Lambda's context, not a deadline: then the request gets its own.
+    const deadline = typeof given?.remaining === "function" ? given : createDeadline(now);
     const cf = event?.Records?.[0]?.cf;
     const trace: RequestTrace = { timings: {} };
     try {

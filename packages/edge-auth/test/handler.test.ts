@@ -1,7 +1,7 @@
 import type { ServerResponse } from "node:http";
 import { createTestKey, PAGE_LOAD_HEADERS, signToken, viewerRequestEvent } from "@static-sso/testing";
 import { startValidateServer } from "@static-sso/validate-api";
-import type { CloudFrontRequest } from "aws-lambda";
+import type { CloudFrontRequest, CloudFrontResultResponse } from "aws-lambda";
 import { decodeJwt } from "jose";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createHandler, type HandlerDeps } from "../src/index.js";
@@ -44,6 +44,15 @@ const sessionNames = (cookies: Map<string, string>) =>
   [...cookies.keys()].filter((n) => !n.includes("-st-")).sort();
 
 describe("without a session", () => {
+  it("works as a Lambda handler itself: Lambda's context in place of a deadline gets the request its own", async () => {
+    const { handler } = setup();
+    const context = { functionName: "site-auth", getRemainingTimeInMillis: () => 5000 };
+    const event = viewerRequestEvent({ uri: "/docs/", headers: PAGE_LOAD_HEADERS });
+    const res = (await handler(event, context as never)) as CloudFrontResultResponse;
+    expect(res.status).toBe("302");
+    expect(res.headers?.location?.[0]?.value).toContain(`${stack.idp.issuer}/protocol/openid-connect/auth`);
+  });
+
   it("redirects a page load to the authorization endpoint with state, nonce and PKCE S256", async () => {
     const { browser } = setup();
     const res = expectGenerated(await browser.request(`${SITE}/docs/?page=2`), "302");
