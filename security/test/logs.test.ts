@@ -38,6 +38,7 @@ const EDGE_LINE_KEYS = new Set([
   "path",
   "cache",
   "detail",
+  "cause",
 ]);
 
 /** One edge request line as docs/logging.md describes it: every key of the schema, typed, and no other. */

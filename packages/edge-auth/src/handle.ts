@@ -95,7 +95,8 @@ export function createHandler(
         outcome: "error",
         reason: "internal_error",
         status: 500,
-        error: error instanceof Error ? { name: error.name, message: error.message } : String(error),
+        // The key the validation API uses for its 500 (docs/logging.md); the logger keeps name and message.
+        cause: error instanceof Error ? error : String(error),
         durationMs: now() - started,
       });
       return internalErrorResponse();
