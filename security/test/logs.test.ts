@@ -5,6 +5,7 @@
 // Function serves the site's paths (its console.log lines are what CloudWatch would bill) and the edge
 // handler only `/_auth/*`.
 import { randomBytes } from "node:crypto";
+import { decodeJwt } from "jose";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { type FlowTarget, SITE, startFlowTarget } from "../src/flow-target.js";
 import { forge } from "../src/forge-token.js";
@@ -112,7 +113,11 @@ describe.each(EDGE_MODES)("log output (%s)", (mode: EdgeMode) => {
       expect(toRefresh.location).toMatch(/^\/_auth\/refresh\?/);
       expect((await alice.request(new URL(toRefresh.location as string, SITE).href)).status).toBe(302);
     } else {
-      offsetMs = 10 * 60_000; // the access token has expired for the edge: refresh
+      // The access token has expired for the edge (its clock at the token's exp, a new second later than
+      // the IdP's issue time, so the refreshed token is not already expired too): refresh.
+      await new Promise((r) => setTimeout(r, 2100));
+      const access = alice.siteJar.get("__Host-sso-at") ?? "";
+      offsetMs = (decodeJwt(access).exp ?? 0) * 1000 - Date.now();
       const refreshed = await alice.request(`${SITE}/docs/`);
       offsetMs = 0;
       expect(refreshed.status).toBe(302);
