@@ -1,5 +1,9 @@
 import { canonicalSegment, decisionPath } from "./canonical-path.js";
 import { globMatch, globsOverlap } from "./glob.js";
+import { RuleError } from "./rule-error.js";
+
+// Its own module (the function bundle drops it, see session-check's build); still exported from here.
+export { RuleError };
 
 /** Roles every protected path needs, or path globs mapped to the roles they need (all listed, AND). */
 export type RequiredRoles = string[] | Record<string, string[]>;
@@ -19,16 +23,6 @@ export interface AccessRules {
 
 /** What a path needs, on its decision path: nothing, or a session with these roles. */
 export type Needs = { kind: "public" } | { kind: "session"; roles: readonly string[] };
-
-export class RuleError extends Error {
-  constructor(
-    readonly field: string,
-    message: string,
-  ) {
-    super(`${field} ${message}`);
-    this.name = "RuleError";
-  }
-}
 
 /**
  * A glob in the canonical form paths take (so `/st%61ff/*` and `/staff/*` are one rule), a folder glob
@@ -67,21 +61,24 @@ export function compileRules(input: {
   requiredRoles?: RequiredRoles | undefined;
   indexDocument: string;
 }): AccessRules {
-  const { indexDocument } = input;
+  const indexDocument = input.indexDocument;
   const publicPaths = input.publicPaths.map((g, i) => canonicalGlob(`publicPaths[${i}]`, g, indexDocument));
   const required = input.requiredRoles;
   const everywhere = Array.isArray(required) ? required : [];
   const roleRules =
     required && !Array.isArray(required)
-      ? Object.entries(required).map(([glob, roles]) => ({
+      ? Object.keys(required).map((glob) => ({
           glob: canonicalGlob(`requiredRoles["${glob}"]`, glob, indexDocument),
-          roles,
+          roles: required[glob] as string[],
         }))
       : [];
   const overlaps: Array<{ publicGlob: string; roleGlob: string }> = [];
-  for (const publicGlob of publicPaths)
-    for (const rule of roleRules)
-      if (globsOverlap(publicGlob, rule.glob)) overlaps.push({ publicGlob, roleGlob: rule.glob });
+  for (let i = 0; i < publicPaths.length; i++)
+    for (let k = 0; k < roleRules.length; k++) {
+      const publicGlob = publicPaths[i] as string;
+      const roleGlob = (roleRules[k] as { glob: string }).glob;
+      if (globsOverlap(publicGlob, roleGlob)) overlaps.push({ publicGlob, roleGlob });
+    }
   return { publicPaths, roleRules, everywhere, indexDocument, overlaps };
 }
 
@@ -91,12 +88,15 @@ export function compileRules(input: {
  */
 export function needsOf(path: string, rules: AccessRules): Needs {
   let roles: string[] | undefined;
-  for (const rule of rules.roleRules)
+  for (let i = 0; i < rules.roleRules.length; i++) {
+    const rule = rules.roleRules[i] as AccessRules["roleRules"][number];
     if (globMatch(rule.glob, path)) {
-      roles ??= [];
-      for (const role of rule.roles) roles.push(role);
+      if (!roles) roles = [];
+      for (let k = 0; k < rule.roles.length; k++) roles.push(rule.roles[k] as string);
     }
+  }
   if (roles) return { kind: "session", roles };
-  for (const glob of rules.publicPaths) if (globMatch(glob, path)) return { kind: "public" };
+  for (let i = 0; i < rules.publicPaths.length; i++)
+    if (globMatch(rules.publicPaths[i] as string, path)) return { kind: "public" };
   return { kind: "session", roles: rules.everywhere };
 }

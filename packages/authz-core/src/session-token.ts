@@ -1,4 +1,9 @@
+import { percentEscape } from "./canonical-path.js";
 import type { AccessRules } from "./rules.js";
+import { SessionTokenError } from "./session-token-error.js";
+
+// Its own module (the function bundle drops it, see session-check's build); still exported from here.
+export { SessionTokenError };
 
 /**
  * The compact session cookie the edge mints after a login or a refresh and the CloudFront Function checks
@@ -61,21 +66,10 @@ const MAX_KID_LENGTH = 32;
 const SIGNATURE_LENGTH = 43;
 
 const B64 = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
-const HEX = "0123456789ABCDEF";
 
 /** The session cookie's name: `__Host-` so no subdomain and no plain-http page can set it. */
 export function sessionCookieName(cookiePrefix: string): string {
   return `__Host-${cookiePrefix}-session`;
-}
-
-export class SessionTokenError extends Error {
-  constructor(
-    readonly code: "session_claims_invalid" | "session_key_invalid",
-    message: string,
-  ) {
-    super(message);
-    this.name = "SessionTokenError";
-  }
 }
 
 function b64Value(code: number): number {
@@ -119,26 +113,6 @@ function base64url(bytes: readonly number[]): string {
   return out;
 }
 
-/** Strict: base64url characters only, no padding, no stray bits, so each byte string has one text. */
-function unbase64url(text: string): number[] | undefined {
-  if (text.length % 4 === 1) return undefined;
-  const out: number[] = [];
-  let bits = 0;
-  let acc = 0;
-  for (let i = 0; i < text.length; i++) {
-    const v = b64Value(text.charCodeAt(i));
-    if (v < 0) return undefined;
-    acc = ((acc << 6) | v) & 0xffffff;
-    bits += 6;
-    if (bits >= 8) {
-      bits -= 8;
-      out.push((acc >> bits) & 255);
-    }
-  }
-  if ((acc & ((1 << bits) - 1)) !== 0) return undefined;
-  return out;
-}
-
 /** UTF-8 bytes through encodeURIComponent (which throws on a lone surrogate: callers catch). */
 function utf8(text: string): number[] {
   const escaped = encodeURIComponent(text);
@@ -152,13 +126,26 @@ function utf8(text: string): number[] {
   return out;
 }
 
-/** Text of UTF-8 bytes; undefined when they are not valid UTF-8 (decodeURIComponent refuses them). */
-function fromUtf8(bytes: readonly number[]): string | undefined {
+/**
+ * The text a payload encodes: strict base64url (its characters only, no padding, no stray bits, so each
+ * byte string has one text) of valid UTF-8 (decodeURIComponent refuses anything else); else undefined.
+ */
+function payloadText(text: string): string | undefined {
+  if (text.length % 4 === 1) return undefined;
   let escaped = "";
-  for (let i = 0; i < bytes.length; i++) {
-    const b = bytes[i] as number;
-    escaped += `%${HEX[b >> 4]}${HEX[b & 15]}`;
+  let bits = 0;
+  let acc = 0;
+  for (let i = 0; i < text.length; i++) {
+    const v = b64Value(text.charCodeAt(i));
+    if (v < 0) return undefined;
+    acc = ((acc << 6) | v) & 0xffffff;
+    bits += 6;
+    if (bits >= 8) {
+      bits -= 8;
+      escaped += percentEscape((acc >> bits) & 255);
+    }
   }
+  if ((acc & ((1 << bits) - 1)) !== 0) return undefined;
   try {
     return decodeURIComponent(escaped);
   } catch {
@@ -193,8 +180,7 @@ function validClaims(c: SessionClaims): boolean {
 
 /** The claims of a verified payload: exactly the four fields, of the right types and sizes. */
 function decodeClaims(payload: string): SessionClaims | undefined {
-  const bytes = unbase64url(payload);
-  const json = bytes && fromUtf8(bytes);
+  const json = payloadText(payload);
   if (json === undefined) return undefined;
   let raw: unknown;
   try {
@@ -320,7 +306,10 @@ export function sessionRoles(have: ReadonlySet<string>, rules: AccessRules): str
   const add = (role: string) => {
     if (have.has(role) && out.indexOf(role) < 0) out.push(role);
   };
-  for (const role of rules.everywhere) add(role);
-  for (const rule of rules.roleRules) for (const role of rule.roles) add(role);
+  for (let i = 0; i < rules.everywhere.length; i++) add(rules.everywhere[i] as string);
+  for (let i = 0; i < rules.roleRules.length; i++) {
+    const roles = (rules.roleRules[i] as AccessRules["roleRules"][number]).roles;
+    for (let k = 0; k < roles.length; k++) add(roles[k] as string);
+  }
   return out;
 }

@@ -82,19 +82,17 @@ const SRC = dirname(fileURLToPath(import.meta.url));
 const ENTRY = join(SRC, "function.ts");
 
 /**
- * authz-core's modules are lowered to ES5 by TypeScript, which lowers what esbuild will not (for-of over
- * arrays, default arguments, destructuring, classes) and what cloudfront-js-2.0 does not list as
- * supported; that core stays ordinary TypeScript for the edge. This package's own modules are written
- * in the runtime's documented syntax instead (the entry needs async/await, which ES5 would turn into
- * generators, and template literals stay shorter than ES5's concat), and esbuild's `supported` table
- * below refuses anything more.
+ * authz-core is bundled as it is written, since it is written for both runtimes: the syntax the function
+ * keeps is in the runtime's documented list (see UNLISTED below), and esbuild refuses what is not. The one
+ * exception is its error classes, which only the edge throws: each sits alone in a `*-error.ts` module,
+ * lowered to ES5 by TypeScript (esbuild lowers no class) and marked pure, so that the bundle drops it.
  */
-const lowerToEs5: Plugin = {
-  name: "lower-to-es5",
+const lowerErrorClasses: Plugin = {
+  name: "lower-error-classes",
   setup(b) {
     b.onResolve({ filter: /^tslib$/ }, () => ({ path: "tslib", namespace: "helpers" }));
     b.onLoad({ filter: /.*/, namespace: "helpers" }, () => ({ contents: HELPERS, loader: "js" }));
-    b.onLoad({ filter: /\.ts$/ }, async (args) => {
+    b.onLoad({ filter: /-error\.ts$/ }, async (args) => {
       if (args.path.startsWith(SRC + sep)) return undefined;
       const source = await readFile(args.path, "utf8");
       const out = ts.transpileModule(source, {
@@ -106,7 +104,7 @@ const lowerToEs5: Plugin = {
         },
       });
       // TypeScript marks a lowered class `/** @class */ (function (_super) {…}(Error))`: said pure, an
-      // unused class (an error only the edge throws) is dropped with its helper.
+      // unused class is dropped with its helper.
       return {
         contents: out.outputText.replaceAll("/** @class */ (function", "(/* @__PURE__ */ function"),
         loader: "js",
@@ -116,8 +114,8 @@ const lowerToEs5: Plugin = {
 };
 
 /**
- * The few helpers TypeScript's ES5 output imports from `tslib`, once for the bundle instead of once per
- * module, and dropped when unused. Not the tslib package: its module has side effects esbuild keeps.
+ * The helper TypeScript's ES5 classes import from `tslib`, dropped with them. Not the tslib package: its
+ * module has side effects esbuild keeps.
  */
 const HELPERS = `
 export function __extends(d, b) {
@@ -125,17 +123,6 @@ export function __extends(d, b) {
   Object.setPrototypeOf(d, b);
   F.prototype = b.prototype;
   d.prototype = new F();
-}
-export function __assign(t) {
-  for (var i = 1; i < arguments.length; i++) {
-    var s = arguments[i];
-    for (var p in s) if (Object.prototype.hasOwnProperty.call(s, p)) t[p] = s[p];
-  }
-  return t;
-}
-export function __spreadArray(to, from) {
-  for (var i = 0; i < from.length; i++) to.push(from[i]);
-  return to;
 }
 `;
 
@@ -187,7 +174,7 @@ export async function buildSessionCheck(site: SiteRules): Promise<BuiltFunction>
     legalComments: "none",
     charset: "utf8",
     logLevel: "silent",
-    plugins: [lowerToEs5],
+    plugins: [lowerErrorClasses],
   });
   const text = result.outputFiles[0]?.text ?? "";
   const code = asFunctionFile(text);
