@@ -35,18 +35,18 @@ type Segment = { ok: true; text: string } | { ok: false; reason: PathRefusal };
 
 const HEX = "0123456789ABCDEF";
 
-function hexValue(code: number): number {
+const hexValue = (code: number): number => {
   if (code >= 48 && code <= 57) return code - 48;
   if (code >= 65 && code <= 70) return code - 55;
   if (code >= 97 && code <= 102) return code - 87;
   return -1;
-}
+};
 
 /**
  * Raw in a canonical path: RFC 3986 `pchar` but `;` (unreserved `A-Z a-z 0-9 - . _ ~`, sub-delims
  * `! $ & ' ( ) * + , =`, and `:` `@`), written as code ranges.
  */
-function keptRaw(code: number): boolean {
+const keptRaw = (code: number): boolean => {
   return (
     code === 33 ||
     code === 36 ||
@@ -58,18 +58,18 @@ function keptRaw(code: number): boolean {
     (code >= 97 && code <= 122) ||
     code === 126
   );
-}
+};
 
 /** `%XX`, upper-case hex, for one byte (the session token's UTF-8 text uses it too). */
-export function percentEscape(byte: number): string {
+export const percentEscape = (byte: number): string => {
   return `%${HEX[byte >> 4]}${HEX[byte & 15]}`;
-}
+};
 
 /**
  * Length of the UTF-8 sequence a lead byte starts (strict, RFC 3629: no overlongs, no surrogates, nothing
  * past U+10FFFF), 0 if invalid: the second byte's range depends on the lead byte, later ones are 80-BF.
  */
-function utf8Length(bytes: number[], at: number): number {
+const utf8Length = (bytes: number[], at: number): number => {
   const b0 = bytes[at] as number;
   const n = b0 < 0xc2 ? 0 : b0 < 0xe0 ? 2 : b0 < 0xf0 ? 3 : b0 < 0xf5 ? 4 : 0;
   for (let k = 1; k < n; k++) {
@@ -79,13 +79,13 @@ function utf8Length(bytes: number[], at: number): number {
     if (b === undefined || b < lo || b > hi) return 0;
   }
   return n;
-}
+};
 
 /**
  * One segment's text (no `/` in it) in canonical form. `glob`: a raw `*` or `?` is a wildcard and kept
  * (in a path a raw `?` starts the query), and an escaped `*` is refused, since a path never holds one.
  */
-export function canonicalSegment(raw: string, glob?: boolean): Segment {
+export const canonicalSegment = (raw: string, glob?: boolean): Segment => {
   let out = "";
   let bytes: number[] = [];
   // The escaped bytes read so far, appended to `out`; or why they cannot be.
@@ -151,10 +151,10 @@ export function canonicalSegment(raw: string, glob?: boolean): Segment {
   };
   const reason = scan();
   return reason ? { ok: false, reason } : { ok: true, text: out };
-}
+};
 
 /** The canonical form of a request's URI path (as CloudFront passes it: no query string). */
-export function canonicalPath(uri: string): CanonicalPath {
+export const canonicalPath = (uri: string): CanonicalPath => {
   if (uri.length > MAX_PATH_LENGTH * 3) return { ok: false, reason: "path_too_long" };
   if (uri.charCodeAt(0) !== 47) return { ok: false, reason: "path_not_absolute" };
   const out: string[] = [];
@@ -173,12 +173,12 @@ export function canonicalPath(uri: string): CanonicalPath {
   const path = out.length === 0 ? "/" : `/${out.join("/")}${folder ? "/" : ""}`;
   if (path.length > MAX_PATH_LENGTH) return { ok: false, reason: "path_too_long" };
   return { ok: true, path };
-}
+};
 
 /**
  * The path an access decision is made on: a folder URL is its index document, because that is the
  * object served for it (by the edge's own rewrite, or by an origin that maps `/x/` to `/x/index.html`).
  */
-export function decisionPath(canonical: string, indexDocument: string): string {
+export const decisionPath = (canonical: string, indexDocument: string): string => {
   return canonical.charCodeAt(canonical.length - 1) === 47 ? canonical + indexDocument : canonical;
-}
+};

@@ -30,7 +30,7 @@ export type Needs = { kind: "public" } | { kind: "session"; roles: readonly stri
  * could never match a canonical path (a dot segment, `//`, an encoded `/`) would be a rule that silently
  * holds for nothing: refused.
  */
-export function canonicalGlob(field: string, glob: string, indexDocument: string): string {
+export const canonicalGlob = (field: string, glob: string, indexDocument: string): string => {
   if (glob.charCodeAt(0) !== 47) throw new RuleError(field, `glob ${JSON.stringify(glob)} must start with /`);
   const segments = glob.split("/");
   const out: string[] = [];
@@ -53,14 +53,14 @@ export function canonicalGlob(field: string, glob: string, indexDocument: string
     out.push(result.text);
   }
   return decisionPath(`/${out.join("/")}`, indexDocument);
-}
+};
 
 /** Compiles publicPaths and requiredRoles (already type-checked) once per config. Throws RuleError. */
-export function compileRules(input: {
+export const compileRules = (input: {
   publicPaths: readonly string[];
   requiredRoles?: RequiredRoles | undefined;
   indexDocument: string;
-}): AccessRules {
+}): AccessRules => {
   const indexDocument = input.indexDocument;
   const publicPaths = input.publicPaths.map((g, i) => canonicalGlob(`publicPaths[${i}]`, g, indexDocument));
   const required = input.requiredRoles;
@@ -80,13 +80,13 @@ export function compileRules(input: {
       if (globsOverlap(publicGlob, roleGlob)) overlaps.push({ publicGlob, roleGlob });
     }
   return { publicPaths, roleRules, everywhere, indexDocument, overlaps };
-}
+};
 
 /**
  * What the decision path (see decisionPath) needs. Fails closed: a path under a public rule and a role
  * rule needs the roles (and a session); only a path under a public rule and no role rule is public.
  */
-export function needsOf(path: string, rules: AccessRules): Needs {
+export const needsOf = (path: string, rules: AccessRules): Needs => {
   let roles: string[] | undefined;
   for (let i = 0; i < rules.roleRules.length; i++) {
     const rule = rules.roleRules[i] as AccessRules["roleRules"][number];
@@ -99,4 +99,4 @@ export function needsOf(path: string, rules: AccessRules): Needs {
   for (let i = 0; i < rules.publicPaths.length; i++)
     if (globMatch(rules.publicPaths[i] as string, path)) return { kind: "public" };
   return { kind: "session", roles: rules.everywhere };
-}
+};

@@ -184,7 +184,9 @@ export async function buildSessionCheck(site: SiteRules): Promise<BuiltFunction>
 /**
  * esbuild's module ends in `export{<name> as handler};` and may place the runtime's modules' imports
  * after bundled code; CloudFront wants the imports first, a top-level function named handler and no
- * exports. The imports move to the top; the export becomes that function, calling the minified one.
+ * exports. The imports move to the top; the exported function is renamed handler when its minified name
+ * occurs nowhere but in its declaration (a word anywhere else, even in a string, and it is left alone),
+ * else a handler calling it is added.
  */
 export function asFunctionFile(esm: string): string {
   const match = /export\s*\{\s*([A-Za-z_$][\w$]*)(\s+as\s+handler)?\s*\};?\s*$/.exec(esm);
@@ -205,6 +207,12 @@ export function asFunctionFile(esm: string): string {
   )
     throw new Error("the bundle has imports or exports other than the runtime's modules and handler");
   const name = match[1] as string;
-  const tail = name === "handler" ? "" : `\nasync function handler(event){return ${name}(event)}`;
-  return `${imports.join("")}\n${body}${tail}\n`;
+  if (name === "handler") return `${imports.join("")}\n${body}\n`;
+  const word = (w: string) => new RegExp(`(^|[^\\w$])${w.replace(/\$/g, "\\$")}(?![\\w$])`, "g");
+  const declaration = `async function ${name}(`;
+  const renamed =
+    (body.match(word(name)) ?? []).length === 1 && !word("handler").test(body) && body.includes(declaration)
+      ? body.replace(declaration, "async function handler(")
+      : `${body}\nasync function handler(event){return ${name}(event)}`;
+  return `${imports.join("")}\n${renamed}\n`;
 }

@@ -39,7 +39,7 @@ export type Route =
   | { kind: "protected"; forwardPath: string; path: string; roles: readonly string[] };
 
 /** The canonical path decides; the origin is asked for exactly that path (a folder URL as its index). */
-export function routeOf(uri: string, config: SessionCheckConfig): Route {
+export const routeOf = (uri: string, config: SessionCheckConfig): Route => {
   const canonical = canonicalPath(uri);
   if (!canonical.ok) return { kind: "bad_path", reason: canonical.reason };
   const path = canonical.path;
@@ -48,7 +48,7 @@ export function routeOf(uri: string, config: SessionCheckConfig): Route {
   return needs.kind === "public"
     ? { kind: "public", forwardPath: forwardPath }
     : { kind: "protected", forwardPath: forwardPath, path: path, roles: needs.roles };
-}
+};
 
 /** The session as the handler found it: no cookie, a checked one, or no key to check it with. */
 export type SessionState = { kind: "none" } | { kind: "keys_unavailable" } | SessionTokenCheck;
@@ -68,7 +68,12 @@ export type Outcome =
  * gets 401 JSON, since a redirect to an IdP is of no use to it. Only a valid session with every role
  * passes.
  */
-export function decide(route: Route, session: SessionState, navigation: boolean, returnTo: string): Outcome {
+export const decide = (
+  route: Route,
+  session: SessionState,
+  navigation: boolean,
+  returnTo: string,
+): Outcome => {
   if (route.kind === "bad_path") return { kind: "bad_request", reason: route.reason };
   if (route.kind === "public") return { kind: "pass", uri: route.forwardPath, reason: "public" };
   if (session.kind === "keys_unavailable") return { kind: "unavailable", reason: "keys_unavailable" };
@@ -84,12 +89,12 @@ export function decide(route: Route, session: SessionState, navigation: boolean,
   if (!navigation && !refresh) return { kind: "unauthorized", reason: reason };
   const to = refresh ? REFRESH_PATH : LOGIN_PATH;
   return { kind: "redirect", reason: reason, location: `${to}?return=${encodeURIComponent(returnTo)}` };
-}
+};
 
 /** A CloudFront Functions query string object back as text, as the viewer sent it (values not decoded). */
-export function queryText(
+export const queryText = (
   querystring: Record<string, { value: string; multiValue?: Array<{ value: string }> }> | undefined,
-): string {
+): string => {
   const parts: string[] = [];
   for (const name in querystring) {
     const entry = querystring[name];
@@ -101,14 +106,14 @@ export function queryText(
     }
   }
   return parts.join("&");
-}
+};
 
 /**
  * The page to come back to after login or refresh: the canonical path and the query, the path alone when
  * both are too long, `/` when the path is. The edge checks it again (safeReturnPath) before using it.
  */
-export function returnPath(path: string, query: string): string {
+export const returnPath = (path: string, query: string): string => {
   const withQuery = query ? `${path}?${query}` : path;
   if (withQuery.length <= MAX_RETURN_PATH) return withQuery;
   return path.length <= MAX_RETURN_PATH ? path : "/";
-}
+};

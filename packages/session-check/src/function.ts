@@ -39,13 +39,12 @@ declare const __SESSION_CHECK_CONFIG__: SessionCheckConfig;
 /** The site's rules and names, baked in at build time (scripts/build.ts). */
 const CONFIG: SessionCheckConfig = __SESSION_CHECK_CONFIG__;
 
-// No KeyValueStore associated: every protected request is answered 503, never passed.
+// No KeyValueStore associated (kvs() throws, kvs stays undefined): every protected request is answered
+// 503, never passed.
 let kvs: ReturnType<typeof cf.kvs> | undefined;
 try {
   kvs = cf.kvs();
-} catch (_e) {
-  kvs = undefined;
-}
+} catch (_e) {}
 
 function hmac(secret: string, data: string): string {
   return crypto.createHmac("sha256", secret).update(data).digest("base64url");
