@@ -12,7 +12,8 @@
  * escape (`%252F`), a raw `?` or `#`, a `;` (servers such as Tomcat read `/staff;x/` as `/staff/`), or a
  * path longer than MAX_PATH_LENGTH.
  *
- * Written by hand, without Node built-ins or RegExps, because the same code runs in CloudFront Functions.
+ * Written by hand, without Node built-ins, because the same code runs in CloudFront Functions; its only
+ * RegExps are fixed ones (character classes, `%25` before two hex digits): linear, never built from input.
  */
 
 /** Longer paths are refused: S3 keys stop at 1,024 bytes, CloudFront's whole URL at 8,192. */
@@ -35,30 +36,11 @@ type Segment = { ok: true; text: string } | { ok: false; reason: PathRefusal };
 
 const HEX = "0123456789ABCDEF";
 
-const hexValue = (code: number): number => {
-  if (code >= 48 && code <= 57) return code - 48;
-  if (code >= 65 && code <= 70) return code - 55;
-  if (code >= 97 && code <= 102) return code - 87;
-  return -1;
-};
-
 /**
- * Raw in a canonical path: RFC 3986 `pchar` but `;` (unreserved `A-Z a-z 0-9 - . _ ~`, sub-delims
- * `! $ & ' ( ) * + , =`, and `:` `@`), written as code ranges.
+ * A character kept raw in a canonical path: RFC 3986 `pchar` but `;` (unreserved `A-Z a-z 0-9 - . _ ~`,
+ * sub-delims `! $ & ' ( ) * + , =`, and `:` `@`). Tested on one character at a time.
  */
-const keptRaw = (code: number): boolean => {
-  return (
-    code === 33 ||
-    code === 36 ||
-    (code >= 38 && code <= 46) ||
-    (code >= 48 && code <= 58) ||
-    code === 61 ||
-    (code >= 64 && code <= 90) ||
-    code === 95 ||
-    (code >= 97 && code <= 122) ||
-    code === 126
-  );
-};
+const KEPT_RAW = /[A-Za-z0-9\-._~!$&'()*+,=:@]/;
 
 /** `%XX`, upper-case hex, for one byte (the session token's UTF-8 text uses it too). */
 export const percentEscape = (byte: number): string => {
@@ -73,10 +55,11 @@ const utf8Length = (bytes: number[], at: number): number => {
   const b0 = bytes[at] as number;
   const n = b0 < 0xc2 ? 0 : b0 < 0xe0 ? 2 : b0 < 0xf0 ? 3 : b0 < 0xf5 ? 4 : 0;
   for (let k = 1; k < n; k++) {
-    const b = bytes[at + k];
+    // Past the end, undefined: no comparison holds.
+    const b = bytes[at + k] as number;
     const lo = k > 1 ? 0x80 : b0 === 0xe0 ? 0xa0 : b0 === 0xf0 ? 0x90 : 0x80;
     const hi = k > 1 ? 0xbf : b0 === 0xed ? 0x9f : b0 === 0xf4 ? 0x8f : 0xbf;
-    if (b === undefined || b < lo || b > hi) return 0;
+    if (!(b >= lo && b <= hi)) return 0;
   }
   return n;
 };
@@ -97,7 +80,8 @@ export const canonicalSegment = (raw: string, glob?: boolean): Segment => {
         if (b === 0x2f || b === 0x5c) return "path_encoded_separator";
         if (b === 0x3b) return "path_parameter";
         if (glob && b === 0x2a) return "path_bad_escape";
-        out += keptRaw(b) ? String.fromCharCode(b) : percentEscape(b);
+        const char = String.fromCharCode(b);
+        out += KEPT_RAW.test(char) ? char : percentEscape(b);
         i++;
         continue;
       }
@@ -114,10 +98,9 @@ export const canonicalSegment = (raw: string, glob?: boolean): Segment => {
     for (let i = 0; i < raw.length; i++) {
       const code = raw.charCodeAt(i);
       if (code === 37 /* % */) {
-        const hi = hexValue(raw.charCodeAt(i + 1));
-        const lo = hexValue(raw.charCodeAt(i + 2));
-        if (hi < 0 || lo < 0) return "path_bad_escape";
-        bytes.push(hi * 16 + lo);
+        const hex = raw.slice(i + 1, i + 3);
+        if (!/^[0-9A-Fa-f]{2}$/.test(hex)) return "path_bad_escape";
+        bytes.push(Number.parseInt(hex, 16));
         i += 2;
         continue;
       }
@@ -128,7 +111,7 @@ export const canonicalSegment = (raw: string, glob?: boolean): Segment => {
       if (code === 59 /* ; */) return "path_parameter";
       if (glob && (code === 42 || code === 63)) out += raw[i];
       else if (code === 63 || code === 35) return "path_query_or_fragment";
-      else if (keptRaw(code)) out += raw[i];
+      else if (KEPT_RAW.test(raw[i] as string)) out += raw[i];
       else if (code < 0x80) out += percentEscape(code);
       else {
         // Raw non-ASCII text: its UTF-8 escapes (a lone surrogate has none).
@@ -144,10 +127,8 @@ export const canonicalSegment = (raw: string, glob?: boolean): Segment => {
     const bad = flush();
     if (bad) return bad;
     // `%25` before two hex digits: an origin that decodes twice would read another character there.
-    for (let at = out.indexOf("%25"); at >= 0; at = out.indexOf("%25", at + 3))
-      if (hexValue(out.charCodeAt(at + 3)) >= 0 && hexValue(out.charCodeAt(at + 4)) >= 0)
-        return "path_double_encoded";
-    return undefined;
+    // A fixed RegExp, linear in the text (none is ever built from input or config).
+    return /%25[0-9A-Fa-f]{2}/.test(out) ? "path_double_encoded" : undefined;
   };
   const reason = scan();
   return reason ? { ok: false, reason } : { ok: true, text: out };

@@ -6,5 +6,5 @@
 export const isNavigation = (secFetchMode: string | undefined, accept: string | undefined): boolean => {
   if (secFetchMode !== undefined && secFetchMode !== "navigate") return false;
   const a = accept === undefined ? "" : accept.toLowerCase();
-  return !(a.indexOf("application/json") >= 0 && a.indexOf("text/html") < 0);
+  return !(a.includes("application/json") && !a.includes("text/html"));
 };

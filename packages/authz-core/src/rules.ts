@@ -86,17 +86,13 @@ export const compileRules = (input: {
  * What the decision path (see decisionPath) needs. Fails closed: a path under a public rule and a role
  * rule needs the roles (and a session); only a path under a public rule and no role rule is public.
  */
-export const needsOf = (path: string, rules: AccessRules): Needs => {
+export const needsOf = (path: string, rules: Omit<AccessRules, "overlaps">): Needs => {
   let roles: string[] | undefined;
-  for (let i = 0; i < rules.roleRules.length; i++) {
-    const rule = rules.roleRules[i] as AccessRules["roleRules"][number];
-    if (globMatch(rule.glob, path)) {
-      if (!roles) roles = [];
-      for (let k = 0; k < rule.roles.length; k++) roles.push(rule.roles[k] as string);
-    }
-  }
+  rules.roleRules.forEach((rule) => {
+    if (globMatch(rule.glob, path)) roles = (roles || []).concat(rule.roles);
+  });
   if (roles) return { kind: "session", roles };
-  for (let i = 0; i < rules.publicPaths.length; i++)
-    if (globMatch(rules.publicPaths[i] as string, path)) return { kind: "public" };
-  return { kind: "session", roles: rules.everywhere };
+  return rules.publicPaths.some((glob) => globMatch(glob, path))
+    ? { kind: "public" }
+    : { kind: "session", roles: rules.everywhere };
 };

@@ -88,11 +88,8 @@ const b64Value = (code: number): number => {
 };
 
 /** Only base64url characters, between `min` and `max` of them. */
-const isBase64url = (text: string, min: number, max: number): boolean => {
-  if (text.length < min || text.length > max) return false;
-  for (let i = 0; i < text.length; i++) if (b64Value(text.charCodeAt(i)) < 0) return false;
-  return true;
-};
+const isBase64url = (text: string, min: number, max: number): boolean =>
+  text.length >= min && text.length <= max && !/[^A-Za-z0-9_-]/.test(text);
 
 const isKid = (kid: string): boolean => {
   return isBase64url(kid, 1, MAX_KID_LENGTH);
@@ -171,14 +168,15 @@ const constantTimeEqual = (a: string, b: string): boolean => {
   return diff === 0;
 };
 
+/** A string of 1 to `max` characters. */
+const isText = (value: unknown, max: number): boolean =>
+  typeof value === "string" && value.length > 0 && value.length <= max;
+
 const validClaims = (c: SessionClaims): boolean => {
-  if (typeof c.sub !== "string" || c.sub.length === 0 || c.sub.length > MAX_SUBJECT_LENGTH) return false;
-  if (!Array.isArray(c.roles) || c.roles.length > MAX_ROLES) return false;
-  for (let i = 0; i < c.roles.length; i++) {
-    const role = c.roles[i];
-    if (typeof role !== "string" || role.length === 0 || role.length > MAX_ROLE_LENGTH) return false;
-    if (c.roles.indexOf(role) !== i) return false;
-  }
+  if (!isText(c.sub, MAX_SUBJECT_LENGTH) || !Array.isArray(c.roles) || c.roles.length > MAX_ROLES)
+    return false;
+  for (let i = 0; i < c.roles.length; i++)
+    if (!isText(c.roles[i], MAX_ROLE_LENGTH) || c.roles.indexOf(c.roles[i] as string) !== i) return false;
   // Whole seconds, by ES5 means (cloudfront-js-2.0 does not list Number.isSafeInteger).
   const exp = c.exp;
   return typeof exp === "number" && exp % 1 === 0 && exp > 0 && exp < 1e12 && typeof c.refresh === "boolean";

@@ -66,7 +66,12 @@ export function functionConfig(raw: unknown): SessionCheckConfig {
     });
     return {
       // Overlaps are for the edge's load-time log; the function needs only what decides.
-      rules: { ...rules, overlaps: [] },
+      rules: {
+        publicPaths: rules.publicPaths,
+        roleRules: rules.roleRules,
+        everywhere: rules.everywhere,
+        indexDocument: rules.indexDocument,
+      },
       directoryIndex,
       cookieName: sessionCookieName(cookiePrefix),
       logoutPath: stringField(o, "logoutPath", "/_auth/logout"),

@@ -46,9 +46,8 @@ try {
   kvs = cf.kvs();
 } catch (_e) {}
 
-function hmac(secret: string, data: string): string {
-  return crypto.createHmac("sha256", secret).update(data).digest("base64url");
-}
+const hmac = (secret: string, data: string): string =>
+  crypto.createHmac("sha256", secret).update(data).digest("base64url");
 
 async function readKey(name: string): Promise<SessionKey | undefined> {
   try {
@@ -70,17 +69,17 @@ async function checkSession(token: string | undefined): Promise<SessionState> {
   return verifySessionToken(token, keys, hmac, Math.floor(Date.now() / 1000));
 }
 
-function header(request: FunctionEvent["request"], name: string): string | undefined {
+const header = (request: FunctionEvent["request"], name: string): string | undefined => {
   const h = request.headers[name];
   return h ? h.value : undefined;
-}
+};
 
 export async function handler(event: FunctionEvent): Promise<FunctionEvent["request"] | FunctionResponse> {
   const request = event.request;
   const route = routeOf(request.uri, CONFIG);
   const cookie = request.cookies[CONFIG.cookieName];
-  let session: SessionState = { kind: "none" };
-  if (route.kind === "protected") session = await checkSession(cookie ? cookie.value : undefined);
+  const session: SessionState =
+    route.kind === "protected" ? await checkSession(cookie ? cookie.value : undefined) : { kind: "none" };
   const navigation = isNavigation(header(request, "sec-fetch-mode"), header(request, "accept"));
   const back = returnPath(route.kind === "protected" ? route.path : "/", queryText(request.querystring));
   const outcome = decide(route, session, navigation, back);
