@@ -131,7 +131,8 @@ const utf8 = (text: string): number[] => {
 
 /**
  * The text a payload encodes: strict base64url (its characters only, no padding, no stray bits, so each
- * byte string has one text) of valid UTF-8 (decodeURIComponent refuses anything else); else undefined.
+ * byte string has one text) of valid UTF-8; undefined when not base64url, a URIError when not UTF-8.
+ * Only verifySessionToken calls it (through decodeClaims), and answers both malformed.
  */
 const payloadText = (text: string): string | undefined => {
   if (text.length % 4 === 1) return undefined;
@@ -148,12 +149,7 @@ const payloadText = (text: string): string | undefined => {
       escaped += percentEscape((acc >> bits) & 255);
     }
   }
-  if ((acc & ((1 << bits) - 1)) !== 0) return undefined;
-  try {
-    return decodeURIComponent(escaped);
-  } catch {
-    return undefined;
-  }
+  return (acc & ((1 << bits) - 1)) === 0 ? decodeURIComponent(escaped) : undefined;
 };
 
 /**
@@ -189,12 +185,8 @@ const validClaims = (c: SessionClaims): boolean => {
 const decodeClaims = (payload: string): ({ kind: "valid" | "expired" } & SessionClaims) | undefined => {
   const json = payloadText(payload);
   if (json === undefined) return undefined;
-  let raw: unknown;
-  try {
-    raw = JSON.parse(json);
-  } catch {
-    return undefined;
-  }
+  // Throws on text that is not JSON, as payloadText on bytes that are not UTF-8: the caller's catch.
+  const raw: unknown = JSON.parse(json);
   if (typeof raw !== "object" || raw === null || Array.isArray(raw)) return undefined;
   const o = raw as Record<string, unknown>;
   let keys = 0;
