@@ -12,7 +12,8 @@
  * escape (`%252F`), a raw `?` or `#`, a `;` (servers such as Tomcat read `/staff;x/` as `/staff/`), or a
  * path longer than MAX_PATH_LENGTH.
  *
- * Written by hand, without Node built-ins or RegExps, because the same code runs in CloudFront Functions.
+ * Written by hand, without Node built-ins, because the same code runs in CloudFront Functions; its only
+ * RegExps are fixed ones (character classes, `%25` before two hex digits): linear, never built from input.
  */
 
 /** Longer paths are refused: S3 keys stop at 1,024 bytes, CloudFront's whole URL at 8,192. */
@@ -35,61 +36,42 @@ type Segment = { ok: true; text: string } | { ok: false; reason: PathRefusal };
 
 const HEX = "0123456789ABCDEF";
 
-function hexValue(code: number): number {
-  if (code >= 48 && code <= 57) return code - 48;
-  if (code >= 65 && code <= 70) return code - 55;
-  if (code >= 97 && code <= 102) return code - 87;
-  return -1;
-}
+/**
+ * A character kept raw in a canonical path: RFC 3986 `pchar` but `;` (unreserved `A-Z a-z 0-9 - . _ ~`,
+ * sub-delims `! $ & ' ( ) * + , =`, and `:` `@`). Tested on one character at a time.
+ */
+const KEPT_RAW = /[A-Za-z0-9\-._~!$&'()*+,=:@]/;
 
-function isUnreserved(code: number): boolean {
-  return (
-    (code >= 65 && code <= 90) ||
-    (code >= 97 && code <= 122) ||
-    (code >= 48 && code <= 57) ||
-    code === 45 ||
-    code === 46 ||
-    code === 95 ||
-    code === 126
-  );
-}
-
-/** Raw in a canonical path besides unreserved: sub-delims but `;`, `:` and `@` (RFC 3986 `pchar`). */
-function isRawSafe(code: number): boolean {
-  // ! $ & ' ( ) * + , = : @
-  return (
-    code === 33 || code === 36 || (code >= 38 && code <= 44) || code === 61 || code === 58 || code === 64
-  );
-}
-
-function percentEscape(byte: number): string {
+/** `%XX`, upper-case hex, for one byte (the session token's UTF-8 text uses it too). */
+export const percentEscape = (byte: number): string => {
   return `%${HEX[byte >> 4]}${HEX[byte & 15]}`;
-}
+};
 
-/** Length of the UTF-8 sequence a lead byte starts (strict: no overlongs, no surrogates), 0 if invalid. */
-function utf8Length(bytes: number[], at: number): number {
+/**
+ * Length of the UTF-8 sequence a lead byte starts (strict, RFC 3629: no overlongs, no surrogates, nothing
+ * past U+10FFFF), 0 if invalid: the second byte's range depends on the lead byte, later ones are 80-BF.
+ */
+const utf8Length = (bytes: number[], at: number): number => {
   const b0 = bytes[at] as number;
-  const cont = (i: number, lo = 0x80, hi = 0xbf) => {
-    const b = bytes[at + i];
-    return b !== undefined && b >= lo && b <= hi;
-  };
-  if (b0 >= 0xc2 && b0 <= 0xdf) return cont(1) ? 2 : 0;
-  if (b0 === 0xe0) return cont(1, 0xa0) && cont(2) ? 3 : 0;
-  if ((b0 >= 0xe1 && b0 <= 0xec) || b0 === 0xee || b0 === 0xef) return cont(1) && cont(2) ? 3 : 0;
-  if (b0 === 0xed) return cont(1, 0x80, 0x9f) && cont(2) ? 3 : 0;
-  if (b0 === 0xf0) return cont(1, 0x90) && cont(2) && cont(3) ? 4 : 0;
-  if (b0 >= 0xf1 && b0 <= 0xf3) return cont(1) && cont(2) && cont(3) ? 4 : 0;
-  if (b0 === 0xf4) return cont(1, 0x80, 0x8f) && cont(2) && cont(3) ? 4 : 0;
-  return 0;
-}
+  const n = b0 < 0xc2 ? 0 : b0 < 0xe0 ? 2 : b0 < 0xf0 ? 3 : b0 < 0xf5 ? 4 : 0;
+  for (let k = 1; k < n; k++) {
+    // Past the end, undefined: no comparison holds.
+    const b = bytes[at + k] as number;
+    const lo = k > 1 ? 0x80 : b0 === 0xe0 ? 0xa0 : b0 === 0xf0 ? 0x90 : 0x80;
+    const hi = k > 1 ? 0xbf : b0 === 0xed ? 0x9f : b0 === 0xf4 ? 0x8f : 0xbf;
+    if (!(b >= lo && b <= hi)) return 0;
+  }
+  return n;
+};
 
 /**
  * One segment's text (no `/` in it) in canonical form. `glob`: a raw `*` or `?` is a wildcard and kept
  * (in a path a raw `?` starts the query), and an escaped `*` is refused, since a path never holds one.
  */
-export function canonicalSegment(raw: string, glob = false): Segment {
+export const canonicalSegment = (raw: string, glob?: boolean): Segment => {
   let out = "";
   let bytes: number[] = [];
+  // The escaped bytes read so far, appended to `out`; or why they cannot be.
   const flush = (): PathRefusal | undefined => {
     for (let i = 0; i < bytes.length; ) {
       const b = bytes[i] as number;
@@ -98,7 +80,8 @@ export function canonicalSegment(raw: string, glob = false): Segment {
         if (b === 0x2f || b === 0x5c) return "path_encoded_separator";
         if (b === 0x3b) return "path_parameter";
         if (glob && b === 0x2a) return "path_bad_escape";
-        out += isUnreserved(b) || isRawSafe(b) ? String.fromCharCode(b) : percentEscape(b);
+        const char = String.fromCharCode(b);
+        out += KEPT_RAW.test(char) ? char : percentEscape(b);
         i++;
         continue;
       }
@@ -110,47 +93,49 @@ export function canonicalSegment(raw: string, glob = false): Segment {
     bytes = [];
     return undefined;
   };
-  for (let i = 0; i < raw.length; i++) {
-    const code = raw.charCodeAt(i);
-    if (code === 37 /* % */) {
-      const hi = hexValue(raw.charCodeAt(i + 1));
-      const lo = hexValue(raw.charCodeAt(i + 2));
-      if (hi < 0 || lo < 0) return { ok: false, reason: "path_bad_escape" };
-      bytes.push(hi * 16 + lo);
-      i += 2;
-      continue;
+  // The whole segment into `out`; or why it cannot be made canonical (one object built, at the end).
+  const scan = (): PathRefusal | undefined => {
+    for (let i = 0; i < raw.length; i++) {
+      const code = raw.charCodeAt(i);
+      if (code === 37 /* % */) {
+        const hex = raw.slice(i + 1, i + 3);
+        if (!/^[0-9A-Fa-f]{2}$/.test(hex)) return "path_bad_escape";
+        bytes.push(Number.parseInt(hex, 16));
+        i += 2;
+        continue;
+      }
+      const bad = flush();
+      if (bad) return bad;
+      if (code < 0x21 || code === 0x7f) return "path_control_char";
+      if (code === 92 /* \ */) return "path_backslash";
+      if (code === 59 /* ; */) return "path_parameter";
+      if (glob && (code === 42 || code === 63)) out += raw[i];
+      else if (code === 63 || code === 35) return "path_query_or_fragment";
+      else if (KEPT_RAW.test(raw[i] as string)) out += raw[i];
+      else if (code < 0x80) out += percentEscape(code);
+      else {
+        // Raw non-ASCII text: its UTF-8 escapes (a lone surrogate has none).
+        const char = code >= 0xd800 && code <= 0xdbff ? raw.slice(i, i + 2) : (raw[i] as string);
+        try {
+          out += encodeURIComponent(char);
+        } catch {
+          return "path_invalid_utf8";
+        }
+        i += char.length - 1;
+      }
     }
     const bad = flush();
-    if (bad) return { ok: false, reason: bad };
-    if (code < 0x21 || code === 0x7f) return { ok: false, reason: "path_control_char" };
-    if (code === 92 /* \ */) return { ok: false, reason: "path_backslash" };
-    if (code === 59 /* ; */) return { ok: false, reason: "path_parameter" };
-    if (glob && (code === 42 || code === 63)) out += raw[i];
-    else if (code === 63 || code === 35) return { ok: false, reason: "path_query_or_fragment" };
-    else if (isUnreserved(code) || isRawSafe(code)) out += raw[i];
-    else if (code < 0x80) out += percentEscape(code);
-    else {
-      // Raw non-ASCII text: its UTF-8 escapes (a lone surrogate has none).
-      const char = code >= 0xd800 && code <= 0xdbff ? raw.slice(i, i + 2) : (raw[i] as string);
-      try {
-        out += encodeURIComponent(char);
-      } catch {
-        return { ok: false, reason: "path_invalid_utf8" };
-      }
-      i += char.length - 1;
-    }
-  }
-  const bad = flush();
-  if (bad) return { ok: false, reason: bad };
-  // `%25` before two hex digits: an origin that decodes twice would read another character there.
-  for (let at = out.indexOf("%25"); at >= 0; at = out.indexOf("%25", at + 3))
-    if (hexValue(out.charCodeAt(at + 3)) >= 0 && hexValue(out.charCodeAt(at + 4)) >= 0)
-      return { ok: false, reason: "path_double_encoded" };
-  return { ok: true, text: out };
-}
+    if (bad) return bad;
+    // `%25` before two hex digits: an origin that decodes twice would read another character there.
+    // A fixed RegExp, linear in the text (none is ever built from input or config).
+    return /%25[0-9A-Fa-f]{2}/.test(out) ? "path_double_encoded" : undefined;
+  };
+  const reason = scan();
+  return reason ? { ok: false, reason } : { ok: true, text: out };
+};
 
 /** The canonical form of a request's URI path (as CloudFront passes it: no query string). */
-export function canonicalPath(uri: string): CanonicalPath {
+export const canonicalPath = (uri: string): CanonicalPath => {
   if (uri.length > MAX_PATH_LENGTH * 3) return { ok: false, reason: "path_too_long" };
   if (uri.charCodeAt(0) !== 47) return { ok: false, reason: "path_not_absolute" };
   const out: string[] = [];
@@ -169,12 +154,12 @@ export function canonicalPath(uri: string): CanonicalPath {
   const path = out.length === 0 ? "/" : `/${out.join("/")}${folder ? "/" : ""}`;
   if (path.length > MAX_PATH_LENGTH) return { ok: false, reason: "path_too_long" };
   return { ok: true, path };
-}
+};
 
 /**
  * The path an access decision is made on: a folder URL is its index document, because that is the
  * object served for it (by the edge's own rewrite, or by an origin that maps `/x/` to `/x/index.html`).
  */
-export function decisionPath(canonical: string, indexDocument: string): string {
+export const decisionPath = (canonical: string, indexDocument: string): string => {
   return canonical.charCodeAt(canonical.length - 1) === 47 ? canonical + indexDocument : canonical;
-}
+};

@@ -6,7 +6,7 @@
  * the config would backtrack (`/a/*\/*\/*.js` against a long path runs for minutes), and a glob library
  * brings file-system semantics (`*` stopping at `/`, dotfiles, braces) a CloudFront user would not expect.
  */
-export function globMatch(glob: string, path: string): boolean {
+export const globMatch = (glob: string, path: string): boolean => {
   let g = 0;
   let p = 0;
   let star = -1;
@@ -28,14 +28,14 @@ export function globMatch(glob: string, path: string): boolean {
   }
   while (glob.charCodeAt(g) === 42) g++;
   return g === glob.length;
-}
+};
 
 /**
  * Whether some path matches both globs: a walk over pairs of positions (one per glob), so at most
  * (|a| + 1) × (|b| + 1) states. Used once, at config load, to find a public rule and a role rule that
  * overlap.
  */
-export function globsOverlap(a: string, b: string): boolean {
+export const globsOverlap = (a: string, b: string): boolean => {
   const width = b.length + 1;
   const seen = new Uint8Array((a.length + 1) * width);
   const stack: number[] = [0];
@@ -63,4 +63,4 @@ export function globsOverlap(a: string, b: string): boolean {
     push(x === "*" ? i : i + 1, y === "*" ? j : j + 1);
   }
   return false;
-}
+};

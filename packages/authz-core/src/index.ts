@@ -1,3 +1,7 @@
+// Built for Lambda@Edge and, as written (no lowering), into the CloudFront Function (packages/session-check):
+// what the function keeps is in the syntax cloudfront-js-2.0 documents (no for-of, destructuring, default
+// arguments or spread; index loops, forEach and some instead), and esbuild refuses the rest. Classes only
+// in the `*-error.ts` modules (only the edge throws them; the function's bundle drops them).
 export {
   type CanonicalPath,
   canonicalPath,

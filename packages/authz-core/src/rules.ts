@@ -1,5 +1,9 @@
 import { canonicalSegment, decisionPath } from "./canonical-path.js";
 import { globMatch, globsOverlap } from "./glob.js";
+import { RuleError } from "./rule-error.js";
+
+// Its own module (the function bundle drops it, see session-check's build); still exported from here.
+export { RuleError };
 
 /** Roles every protected path needs, or path globs mapped to the roles they need (all listed, AND). */
 export type RequiredRoles = string[] | Record<string, string[]>;
@@ -20,23 +24,13 @@ export interface AccessRules {
 /** What a path needs, on its decision path: nothing, or a session with these roles. */
 export type Needs = { kind: "public" } | { kind: "session"; roles: readonly string[] };
 
-export class RuleError extends Error {
-  constructor(
-    readonly field: string,
-    message: string,
-  ) {
-    super(`${field} ${message}`);
-    this.name = "RuleError";
-  }
-}
-
 /**
  * A glob in the canonical form paths take (so `/st%61ff/*` and `/staff/*` are one rule), a folder glob
  * (`/x/`) as its index file (`/x/index.html`), since that is the object a folder URL serves. A glob that
  * could never match a canonical path (a dot segment, `//`, an encoded `/`) would be a rule that silently
  * holds for nothing: refused.
  */
-export function canonicalGlob(field: string, glob: string, indexDocument: string): string {
+export const canonicalGlob = (field: string, glob: string, indexDocument: string): string => {
   if (glob.charCodeAt(0) !== 47) throw new RuleError(field, `glob ${JSON.stringify(glob)} must start with /`);
   const segments = glob.split("/");
   const out: string[] = [];
@@ -59,44 +53,46 @@ export function canonicalGlob(field: string, glob: string, indexDocument: string
     out.push(result.text);
   }
   return decisionPath(`/${out.join("/")}`, indexDocument);
-}
+};
 
 /** Compiles publicPaths and requiredRoles (already type-checked) once per config. Throws RuleError. */
-export function compileRules(input: {
+export const compileRules = (input: {
   publicPaths: readonly string[];
   requiredRoles?: RequiredRoles | undefined;
   indexDocument: string;
-}): AccessRules {
-  const { indexDocument } = input;
+}): AccessRules => {
+  const indexDocument = input.indexDocument;
   const publicPaths = input.publicPaths.map((g, i) => canonicalGlob(`publicPaths[${i}]`, g, indexDocument));
   const required = input.requiredRoles;
   const everywhere = Array.isArray(required) ? required : [];
   const roleRules =
     required && !Array.isArray(required)
-      ? Object.entries(required).map(([glob, roles]) => ({
+      ? Object.keys(required).map((glob) => ({
           glob: canonicalGlob(`requiredRoles["${glob}"]`, glob, indexDocument),
-          roles,
+          roles: required[glob] as string[],
         }))
       : [];
   const overlaps: Array<{ publicGlob: string; roleGlob: string }> = [];
-  for (const publicGlob of publicPaths)
-    for (const rule of roleRules)
-      if (globsOverlap(publicGlob, rule.glob)) overlaps.push({ publicGlob, roleGlob: rule.glob });
+  for (let i = 0; i < publicPaths.length; i++)
+    for (let k = 0; k < roleRules.length; k++) {
+      const publicGlob = publicPaths[i] as string;
+      const roleGlob = (roleRules[k] as { glob: string }).glob;
+      if (globsOverlap(publicGlob, roleGlob)) overlaps.push({ publicGlob, roleGlob });
+    }
   return { publicPaths, roleRules, everywhere, indexDocument, overlaps };
-}
+};
 
 /**
  * What the decision path (see decisionPath) needs. Fails closed: a path under a public rule and a role
  * rule needs the roles (and a session); only a path under a public rule and no role rule is public.
  */
-export function needsOf(path: string, rules: AccessRules): Needs {
+export const needsOf = (path: string, rules: Omit<AccessRules, "overlaps">): Needs => {
   let roles: string[] | undefined;
-  for (const rule of rules.roleRules)
-    if (globMatch(rule.glob, path)) {
-      roles ??= [];
-      for (const role of rule.roles) roles.push(role);
-    }
+  rules.roleRules.forEach((rule) => {
+    if (globMatch(rule.glob, path)) roles = (roles || []).concat(rule.roles);
+  });
   if (roles) return { kind: "session", roles };
-  for (const glob of rules.publicPaths) if (globMatch(glob, path)) return { kind: "public" };
-  return { kind: "session", roles: rules.everywhere };
-}
+  return rules.publicPaths.some((glob) => globMatch(glob, path))
+    ? { kind: "public" }
+    : { kind: "session", roles: rules.everywhere };
+};

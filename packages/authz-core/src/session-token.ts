@@ -1,4 +1,30 @@
+import { percentEscape } from "./canonical-path.js";
 import type { AccessRules } from "./rules.js";
+import { SessionTokenError } from "./session-token-error.js";
+import {
+  MAX_KID_LENGTH,
+  MAX_ROLE_LENGTH,
+  MAX_ROLES,
+  MAX_SECRET_LENGTH,
+  MAX_SESSION_TOKEN_LENGTH,
+  MAX_SESSION_TOKEN_SECONDS,
+  MAX_SUBJECT_LENGTH,
+  MIN_SECRET_LENGTH,
+  SESSION_TOKEN_VERSION,
+  SIGNATURE_LENGTH,
+} from "./session-token-limits.js";
+
+// Its own module (the function bundle drops it, see session-check's build); still exported from here.
+export {
+  MAX_ROLE_LENGTH,
+  MAX_ROLES,
+  MAX_SESSION_TOKEN_LENGTH,
+  MAX_SESSION_TOKEN_SECONDS,
+  MAX_SUBJECT_LENGTH,
+  MIN_SECRET_LENGTH,
+  SESSION_TOKEN_VERSION,
+  SessionTokenError,
+};
 
 /**
  * The compact session cookie the edge mints after a login or a refresh and the CloudFront Function checks
@@ -45,60 +71,31 @@ export type SessionTokenCheck =
   | { kind: "unknown_kid" }
   | { kind: "malformed" };
 
-export const SESSION_TOKEN_VERSION = "v1";
-/** Longest cookie value looked at; anything longer is refused before any work. */
-export const MAX_SESSION_TOKEN_LENGTH = 2048;
-export const MAX_SUBJECT_LENGTH = 255;
-export const MAX_ROLES = 32;
-export const MAX_ROLE_LENGTH = 64;
-/** A token valid for longer than this from now is refused: the edge mints for minutes, never days. */
-export const MAX_SESSION_TOKEN_SECONDS = 24 * 60 * 60;
-/** 32 random bytes as base64url: secrets shorter than 256 bits are refused on both sides. */
-export const MIN_SECRET_LENGTH = 43;
-const MAX_SECRET_LENGTH = 256;
-const MAX_KID_LENGTH = 32;
-/** HMAC-SHA256 is 32 bytes: 43 base64url characters without padding. */
-const SIGNATURE_LENGTH = 43;
-
 const B64 = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
-const HEX = "0123456789ABCDEF";
 
 /** The session cookie's name: `__Host-` so no subdomain and no plain-http page can set it. */
-export function sessionCookieName(cookiePrefix: string): string {
+export const sessionCookieName = (cookiePrefix: string): string => {
   return `__Host-${cookiePrefix}-session`;
-}
+};
 
-export class SessionTokenError extends Error {
-  constructor(
-    readonly code: "session_claims_invalid" | "session_key_invalid",
-    message: string,
-  ) {
-    super(message);
-    this.name = "SessionTokenError";
-  }
-}
-
-function b64Value(code: number): number {
+const b64Value = (code: number): number => {
   if (code >= 65 && code <= 90) return code - 65;
   if (code >= 97 && code <= 122) return code - 71;
   if (code >= 48 && code <= 57) return code + 4;
   if (code === 45) return 62;
   if (code === 95) return 63;
   return -1;
-}
+};
 
 /** Only base64url characters, between `min` and `max` of them. */
-function isBase64url(text: string, min: number, max: number): boolean {
-  if (text.length < min || text.length > max) return false;
-  for (let i = 0; i < text.length; i++) if (b64Value(text.charCodeAt(i)) < 0) return false;
-  return true;
-}
+const isBase64url = (text: string, min: number, max: number): boolean =>
+  text.length >= min && text.length <= max && !/[^A-Za-z0-9_-]/.test(text);
 
-function isKid(kid: string): boolean {
+const isKid = (kid: string): boolean => {
   return isBase64url(kid, 1, MAX_KID_LENGTH);
-}
+};
 
-function isKey(key: SessionKey | undefined): key is SessionKey {
+const isKey = (key: SessionKey | undefined): key is SessionKey => {
   return (
     key !== undefined &&
     typeof key.kid === "string" &&
@@ -106,9 +103,9 @@ function isKey(key: SessionKey | undefined): key is SessionKey {
     isKid(key.kid) &&
     isBase64url(key.secret, MIN_SECRET_LENGTH, MAX_SECRET_LENGTH)
   );
-}
+};
 
-function base64url(bytes: readonly number[]): string {
+const base64url = (bytes: readonly number[]): string => {
   let out = "";
   for (let i = 0; i < bytes.length; i += 3) {
     const n = ((bytes[i] as number) << 16) | ((bytes[i + 1] ?? 0) << 8) | (bytes[i + 2] ?? 0);
@@ -117,30 +114,10 @@ function base64url(bytes: readonly number[]): string {
     if (i + 2 < bytes.length) out += B64[n & 63];
   }
   return out;
-}
-
-/** Strict: base64url characters only, no padding, no stray bits, so each byte string has one text. */
-function unbase64url(text: string): number[] | undefined {
-  if (text.length % 4 === 1) return undefined;
-  const out: number[] = [];
-  let bits = 0;
-  let acc = 0;
-  for (let i = 0; i < text.length; i++) {
-    const v = b64Value(text.charCodeAt(i));
-    if (v < 0) return undefined;
-    acc = ((acc << 6) | v) & 0xffffff;
-    bits += 6;
-    if (bits >= 8) {
-      bits -= 8;
-      out.push((acc >> bits) & 255);
-    }
-  }
-  if ((acc & ((1 << bits) - 1)) !== 0) return undefined;
-  return out;
-}
+};
 
 /** UTF-8 bytes through encodeURIComponent (which throws on a lone surrogate: callers catch). */
-function utf8(text: string): number[] {
+const utf8 = (text: string): number[] => {
   const escaped = encodeURIComponent(text);
   const out: number[] = [];
   for (let i = 0; i < escaped.length; i++) {
@@ -150,78 +127,88 @@ function utf8(text: string): number[] {
     } else out.push(escaped.charCodeAt(i));
   }
   return out;
-}
+};
 
-/** Text of UTF-8 bytes; undefined when they are not valid UTF-8 (decodeURIComponent refuses them). */
-function fromUtf8(bytes: readonly number[]): string | undefined {
+/**
+ * The text a payload encodes: strict base64url (its characters only, no padding, no stray bits, so each
+ * byte string has one text) of valid UTF-8; undefined when not base64url, a URIError when not UTF-8.
+ * Only verifySessionToken calls it (through decodeClaims), and answers both malformed.
+ */
+const payloadText = (text: string): string | undefined => {
+  if (text.length % 4 === 1) return undefined;
   let escaped = "";
-  for (let i = 0; i < bytes.length; i++) {
-    const b = bytes[i] as number;
-    escaped += `%${HEX[b >> 4]}${HEX[b & 15]}`;
+  let bits = 0;
+  let acc = 0;
+  for (let i = 0; i < text.length; i++) {
+    const v = b64Value(text.charCodeAt(i));
+    if (v < 0) return undefined;
+    acc = ((acc << 6) | v) & 0xffffff;
+    bits += 6;
+    if (bits >= 8) {
+      bits -= 8;
+      escaped += percentEscape((acc >> bits) & 255);
+    }
   }
-  try {
-    return decodeURIComponent(escaped);
-  } catch {
-    return undefined;
-  }
-}
+  return (acc & ((1 << bits) - 1)) === 0 ? decodeURIComponent(escaped) : undefined;
+};
 
 /**
  * Equal without an early exit: the time taken does not tell an attacker how many leading characters of
  * a forged signature were right. Written by hand because cloudfront-js-2.0 has no timingSafeEqual.
  * Both are base64url of the same length here; a length difference is not a secret.
  */
-function constantTimeEqual(a: string, b: string): boolean {
+const constantTimeEqual = (a: string, b: string): boolean => {
   if (a.length !== b.length) return false;
   let diff = 0;
   for (let i = 0; i < a.length; i++) diff |= a.charCodeAt(i) ^ b.charCodeAt(i);
   return diff === 0;
-}
+};
 
-function validClaims(c: SessionClaims): boolean {
-  if (typeof c.sub !== "string" || c.sub.length === 0 || c.sub.length > MAX_SUBJECT_LENGTH) return false;
-  if (!Array.isArray(c.roles) || c.roles.length > MAX_ROLES) return false;
-  for (let i = 0; i < c.roles.length; i++) {
-    const role = c.roles[i];
-    if (typeof role !== "string" || role.length === 0 || role.length > MAX_ROLE_LENGTH) return false;
-    if (c.roles.indexOf(role) !== i) return false;
-  }
+/** A string of 1 to `max` characters. */
+const isText = (value: unknown, max: number): boolean =>
+  typeof value === "string" && value.length > 0 && value.length <= max;
+
+const validClaims = (c: SessionClaims): boolean => {
+  if (!isText(c.sub, MAX_SUBJECT_LENGTH) || !Array.isArray(c.roles) || c.roles.length > MAX_ROLES)
+    return false;
+  for (let i = 0; i < c.roles.length; i++)
+    if (!isText(c.roles[i], MAX_ROLE_LENGTH) || c.roles.indexOf(c.roles[i] as string) !== i) return false;
   // Whole seconds, by ES5 means (cloudfront-js-2.0 does not list Number.isSafeInteger).
   const exp = c.exp;
   return typeof exp === "number" && exp % 1 === 0 && exp > 0 && exp < 1e12 && typeof c.refresh === "boolean";
-}
+};
 
-/** The claims of a verified payload: exactly the four fields, of the right types and sizes. */
-function decodeClaims(payload: string): SessionClaims | undefined {
-  const bytes = unbase64url(payload);
-  const json = bytes && fromUtf8(bytes);
+/**
+ * The claims of a verified payload (exactly the four fields, of the right types and sizes), as the check's
+ * answer: `valid` until verifySessionToken compares `exp` with the time.
+ */
+const decodeClaims = (payload: string): ({ kind: "valid" | "expired" } & SessionClaims) | undefined => {
+  const json = payloadText(payload);
   if (json === undefined) return undefined;
-  let raw: unknown;
-  try {
-    raw = JSON.parse(json);
-  } catch {
-    return undefined;
-  }
+  // Throws on text that is not JSON, as payloadText on bytes that are not UTF-8: the caller's catch.
+  const raw: unknown = JSON.parse(json);
   if (typeof raw !== "object" || raw === null || Array.isArray(raw)) return undefined;
   const o = raw as Record<string, unknown>;
   let keys = 0;
   for (const _ in o) keys++;
   if (keys !== 4) return undefined;
-  const claims = { sub: o.sub, roles: o.roles, exp: o.exp, refresh: o.rt } as SessionClaims;
+  const claims = { kind: "valid", sub: o.sub, roles: o.roles, exp: o.exp, refresh: o.rt } as {
+    kind: "valid" | "expired";
+  } & SessionClaims;
   return validClaims(claims) ? claims : undefined;
-}
+};
 
 /**
  * Mints a session cookie value. Throws SessionTokenError on a bad key or claims (a bug or a config error
  * at the edge, never a request's doing): an `exp` not after `now` or more than MAX_SESSION_TOKEN_SECONDS
  * after it, a subject or roles out of bounds, a key id or secret of the wrong shape.
  */
-export function mintSessionToken(
+export const mintSessionToken = (
   claims: SessionClaims,
   key: SessionKey,
   hmac: HmacSha256,
   now: number,
-): string {
+): string => {
   if (!isKey(key))
     throw new SessionTokenError(
       "session_key_invalid",
@@ -250,28 +237,28 @@ export function mintSessionToken(
       `token over ${MAX_SESSION_TOKEN_LENGTH} characters`,
     );
   return token;
-}
+};
 
 /** The key id a cookie value names, if it has the token's shape that far: which key to fetch. */
-export function sessionTokenKid(token: string): string | undefined {
+export const sessionTokenKid = (token: string): string | undefined => {
   if (typeof token !== "string" || token.length > MAX_SESSION_TOKEN_LENGTH) return undefined;
   const parts = token.split(".");
   if (parts.length !== 4 || parts[0] !== SESSION_TOKEN_VERSION || !isKid(parts[1] as string))
     return undefined;
   return parts[1];
-}
+};
 
 /**
  * Checks a cookie value against the current and previous keys at `now` (seconds). Never throws: anything
  * that is not a well-formed token signed by one of the keys is refused, and its claims are read only
  * once the signature holds.
  */
-export function verifySessionToken(
+export const verifySessionToken = (
   token: string,
   keys: SessionKeys,
   hmac: HmacSha256,
   now: number,
-): SessionTokenCheck {
+): SessionTokenCheck => {
   try {
     const kid = sessionTokenKid(token);
     if (kid === undefined) return { kind: "malformed" };
@@ -290,37 +277,34 @@ export function verifySessionToken(
       return { kind: "bad_signature" };
     const claims = decodeClaims(payload);
     if (!claims || claims.exp > now + MAX_SESSION_TOKEN_SECONDS) return { kind: "malformed" };
-    // No spread: this file is built for cloudfront-js-2.0 too, where it would cost a helper.
-    return {
-      kind: claims.exp <= now ? "expired" : "valid",
-      sub: claims.sub,
-      roles: claims.roles,
-      exp: claims.exp,
-      refresh: claims.refresh,
-    };
+    if (claims.exp <= now) claims.kind = "expired";
+    return claims;
   } catch {
     return { kind: "malformed" };
   }
-}
+};
 
 /**
  * A KeyValueStore value `<kid>:<secret>` as a key, or undefined when it does not have that shape (then
  * the key is as good as absent: cookies naming it are refused).
  */
-export function parseSessionKey(value: unknown): SessionKey | undefined {
+export const parseSessionKey = (value: unknown): SessionKey | undefined => {
   if (typeof value !== "string") return undefined;
   const colon = value.indexOf(":");
   const key = { kid: value.slice(0, colon), secret: value.slice(colon + 1) };
   return colon > 0 && isKey(key) ? key : undefined;
-}
+};
 
 /** The roles a cookie should carry: those of `have` that some rule names, in the rules' order. */
-export function sessionRoles(have: ReadonlySet<string>, rules: AccessRules): string[] {
+export const sessionRoles = (have: ReadonlySet<string>, rules: AccessRules): string[] => {
   const out: string[] = [];
   const add = (role: string) => {
     if (have.has(role) && out.indexOf(role) < 0) out.push(role);
   };
-  for (const role of rules.everywhere) add(role);
-  for (const rule of rules.roleRules) for (const role of rule.roles) add(role);
+  for (let i = 0; i < rules.everywhere.length; i++) add(rules.everywhere[i] as string);
+  for (let i = 0; i < rules.roleRules.length; i++) {
+    const roles = (rules.roleRules[i] as AccessRules["roleRules"][number]).roles;
+    for (let k = 0; k < roles.length; k++) add(roles[k] as string);
+  }
   return out;
-}
+};

@@ -66,7 +66,12 @@ export function functionConfig(raw: unknown): SessionCheckConfig {
     });
     return {
       // Overlaps are for the edge's load-time log; the function needs only what decides.
-      rules: { ...rules, overlaps: [] },
+      rules: {
+        publicPaths: rules.publicPaths,
+        roleRules: rules.roleRules,
+        everywhere: rules.everywhere,
+        indexDocument: rules.indexDocument,
+      },
       directoryIndex,
       cookieName: sessionCookieName(cookiePrefix),
       logoutPath: stringField(o, "logoutPath", "/_auth/logout"),
@@ -82,19 +87,17 @@ const SRC = dirname(fileURLToPath(import.meta.url));
 const ENTRY = join(SRC, "function.ts");
 
 /**
- * authz-core's modules are lowered to ES5 by TypeScript, which lowers what esbuild will not (for-of over
- * arrays, default arguments, destructuring, classes) and what cloudfront-js-2.0 does not list as
- * supported; that core stays ordinary TypeScript for the edge. This package's own modules are written
- * in the runtime's documented syntax instead (the entry needs async/await, which ES5 would turn into
- * generators, and template literals stay shorter than ES5's concat), and esbuild's `supported` table
- * below refuses anything more.
+ * authz-core is bundled as it is written, since it is written for both runtimes: the syntax the function
+ * keeps is in the runtime's documented list (see UNLISTED below), and esbuild refuses what is not. The one
+ * exception is its error classes, which only the edge throws: each sits alone in a `*-error.ts` module,
+ * lowered to ES5 by TypeScript (esbuild lowers no class) and marked pure, so that the bundle drops it.
  */
-const lowerToEs5: Plugin = {
-  name: "lower-to-es5",
+const lowerErrorClasses: Plugin = {
+  name: "lower-error-classes",
   setup(b) {
     b.onResolve({ filter: /^tslib$/ }, () => ({ path: "tslib", namespace: "helpers" }));
     b.onLoad({ filter: /.*/, namespace: "helpers" }, () => ({ contents: HELPERS, loader: "js" }));
-    b.onLoad({ filter: /\.ts$/ }, async (args) => {
+    b.onLoad({ filter: /-error\.ts$/ }, async (args) => {
       if (args.path.startsWith(SRC + sep)) return undefined;
       const source = await readFile(args.path, "utf8");
       const out = ts.transpileModule(source, {
@@ -106,7 +109,7 @@ const lowerToEs5: Plugin = {
         },
       });
       // TypeScript marks a lowered class `/** @class */ (function (_super) {…}(Error))`: said pure, an
-      // unused class (an error only the edge throws) is dropped with its helper.
+      // unused class is dropped with its helper.
       return {
         contents: out.outputText.replaceAll("/** @class */ (function", "(/* @__PURE__ */ function"),
         loader: "js",
@@ -116,8 +119,8 @@ const lowerToEs5: Plugin = {
 };
 
 /**
- * The few helpers TypeScript's ES5 output imports from `tslib`, once for the bundle instead of once per
- * module, and dropped when unused. Not the tslib package: its module has side effects esbuild keeps.
+ * The helper TypeScript's ES5 classes import from `tslib`, dropped with them. Not the tslib package: its
+ * module has side effects esbuild keeps.
  */
 const HELPERS = `
 export function __extends(d, b) {
@@ -125,17 +128,6 @@ export function __extends(d, b) {
   Object.setPrototypeOf(d, b);
   F.prototype = b.prototype;
   d.prototype = new F();
-}
-export function __assign(t) {
-  for (var i = 1; i < arguments.length; i++) {
-    var s = arguments[i];
-    for (var p in s) if (Object.prototype.hasOwnProperty.call(s, p)) t[p] = s[p];
-  }
-  return t;
-}
-export function __spreadArray(to, from) {
-  for (var i = 0; i < from.length; i++) to.push(from[i]);
-  return to;
 }
 `;
 
@@ -187,7 +179,7 @@ export async function buildSessionCheck(site: SiteRules): Promise<BuiltFunction>
     legalComments: "none",
     charset: "utf8",
     logLevel: "silent",
-    plugins: [lowerToEs5],
+    plugins: [lowerErrorClasses],
   });
   const text = result.outputFiles[0]?.text ?? "";
   const code = asFunctionFile(text);
@@ -197,7 +189,9 @@ export async function buildSessionCheck(site: SiteRules): Promise<BuiltFunction>
 /**
  * esbuild's module ends in `export{<name> as handler};` and may place the runtime's modules' imports
  * after bundled code; CloudFront wants the imports first, a top-level function named handler and no
- * exports. The imports move to the top; the export becomes that function, calling the minified one.
+ * exports. The imports move to the top; the exported function is renamed handler when its minified name
+ * occurs nowhere but in its declaration (a word anywhere else, even in a string, and it is left alone),
+ * else a handler calling it is added.
  */
 export function asFunctionFile(esm: string): string {
   const match = /export\s*\{\s*([A-Za-z_$][\w$]*)(\s+as\s+handler)?\s*\};?\s*$/.exec(esm);
@@ -218,6 +212,12 @@ export function asFunctionFile(esm: string): string {
   )
     throw new Error("the bundle has imports or exports other than the runtime's modules and handler");
   const name = match[1] as string;
-  const tail = name === "handler" ? "" : `\nasync function handler(event){return ${name}(event)}`;
-  return `${imports.join("")}\n${body}${tail}\n`;
+  if (name === "handler") return `${imports.join("")}\n${body}\n`;
+  const word = (w: string) => new RegExp(`(^|[^\\w$])${w.replace(/\$/g, "\\$")}(?![\\w$])`, "g");
+  const declaration = `async function ${name}(`;
+  const renamed =
+    (body.match(word(name)) ?? []).length === 1 && !word("handler").test(body) && body.includes(declaration)
+      ? body.replace(declaration, "async function handler(")
+      : `${body}\nasync function handler(event){return ${name}(event)}`;
+  return `${imports.join("")}\n${renamed}\n`;
 }

@@ -6,6 +6,7 @@ import {
   type PathRefusal,
   type SessionTokenCheck,
 } from "@static-sso/authz-core";
+import { LOGIN_PATH, MAX_RETURN_PATH, REFRESH_PATH } from "./names.js";
 
 /**
  * What the function decides, as data: pure, no I/O, so the same table of cases is its test under Node
@@ -14,18 +15,12 @@ import {
  * the build refuses anything else here (see build.ts).
  */
 
-/** Where Lambda@Edge answers in the fast path (docs/contracts.md, "Edge modes"). */
-export const LOGIN_PATH = "/_auth/login";
-export const REFRESH_PATH = "/_auth/refresh";
-/** KeyValueStore keys, each holding `<kid>:<secret>`: the key the edge mints with, and the one before. */
-export const CURRENT_KEY = "session-key-current";
-export const PREVIOUS_KEY = "session-key-previous";
-/** Longest path and query carried to /_auth/ to come back to (the edge's own limit for it). */
-export const MAX_RETURN_PATH = 1024;
+export { CURRENT_KEY, LOGIN_PATH, MAX_RETURN_PATH, PREVIOUS_KEY, REFRESH_PATH } from "./names.js";
 
 /** What the build bakes into the function for one site. */
 export interface SessionCheckConfig {
-  rules: AccessRules;
+  /** Without `overlaps`: that is for the edge's load-time log, and the function decides without it. */
+  rules: Omit<AccessRules, "overlaps">;
   /** Appended to a folder URL before it goes to the origin; empty: off (as the edge's `directoryIndex`). */
   directoryIndex: string;
   cookieName: string;
@@ -39,7 +34,7 @@ export type Route =
   | { kind: "protected"; forwardPath: string; path: string; roles: readonly string[] };
 
 /** The canonical path decides; the origin is asked for exactly that path (a folder URL as its index). */
-export function routeOf(uri: string, config: SessionCheckConfig): Route {
+export const routeOf = (uri: string, config: SessionCheckConfig): Route => {
   const canonical = canonicalPath(uri);
   if (!canonical.ok) return { kind: "bad_path", reason: canonical.reason };
   const path = canonical.path;
@@ -48,7 +43,7 @@ export function routeOf(uri: string, config: SessionCheckConfig): Route {
   return needs.kind === "public"
     ? { kind: "public", forwardPath: forwardPath }
     : { kind: "protected", forwardPath: forwardPath, path: path, roles: needs.roles };
-}
+};
 
 /** The session as the handler found it: no cookie, a checked one, or no key to check it with. */
 export type SessionState = { kind: "none" } | { kind: "keys_unavailable" } | SessionTokenCheck;
@@ -80,46 +75,47 @@ const REASONS: Record<string, string> = {
  * gets 401 JSON, since a redirect to an IdP is of no use to it. Only a valid session with every role
  * passes.
  */
-export function decide(route: Route, session: SessionState, navigation: boolean, returnTo: string): Outcome {
+export const decide = (
+  route: Route,
+  session: SessionState,
+  navigation: boolean,
+  returnTo: string,
+): Outcome => {
   if (route.kind === "bad_path") return { kind: "bad_request", reason: route.reason };
   if (route.kind === "public") return { kind: "pass", uri: route.forwardPath, reason: "public" };
   if (session.kind === "keys_unavailable") return { kind: "unavailable", reason: "keys_unavailable" };
-  if (session.kind === "valid") {
-    for (let i = 0; i < route.roles.length; i++)
-      if (session.roles.indexOf(route.roles[i] as string) < 0)
-        return { kind: "forbidden", reason: "role_missing" };
-    return { kind: "pass", uri: route.forwardPath, reason: "session_valid" };
-  }
+  if (session.kind === "valid")
+    return route.roles.some((role) => session.roles.indexOf(role) < 0)
+      ? { kind: "forbidden", reason: "role_missing" }
+      : { kind: "pass", uri: route.forwardPath, reason: "session_valid" };
   const reason = REASONS[session.kind] as string;
   const refresh = session.kind === "expired" && session.refresh;
   if (!navigation && !refresh) return { kind: "unauthorized", reason: reason };
   const to = refresh ? REFRESH_PATH : LOGIN_PATH;
   return { kind: "redirect", reason: reason, location: `${to}?return=${encodeURIComponent(returnTo)}` };
-}
+};
 
 /** A CloudFront Functions query string object back as text, as the viewer sent it (values not decoded). */
-export function queryText(
+export const queryText = (
   querystring: Record<string, { value: string; multiValue?: Array<{ value: string }> }> | undefined,
-): string {
+): string => {
   const parts: string[] = [];
   for (const name in querystring) {
     const entry = querystring[name];
-    if (!entry) continue;
-    const values = entry.multiValue ? entry.multiValue : [entry];
-    for (let i = 0; i < values.length; i++) {
-      const value = (values[i] as { value: string }).value;
-      parts.push(value === "" ? name : `${name}=${value}`);
-    }
+    if (entry)
+      (entry.multiValue || [entry]).forEach((v) => {
+        parts.push(v.value === "" ? name : `${name}=${v.value}`);
+      });
   }
   return parts.join("&");
-}
+};
 
 /**
  * The page to come back to after login or refresh: the canonical path and the query, the path alone when
  * both are too long, `/` when the path is. The edge checks it again (safeReturnPath) before using it.
  */
-export function returnPath(path: string, query: string): string {
+export const returnPath = (path: string, query: string): string => {
   const withQuery = query ? `${path}?${query}` : path;
   if (withQuery.length <= MAX_RETURN_PATH) return withQuery;
   return path.length <= MAX_RETURN_PATH ? path : "/";
-}
+};

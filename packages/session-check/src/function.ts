@@ -1,7 +1,9 @@
 // The CloudFront Function itself (runtime cloudfront-js-2.0), as built into dist/session-check.js. Written
 // in the syntax that runtime documents (no destructuring, spread, for-of, default arguments, object
 // shorthand, optional chaining, ?? or classes; async only at the top level): the build refuses anything
-// else in this file. The pure parts (authz-core, decide.ts, responses.ts) are lowered to ES5 instead.
+// else, here as in decide.ts, responses.ts and authz-core, which are bundled as written too. Every byte
+// counts toward CloudFront's 10 KB (our target 8 KiB): helpers are arrow functions, and the built-ins
+// used are those the runtime lists (forEach, some, concat, includes, fixed RegExps among them).
 import {
   isNavigation,
   parseSessionKey,
@@ -39,17 +41,15 @@ declare const __SESSION_CHECK_CONFIG__: SessionCheckConfig;
 /** The site's rules and names, baked in at build time (scripts/build.ts). */
 const CONFIG: SessionCheckConfig = __SESSION_CHECK_CONFIG__;
 
-// No KeyValueStore associated: every protected request is answered 503, never passed.
+// No KeyValueStore associated (kvs() throws, kvs stays undefined): every protected request is answered
+// 503, never passed.
 let kvs: ReturnType<typeof cf.kvs> | undefined;
 try {
   kvs = cf.kvs();
-} catch (_e) {
-  kvs = undefined;
-}
+} catch (_e) {}
 
-function hmac(secret: string, data: string): string {
-  return crypto.createHmac("sha256", secret).update(data).digest("base64url");
-}
+const hmac = (secret: string, data: string): string =>
+  crypto.createHmac("sha256", secret).update(data).digest("base64url");
 
 async function readKey(name: string): Promise<SessionKey | undefined> {
   try {
@@ -75,17 +75,17 @@ async function checkSession(token: string | undefined): Promise<SessionState> {
   return !current && check.kind === "unknown_kid" ? { kind: "keys_unavailable" } : check;
 }
 
-function header(request: FunctionEvent["request"], name: string): string | undefined {
+const header = (request: FunctionEvent["request"], name: string): string | undefined => {
   const h = request.headers[name];
   return h ? h.value : undefined;
-}
+};
 
 export async function handler(event: FunctionEvent): Promise<FunctionEvent["request"] | FunctionResponse> {
   const request = event.request;
   const route = routeOf(request.uri, CONFIG);
   const cookie = request.cookies[CONFIG.cookieName];
-  let session: SessionState = { kind: "none" };
-  if (route.kind === "protected") session = await checkSession(cookie ? cookie.value : undefined);
+  const session: SessionState =
+    route.kind === "protected" ? await checkSession(cookie ? cookie.value : undefined) : { kind: "none" };
   const navigation = isNavigation(header(request, "sec-fetch-mode"), header(request, "accept"));
   const back = returnPath(route.kind === "protected" ? route.path : "/", queryText(request.querystring));
   const outcome = decide(route, session, navigation, back);

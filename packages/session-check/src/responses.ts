@@ -21,12 +21,12 @@ const TEXT: Record<number, string> = {
   503: "Service Unavailable",
 };
 
-function respond(
+const respond = (
   status: number,
   extra: Record<string, string>,
   type?: string,
   body?: string,
-): FunctionResponse {
+): FunctionResponse => {
   const headers: Record<string, { value: string }> = {
     "cache-control": { value: "no-store" },
     "x-content-type-options": { value: "nosniff" },
@@ -41,19 +41,19 @@ function respond(
   };
   if (body !== undefined) out.body = { encoding: "text", data: body };
   return out;
-}
+};
 
-function page(title: string, text: string): string {
+const page = (title: string, text: string): string => {
   return `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width"><title>${title}</title></head><body><h1>${title}</h1><p>${text}</p></body></html>`;
-}
+};
 
 const HTML = "text/html; charset=utf-8";
 
 /** The answer for every outcome but `pass` (the handler passes the request on for that one). */
-export function responseFor(
+export const responseFor = (
   outcome: Exclude<Outcome, { kind: "pass" }>,
   logoutPath: string,
-): FunctionResponse {
+): FunctionResponse => {
   switch (outcome.kind) {
     case "redirect":
       return respond(302, { location: outcome.location });
@@ -91,4 +91,4 @@ export function responseFor(
         ),
       );
   }
-}
+};
