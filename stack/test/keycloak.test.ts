@@ -455,7 +455,7 @@ describe.skipIf(skipReason !== undefined)(
           // Every tab went to /_auth/refresh; with rotation only one grant can win.
           expect(pages.every((p) => p.hops.some((h) => h.url.includes("/_auth/refresh")))).toBe(true);
           // Each tab's expired session was sent to /_auth/refresh by the function, not the Lambda.
-          expect(functionLogs.filter((l) => l.reason === "session_expired")).toHaveLength(4);
+          expect(functionLogs.filter((l) => l.reason === "token_expired")).toHaveLength(4);
           // Every page view was the function's (its redirect, or the page from the origin after it); the
           // Lambda saw only /_auth/*.
           const pageViews = requests.filter((r) => !r.uri.startsWith("/_auth/"));

@@ -66,10 +66,10 @@ export interface SessionClaims {
 export type SessionTokenCheck =
   | ({ kind: "valid" } & SessionClaims)
   /** Signed by a known key, but past `exp`: worth a refresh when `refresh` is set. */
-  | ({ kind: "expired" } & SessionClaims)
-  | { kind: "bad_signature" }
-  | { kind: "unknown_kid" }
-  | { kind: "malformed" };
+  | ({ kind: "token_expired" } & SessionClaims)
+  | { kind: "signature_invalid" }
+  | { kind: "key_not_found" }
+  | { kind: "token_malformed" };
 
 const B64 = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
 
@@ -182,7 +182,7 @@ const validClaims = (c: SessionClaims): boolean => {
  * The claims of a verified payload (exactly the four fields, of the right types and sizes), as the check's
  * answer: `valid` until verifySessionToken compares `exp` with the time.
  */
-const decodeClaims = (payload: string): ({ kind: "valid" | "expired" } & SessionClaims) | undefined => {
+const decodeClaims = (payload: string): ({ kind: "valid" | "token_expired" } & SessionClaims) | undefined => {
   const json = payloadText(payload);
   if (json === undefined) return undefined;
   // Throws on text that is not JSON, as payloadText on bytes that are not UTF-8: the caller's catch.
@@ -193,7 +193,7 @@ const decodeClaims = (payload: string): ({ kind: "valid" | "expired" } & Session
   for (const _ in o) keys++;
   if (keys !== 4) return undefined;
   const claims = { kind: "valid", sub: o.sub, roles: o.roles, exp: o.exp, refresh: o.rt } as {
-    kind: "valid" | "expired";
+    kind: "valid" | "token_expired";
   } & SessionClaims;
   return validClaims(claims) ? claims : undefined;
 };
@@ -261,7 +261,7 @@ export const verifySessionToken = (
 ): SessionTokenCheck => {
   try {
     const kid = sessionTokenKid(token);
-    if (kid === undefined) return { kind: "malformed" };
+    if (kid === undefined) return { kind: "token_malformed" };
     const parts = token.split(".");
     const payload = parts[2] as string;
     const signature = parts[3] as string;
@@ -269,18 +269,18 @@ export const verifySessionToken = (
       !isBase64url(payload, 1, MAX_SESSION_TOKEN_LENGTH) ||
       !isBase64url(signature, SIGNATURE_LENGTH, SIGNATURE_LENGTH)
     )
-      return { kind: "malformed" };
+      return { kind: "token_malformed" };
     const key = isKey(keys.current) && keys.current.kid === kid ? keys.current : keys.previous;
-    if (!isKey(key) || key.kid !== kid) return { kind: "unknown_kid" };
+    if (!isKey(key) || key.kid !== kid) return { kind: "key_not_found" };
     const expected = hmac(key.secret, `${SESSION_TOKEN_VERSION}.${kid}.${payload}`);
     if (typeof expected !== "string" || !constantTimeEqual(expected, signature))
-      return { kind: "bad_signature" };
+      return { kind: "signature_invalid" };
     const claims = decodeClaims(payload);
-    if (!claims || claims.exp > now + MAX_SESSION_TOKEN_SECONDS) return { kind: "malformed" };
-    if (claims.exp <= now) claims.kind = "expired";
+    if (!claims || claims.exp > now + MAX_SESSION_TOKEN_SECONDS) return { kind: "token_malformed" };
+    if (claims.exp <= now) claims.kind = "token_expired";
     return claims;
   } catch {
-    return { kind: "malformed" };
+    return { kind: "token_malformed" };
   }
 };
 

@@ -59,29 +59,29 @@ describe("mintSessionToken and verifySessionToken", () => {
   it("a token whose key was rotated out entirely names an unknown kid", () => {
     const token = mintSessionToken(claims, previous, hmac, NOW);
     expect(verifySessionToken(token, { current: newKey("k3"), previous: current }, hmac, NOW)).toEqual({
-      kind: "unknown_kid",
+      kind: "key_not_found",
     });
   });
 
   it("a token signed by a foreign key under a known kid has a bad signature", () => {
     const foreign = { kid: "k2", secret: newKey("x").secret };
     const token = mintSessionToken(claims, foreign, hmac, NOW);
-    expect(verifySessionToken(token, keys, hmac, NOW)).toEqual({ kind: "bad_signature" });
+    expect(verifySessionToken(token, keys, hmac, NOW)).toEqual({ kind: "signature_invalid" });
   });
 
   it("a token of a kid no key has is refused as unknown_kid", () => {
     const token = mintSessionToken(claims, newKey("other"), hmac, NOW);
-    expect(verifySessionToken(token, keys, hmac, NOW)).toEqual({ kind: "unknown_kid" });
+    expect(verifySessionToken(token, keys, hmac, NOW)).toEqual({ kind: "key_not_found" });
   });
 
   it("with no keys at all nothing verifies", () => {
     const token = mintSessionToken(claims, current, hmac, NOW);
-    expect(verifySessionToken(token, {}, hmac, NOW)).toEqual({ kind: "unknown_kid" });
+    expect(verifySessionToken(token, {}, hmac, NOW)).toEqual({ kind: "key_not_found" });
   });
 
   it("a token past exp is expired, with its claims (refresh or login is the caller's choice)", () => {
     const token = mintSessionToken(claims, current, hmac, NOW);
-    expect(verifySessionToken(token, keys, hmac, NOW + 300)).toEqual({ kind: "expired", ...claims });
+    expect(verifySessionToken(token, keys, hmac, NOW + 300)).toEqual({ kind: "token_expired", ...claims });
     expect(verifySessionToken(token, keys, hmac, NOW + 299).kind).toBe("valid");
   });
 
@@ -97,7 +97,7 @@ describe("mintSessionToken and verifySessionToken", () => {
         JSON.stringify({ sub: forged.sub, roles: forged.roles, exp: forged.exp, rt: true }),
       ).toString("base64url");
       expect(verifySessionToken(`${v}.${kid}.${payload}.${sig}`, keys, hmac, NOW)).toEqual({
-        kind: "bad_signature",
+        kind: "signature_invalid",
       });
     }
   });
@@ -115,7 +115,7 @@ describe("mintSessionToken and verifySessionToken", () => {
     const token = mintSessionToken(claims, current, hmac, NOW);
     const [v, , payload, sig] = parts(token);
     expect(verifySessionToken(`${v}.k1.${payload}.${sig}`, keys, hmac, NOW)).toEqual({
-      kind: "bad_signature",
+      kind: "signature_invalid",
     });
   });
 
@@ -130,12 +130,12 @@ describe("mintSessionToken and verifySessionToken", () => {
     ["padding", "v1.k2.eyJ9=.AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA"],
     ["over the length cap", `v1.k2.${"A".repeat(5000)}.AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA`],
   ])("a malformed value (%s) is refused as malformed", (_, token) => {
-    expect(verifySessionToken(token, keys, hmac, NOW)).toEqual({ kind: "malformed" });
+    expect(verifySessionToken(token, keys, hmac, NOW)).toEqual({ kind: "token_malformed" });
   });
 
   it("a non-string cookie value is malformed, not a crash", () => {
     expect(verifySessionToken(undefined as unknown as string, keys, hmac, NOW)).toEqual({
-      kind: "malformed",
+      kind: "token_malformed",
     });
   });
 
@@ -163,7 +163,7 @@ describe("mintSessionToken and verifySessionToken", () => {
             return `${signed}.${hmac(current.secret, signed)}`;
           })()
         : signedOver(json);
-    expect(verifySessionToken(token, keys, hmac, NOW)).toEqual({ kind: "malformed" });
+    expect(verifySessionToken(token, keys, hmac, NOW)).toEqual({ kind: "token_malformed" });
   });
 
   it("a payload with non-zero stray bits in its last character is malformed (one text per payload)", () => {
@@ -177,7 +177,7 @@ describe("mintSessionToken and verifySessionToken", () => {
     const bumped = payload.slice(0, -1) + alphabet[alphabet.indexOf(last) + 1];
     const signed = `v1.${current.kid}.${bumped}`;
     expect(verifySessionToken(`${signed}.${hmac(current.secret, signed)}`, keys, hmac, NOW)).toEqual({
-      kind: "malformed",
+      kind: "token_malformed",
     });
   });
 
@@ -212,7 +212,7 @@ describe("mintSessionToken and verifySessionToken", () => {
     const weak = { kid: "weak", secret: "a".repeat(42) };
     const signed = `v1.weak.${Buffer.from(JSON.stringify({ sub: "a", roles: [], exp: NOW + 60, rt: false })).toString("base64url")}`;
     const token = `${signed}.${hmac(weak.secret, signed)}`;
-    expect(verifySessionToken(token, { current: weak }, hmac, NOW)).toEqual({ kind: "unknown_kid" });
+    expect(verifySessionToken(token, { current: weak }, hmac, NOW)).toEqual({ kind: "key_not_found" });
   });
 });
 

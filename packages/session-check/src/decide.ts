@@ -46,7 +46,7 @@ export const routeOf = (uri: string, config: SessionCheckConfig): Route => {
 };
 
 /** The session as the handler found it: no cookie, a checked one, or no key to check it with. */
-export type SessionState = { kind: "none" } | { kind: "keys_unavailable" } | SessionTokenCheck;
+export type SessionState = { kind: "no_session" } | { kind: "keys_unavailable" } | SessionTokenCheck;
 
 export type Outcome =
   | { kind: "pass"; uri: string; reason: "public" | "session_valid" }
@@ -55,18 +55,6 @@ export type Outcome =
   | { kind: "redirect"; reason: string; location: string }
   | { kind: "unauthorized"; reason: string }
   | { kind: "unavailable"; reason: "keys_unavailable" };
-
-/**
- * The edge's reason for each refused session (edge-auth's session-cookie.ts): the 401 body and the log
- * line say the same whichever runtime answered.
- */
-const REASONS: Record<string, string> = {
-  none: "no_session",
-  expired: "token_expired",
-  malformed: "token_malformed",
-  unknown_kid: "key_not_found",
-  bad_signature: "signature_invalid",
-};
 
 /**
  * The decision for a protected route. A session that is only expired, with a refresh token at the edge,
@@ -88,8 +76,9 @@ export const decide = (
     return route.roles.some((role) => session.roles.indexOf(role) < 0)
       ? { kind: "forbidden", reason: "role_missing" }
       : { kind: "pass", uri: route.forwardPath, reason: "session_valid" };
-  const reason = REASONS[session.kind] as string;
-  const refresh = session.kind === "expired" && session.refresh;
+  // The session check's kinds are the edge's reasons, so either runtime says the same.
+  const reason = session.kind;
+  const refresh = session.kind === "token_expired" && session.refresh;
   if (!navigation && !refresh) return { kind: "unauthorized", reason: reason };
   const to = refresh ? REFRESH_PATH : LOGIN_PATH;
   return { kind: "redirect", reason: reason, location: `${to}?return=${encodeURIComponent(returnTo)}` };

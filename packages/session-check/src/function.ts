@@ -62,9 +62,9 @@ async function readKey(name: string): Promise<SessionKey | undefined> {
 /** The cookie checked against the current key, and the previous one only when the cookie names another. */
 async function checkSession(token: string | undefined): Promise<SessionState> {
   // An empty cookie is no cookie, as for the edge.
-  if (!token) return { kind: "none" };
+  if (!token) return { kind: "no_session" };
   const kid = sessionTokenKid(token);
-  if (kid === undefined) return { kind: "malformed" };
+  if (kid === undefined) return { kind: "token_malformed" };
   const current = await readKey(CURRENT_KEY);
   const previous = current && current.kid === kid ? undefined : await readKey(PREVIOUS_KEY);
   if (!current && !previous) return { kind: "keys_unavailable" };
@@ -72,7 +72,7 @@ async function checkSession(token: string | undefined): Promise<SessionState> {
   const check = verifySessionToken(token, keys, hmac, Math.floor(Date.now() / 1000));
   // No usable current key: a cookie no key here vouches for may be one the edge just minted with it.
   // A login would mint another the function cannot check either (a loop): the store is at fault, 503.
-  return !current && check.kind === "unknown_kid" ? { kind: "keys_unavailable" } : check;
+  return !current && check.kind === "key_not_found" ? { kind: "keys_unavailable" } : check;
 }
 
 const header = (request: FunctionEvent["request"], name: string): string | undefined => {
@@ -85,7 +85,9 @@ export async function handler(event: FunctionEvent): Promise<FunctionEvent["requ
   const route = routeOf(request.uri, CONFIG);
   const cookie = request.cookies[CONFIG.cookieName];
   const session: SessionState =
-    route.kind === "protected" ? await checkSession(cookie ? cookie.value : undefined) : { kind: "none" };
+    route.kind === "protected"
+      ? await checkSession(cookie ? cookie.value : undefined)
+      : { kind: "no_session" };
   const navigation = isNavigation(header(request, "sec-fetch-mode"), header(request, "accept"));
   const back = returnPath(route.kind === "protected" ? route.path : "/", queryText(request.querystring));
   const outcome = decide(route, session, navigation, back);

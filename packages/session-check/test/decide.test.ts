@@ -6,7 +6,7 @@ import { decide, queryText, returnPath, routeOf, type SessionState } from "../sr
 const config = functionConfig({ publicPaths: ["/public/*"], requiredRoles: { "/staff/*": ["staff"] } });
 const valid = (roles: string[]): SessionState => ({ kind: "valid", sub: "s", roles, exp: 1, refresh: true });
 const expired = (refresh: boolean): SessionState => ({
-  kind: "expired",
+  kind: "token_expired",
   sub: "s",
   roles: [],
   exp: 1,
@@ -17,11 +17,16 @@ const at = (uri: string, session: SessionState, navigation = true) =>
 
 describe("decide", () => {
   it.each([
-    ["a public page, no session", "/public/a.css", { kind: "none" }, { kind: "pass", uri: "/public/a.css" }],
+    [
+      "a public page, no session",
+      "/public/a.css",
+      { kind: "no_session" },
+      { kind: "pass", uri: "/public/a.css" },
+    ],
     [
       "a public folder, as its index",
       "/public/",
-      { kind: "none" },
+      { kind: "no_session" },
       { kind: "pass", uri: "/public/index.html" },
     ],
     ["staff with the role", "/staff/", valid(["staff"]), { kind: "pass", uri: "/staff/index.html" }],
@@ -41,15 +46,20 @@ describe("decide", () => {
       expired(false),
       { kind: "redirect", location: "/_auth/login?return=%2Fdocs%2F" },
     ],
-    ["no session", "/docs/", { kind: "none" }, { kind: "redirect", reason: "no_session" }],
+    ["no session", "/docs/", { kind: "no_session" }, { kind: "redirect", reason: "no_session" }],
     [
       "a bad signature",
       "/docs/",
-      { kind: "bad_signature" },
+      { kind: "signature_invalid" },
       { kind: "redirect", reason: "signature_invalid" },
     ],
-    ["an unknown kid", "/docs/", { kind: "unknown_kid" }, { kind: "redirect", reason: "key_not_found" }],
-    ["a malformed cookie", "/docs/", { kind: "malformed" }, { kind: "redirect", reason: "token_malformed" }],
+    ["an unknown kid", "/docs/", { kind: "key_not_found" }, { kind: "redirect", reason: "key_not_found" }],
+    [
+      "a malformed cookie",
+      "/docs/",
+      { kind: "token_malformed" },
+      { kind: "redirect", reason: "token_malformed" },
+    ],
   ] as Array<[string, string, SessionState, object]>)("%s", (_, uri, session, expected) => {
     expect(at(uri, session)).toMatchObject(expected);
   });
@@ -60,7 +70,10 @@ describe("decide", () => {
       location: "/_auth/refresh?return=%2Fdocs%2F",
     });
     expect(at("/docs/", expired(false), false)).toEqual({ kind: "unauthorized", reason: "token_expired" });
-    expect(at("/docs/", { kind: "none" }, false)).toEqual({ kind: "unauthorized", reason: "no_session" });
+    expect(at("/docs/", { kind: "no_session" }, false)).toEqual({
+      kind: "unauthorized",
+      reason: "no_session",
+    });
   });
 
   it("a folder URL goes to the origin as it is when the directory index is off", () => {

@@ -54,13 +54,10 @@ export function checkSessionCookie(
   switch (check.kind) {
     case "valid":
       return { kind: "valid", claims: { sub: check.sub }, cached: true, roles: new Set(check.roles) };
-    case "expired":
+    case "token_expired":
       return { kind: "expired", hasRefresh: check.refresh };
-    case "unknown_kid":
-      return { kind: "invalid", code: "key_not_found", hasRefresh: false };
-    case "bad_signature":
-      return { kind: "invalid", code: "signature_invalid", hasRefresh: false };
-    case "malformed":
-      return { kind: "invalid", code: "token_malformed", hasRefresh: false };
+    default:
+      // The token check's kinds are the edge's error codes (key_not_found, signature_invalid, ...).
+      return { kind: "invalid", code: check.kind, hasRefresh: false };
   }
 }
