@@ -176,7 +176,10 @@ function readAnswer(
   finish: (error: UpstreamError | undefined, answer?: RawAnswer) => void,
 ): void {
   const tooLarge = () => new UpstreamError(upstream, `answer larger than ${maxBytes} bytes`);
-  if (Number(res.headers["content-length"]) > maxBytes) return finish(tooLarge());
+  if (Number(res.headers["content-length"]) > maxBytes) {
+    finish(tooLarge());
+    return;
+  }
   const chunks: Buffer[] = [];
   let size = 0;
   res.on("data", (chunk: Buffer) => {
