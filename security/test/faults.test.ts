@@ -453,6 +453,23 @@ const TOKEN_ENDPOINT_FAULTS: Array<{ name: string; answer: GrantAnswer }> = [
   },
 ];
 
+/**
+ * A page load and a fetch with an expired session that the edge can refresh, while the refresh's upstream
+ * fails: the 503 page in time, no session cookie minted, and the edge's line saying why.
+ */
+async function expectRefreshUnavailable(site: ModeSite, line: Record<string, unknown>) {
+  for (const kind of ["navigation", "fetch"] as const) {
+    const v = site.viewer();
+    await v.holdExpiredSession(t.key, t.issuer.issuer);
+    const before = site.logs.lines.length;
+    const started = performance.now();
+    const answer = await v.follow("/docs/", kind);
+    expectUnavailablePage(answer, performance.now() - started);
+    expect(mintedSessions(v), kind).toEqual([]);
+    expect(lastEdgeLine(site, before), kind).toMatchObject({ outcome: "unavailable", status: 503, ...line });
+  }
+}
+
 describe.each(MODES)("%s: the IdP's token endpoint failing at the callback and at refresh", (mode) => {
   let site: ModeSite;
   beforeAll(async () => {
@@ -479,20 +496,7 @@ describe.each(MODES)("%s: the IdP's token endpoint failing at the callback and a
 
     it(`answers 503 at refresh when the token endpoint is ${fault.name}, for a page load and for fetch: no session cookie`, async () => {
       t.issuer.answerGrants(() => fault.answer);
-      for (const kind of ["navigation", "fetch"] as const) {
-        const v = site.viewer();
-        await v.holdExpiredSession(t.key, t.issuer.issuer);
-        const before = site.logs.lines.length;
-        const started = performance.now();
-        const answer = await v.follow("/docs/", kind);
-        expectUnavailablePage(answer, performance.now() - started);
-        expect(mintedSessions(v), kind).toEqual([]);
-        expect(lastEdgeLine(site, before), kind).toMatchObject({
-          outcome: "unavailable",
-          reason: "token-endpoint_unavailable",
-          status: 503,
-        });
-      }
+      await expectRefreshUnavailable(site, { reason: "token-endpoint_unavailable" });
       expect(t.issuer.grants.at(-1)?.type).toBe("refresh_token");
     }, 15_000);
   }
@@ -575,21 +579,10 @@ describe("cloudfront-function: the validation API failing at refresh", () => {
           issuer: t.issuer.issuer,
           validateUrl: api.url,
         });
-        for (const kind of ["navigation", "fetch"] as const) {
-          const v = site.viewer();
-          await v.holdExpiredSession(t.key, t.issuer.issuer);
-          const before = site.logs.lines.length;
-          const started = performance.now();
-          const answer = await v.follow("/docs/", kind);
-          expectUnavailablePage(answer, performance.now() - started);
-          expect(mintedSessions(v), kind).toEqual([]);
-          expect(lastEdgeLine(site, before), kind).toMatchObject({
-            outcome: "unavailable",
-            reason: expect.stringMatching(fault.reason),
-            status: 503,
-            path: "/_auth/refresh",
-          });
-        }
+        await expectRefreshUnavailable(site, {
+          reason: expect.stringMatching(fault.reason),
+          path: "/_auth/refresh",
+        });
       } finally {
         await api.close();
       }
