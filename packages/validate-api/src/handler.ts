@@ -61,11 +61,13 @@ export function createHandler(options: HandlerOptions): ValidateHandler {
     let requestId: string | undefined;
     let route = { method: "", path: "" };
     const log: Log = (status, outcome, reason, extra) => {
-      // One flat object, no spreads: built for every request, written only at an enabled level.
+      const level = status >= 500 ? "error" : status < 300 ? "debug" : "info";
+      // Nothing is built for a line the level drops (a plain success, at the default level).
+      if (logger.enabled?.(level) === false) return;
+      // One flat object, no spreads.
       const fields: Extra = { requestId, outcome, reason, status, method: route.method, path: route.path };
       if (extra) for (const key in extra) fields[key] = extra[key];
       fields.durationMs = Math.round((performance.now() - started) * 10) / 10;
-      const level = status >= 500 ? "error" : status < 300 ? "debug" : "info";
       logger[level]("request", fields);
     };
 
