@@ -56,7 +56,8 @@ export async function measureValidateHandler(
       roundMs: 2 * loop.loopMs,
       maxIterations: loop.maxIterations,
     },
-    bundleDir: distDir("validate-api"),
+    // Another build of the API (before/after a change, in alternating runs) when BENCH_VALIDATE_API_DIST names one.
+    bundleDir: process.env.BENCH_VALIDATE_API_DIST || distDir("validate-api"),
     events: tokens.map((t) => JSON.stringify(validateApiEvent(t))),
     env: { ISSUER: identity.issuer.issuer, AUDIENCE: identity.clientId, JWKS_URI: identity.issuer.jwksUri },
     publicJwk: identity.key.publicJwk,

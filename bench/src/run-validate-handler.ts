@@ -1,7 +1,8 @@
 // The bench's validation rows alone, without the rest of `pnpm bench`: createValidator in this process
 // and the validation API's Lambda handler (dist/index.js) in a child, each against bare jose.jwtVerify.
 // `node --import tsx src/run-validate-handler.ts` after `pnpm --filter @static-sso/validate-api build`
-// (BENCH_SCALE=tiny for a smoke run). Prints the rows and their rounds; writes nothing.
+// (BENCH_SCALE=tiny for a smoke run; BENCH_VALIDATE_API_DIST=<dir> for another build's dist/index.js).
+// Prints the rows and their rounds; writes nothing.
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
