@@ -1,7 +1,11 @@
 import { createValidator, startValidateServer } from "@static-sso/validate-api";
+import { importJWK, jwtVerify } from "jose";
 import type { BenchIdentity } from "./bench-identity.js";
+import { measureInterleaved } from "./children/measure-interleaved.mjs";
 import { type LoopOptions, type LoopResult, measureLoop } from "./children/measure-loop.mjs";
 import { type HttpLoadResult, measureHttpLoad } from "./measure-http-load.js";
+import { HANDLER_BENCH_TOKENS } from "./measure-validate-handler.js";
+import { median, medianIndex } from "./median.js";
 import { quietLogger } from "./quiet-logger.js";
 import type { Scale } from "./scale.js";
 
@@ -27,6 +31,66 @@ export async function validatorLoop(
       const result = await validator.validate(token);
       if (!result.valid) throw new Error(`the validator refused the bench token: ${result.error.code}`);
     }, loop);
+}
+
+export interface ValidatorVsBare {
+  /** The two loops of the round whose p50 ratio is the median one. */
+  inProcess: LoopResult;
+  bareJose: LoopResult;
+  /** Bare's p50 over the validator's, per round, and their median (the target's measure). */
+  inProcessVsBare: number;
+  inProcessVsBareRounds: number[];
+  /** The validator's verifications/s over bare's (each side's calls back to back), per round, and median. */
+  throughputVsBare: number;
+  throughputVsBareRounds: number[];
+}
+
+/**
+ * createValidator().validate() against bare jose.jwtVerify in this process, called turn about, call by
+ * call (children/measure-interleaved.mjs), on the same tokens, as the handler's measure does: bare with
+ * the key imported from the published JWK (what the validator's key cache holds) and the same checks
+ * but our own required claims; `rounds` rounds, each side about `loop.loopMs` of calls in each.
+ */
+export async function measureValidatorVsBare(
+  identity: BenchIdentity,
+  token: string,
+  loop: LoopOptions,
+  rounds: number,
+): Promise<ValidatorVsBare> {
+  const tokens = [token];
+  for (let n = 1; tokens.length < HANDLER_BENCH_TOKENS; n++)
+    tokens.push(await identity.signUserToken(1_000_000 + n));
+  const validator = createValidator(validatorOptions(identity));
+  const key = await importJWK(identity.key.publicJwk, "RS256");
+  const verify = {
+    issuer: identity.issuer.issuer,
+    audience: identity.clientId,
+    algorithms: ["RS256"],
+    clockTolerance: 30,
+  };
+  const pick = (index: number) => tokens[index % tokens.length] as string;
+  const results = await measureInterleaved(
+    async (index) => {
+      const result = await validator.validate(pick(index));
+      if (!result.valid) throw new Error(`the validator refused the bench token: ${result.error.code}`);
+    },
+    async (index) => {
+      await jwtVerify(pick(index), key, verify);
+    },
+    { warmupMs: loop.warmupMs, rounds, roundMs: 2 * loop.loopMs, maxIterations: loop.maxIterations },
+  );
+  const p50Ratios = results.map((r) => r.b.p50Ms / r.a.p50Ms);
+  const round = results[medianIndex(p50Ratios)];
+  if (!round) throw new Error("measureValidatorVsBare needs at least one round");
+  const throughputRatios = results.map((r) => r.a.perSecond / r.b.perSecond);
+  return {
+    inProcess: round.a,
+    bareJose: round.b,
+    inProcessVsBare: median(p50Ratios),
+    inProcessVsBareRounds: p50Ratios,
+    throughputVsBare: median(throughputRatios),
+    throughputVsBareRounds: throughputRatios,
+  };
 }
 
 export async function measureValidatorHttp(

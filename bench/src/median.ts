@@ -7,3 +7,13 @@ export function median(values: readonly number[]): number {
     ? (sorted[mid] as number)
     : ((sorted[mid - 1] as number) + (sorted[mid] as number)) / 2;
 }
+
+/** The index of the value nearest the median (the first such); -1 for none. */
+export function medianIndex(values: readonly number[]): number {
+  const m = median(values);
+  let best = -1;
+  values.forEach((x, i) => {
+    if (best === -1 || Math.abs(x - m) < Math.abs((values[best] as number) - m)) best = i;
+  });
+  return best;
+}

@@ -10,6 +10,11 @@ export interface Logger {
   warn(message: string, fields?: LogFields): void;
   error(message: string, fields?: LogFields): void;
   child(fields: LogFields): Logger;
+  /**
+   * Whether a line at `level` would be written, so a caller can skip building its fields. Optional:
+   * a logger without it is taken to write every level.
+   */
+  enabled?(level: LogLevel): boolean;
 }
 
 export type LogSink = (line: string) => void;
@@ -76,5 +81,6 @@ export function createLogger(base: LogFields, options: { sink?: LogSink; level?:
     warn: (m, f) => write("warn", m, f),
     error: (m, f) => write("error", m, f),
     child: (fields) => createLogger({ ...base, ...fields }, options),
+    enabled: (level) => LEVELS[level] >= min,
   };
 }

@@ -46,6 +46,16 @@ describe("createLogger", () => {
     log.info("shown");
     expect(lines.map((l) => l.message)).toEqual(["shown"]);
   });
+
+  it("says which levels it writes, as its lines do, children included", () => {
+    const { lines, sink } = capture();
+    const log = createLogger({}, { sink, level: "warn" }).child({ b: 2 });
+    const levels = ["debug", "info", "warn", "error"] as const;
+    expect(levels.map((level) => log.enabled?.(level))).toEqual([false, false, true, true]);
+    for (const level of levels) log[level](level);
+    expect(lines.map((l) => l.message)).toEqual(levels.filter((level) => log.enabled?.(level)));
+    expect(createLogger({}, { sink }).enabled?.("debug")).toBe(false);
+  });
 });
 
 describe("isLogLevel", () => {

@@ -20,17 +20,25 @@ function dots(token: string): number {
  */
 export function createHeaderDecoder(maxEntries = 32): (token: string) => JWSHeaderParameters {
   const remembered = createLru<string, JWSHeaderParameters>({ maxEntries });
+  // The last header answered, checked first: one key signs nearly every token a container sees, and a
+  // prefix comparison costs less than the slice and the LRU's three Map operations on a ~100-char key.
+  let lastSegment = "";
+  let lastHeader: JWSHeaderParameters | undefined;
   return (token) => {
     const end = token.indexOf(".");
     const parts = dots(token) + 1;
     if (end > MAX_REMEMBERED_HEADER_CHARS || (parts !== 3 && parts !== 5))
       return decodeProtectedHeader(token) as JWSHeaderParameters;
+    if (lastHeader !== undefined && end === lastSegment.length && token.startsWith(lastSegment))
+      return lastHeader;
     const segment = token.slice(0, end);
     let header = remembered.get(segment);
     if (header === undefined) {
       header = Object.freeze(decodeProtectedHeader(token) as JWSHeaderParameters);
       remembered.set(segment, header);
     }
+    lastSegment = segment;
+    lastHeader = header;
     return header;
   };
 }

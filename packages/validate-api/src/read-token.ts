@@ -80,11 +80,12 @@ function tokenFromBody(
     );
   }
   const text = event.isBase64Encoded ? Buffer.from(rawBody, "base64").toString("utf8") : rawBody;
-  if (text.trim() === "") return undefined;
   let parsed: unknown;
   try {
     parsed = JSON.parse(text);
   } catch {
+    // A blank body is no token rather than bad JSON; only a body that fails to parse is looked at.
+    if (text.trim() === "") return undefined;
     return new TokenError("bad_request", 'the body is not JSON; send {"token": "<jwt>"}');
   }
   if (typeof parsed !== "object" || parsed === null || Array.isArray(parsed)) {

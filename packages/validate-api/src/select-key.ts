@@ -34,11 +34,22 @@ export interface KeySet {
    */
   resolved: Map<string, KeyChoice>;
   unusable: Map<string, TokenError>;
+  /**
+   * `resolved`'s answers by header object: the header decoder hands out one frozen object per encoded
+   * header, so a warm container finds its key by identity instead of building and hashing a string.
+   */
+  byHeader: WeakMap<JWSHeaderParameters, KeyChoice>;
 }
 
 /** A key set for a fetched JWKS; createLocalJWKSet checks the document's shape (JWKSInvalid) and snapshots it. */
 export function createKeySet(jwks: JSONWebKeySet, fetchedAt: number): KeySet {
-  return { get: createLocalJWKSet(jwks), fetchedAt, resolved: new Map(), unusable: new Map() };
+  return {
+    get: createLocalJWKSet(jwks),
+    fetchedAt,
+    resolved: new Map(),
+    unusable: new Map(),
+    byHeader: new WeakMap(),
+  };
 }
 
 /** The header fields jose's key-set lookup chooses a key by (createLocalJWKSet: kid, and kty/crv from alg). */
@@ -48,7 +59,12 @@ function lookupKey(header: JWSHeaderParameters): string {
 
 /** The key this set answered for this header before, if it did (memory only). */
 export function rememberedKey(keys: KeySet, header: JWSHeaderParameters): KeyChoice | undefined {
-  return keys.resolved.get(lookupKey(header));
+  let key = keys.byHeader.get(header);
+  if (key === undefined) {
+    key = keys.resolved.get(lookupKey(header));
+    if (key !== undefined && Object.isFrozen(header)) keys.byHeader.set(header, key);
+  }
+  return key;
 }
 
 /** Why jose could not verify with this key, or undefined when it can. */

@@ -46,7 +46,19 @@ describe("createHeaderDecoder", () => {
     const good = await signToken(key, { sub: "a" });
     decode(good);
     const [head] = good.split(".");
-    for (const bad of ["", "abc", `${head}.x`, `${head}.x.y.z`, "!!!.x.y", ".x.y", "e30.x.y", "bnVsbA.x.y"]) {
+    // `${head}e30` starts like the remembered header: it must not be answered from memory.
+    const longer = [`${head}e30.x.y`, `${head?.slice(0, -1)}.x.y`];
+    for (const bad of [
+      "",
+      "abc",
+      `${head}.x`,
+      `${head}.x.y.z`,
+      "!!!.x.y",
+      ".x.y",
+      "e30.x.y",
+      "bnVsbA.x.y",
+      ...longer,
+    ]) {
       let thrown: unknown = "no error";
       try {
         decode(bad);
@@ -55,6 +67,15 @@ describe("createHeaderDecoder", () => {
       }
       expect(thrown, bad).toEqual(joseThrows(bad));
     }
+  });
+
+  it("answers tokens that take turns between two headers, each with its own", async () => {
+    const decode = createHeaderDecoder();
+    const other = await createTestKey("ES256");
+    const tokens = [key, other, key, key, other].map((k, i) => signToken(k, { sub: `u${i}` }));
+    const kids = [];
+    for (const token of await Promise.all(tokens)) kids.push(decode(token).kid);
+    expect(kids).toEqual([key.kid, other.kid, key.kid, key.kid, other.kid]);
   });
 
   it("remembers no more headers than its size and still answers evicted ones", async () => {

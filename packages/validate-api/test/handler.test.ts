@@ -1,5 +1,5 @@
 import { createSign, generateKeyPairSync } from "node:crypto";
-import { createLogger, VALIDATION_ERROR_CODES } from "@static-sso/shared";
+import { createLogger, type Logger, VALIDATION_ERROR_CODES } from "@static-sso/shared";
 import type { FakeIssuer } from "@static-sso/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createHandler, type ValidateHandler } from "../src/handler.js";
@@ -266,6 +266,24 @@ describe("the Lambda handler's logs", () => {
       }),
       expect.objectContaining({ level: "debug", fn: "validate-api", outcome: "health", reason: "health" }),
     ]);
+  });
+
+  it("hands every line to a logger that cannot say which levels it writes", async () => {
+    const token = await goodToken(keys.rs, idp.issuer);
+    const seen: string[] = [];
+    const record = (level: string) => (_message: string, fields?: Record<string, unknown>) => {
+      if (fields?.outcome !== undefined) seen.push(`${level} ${String(fields.outcome)}`);
+    };
+    const logger: Logger = {
+      debug: record("debug"),
+      info: record("info"),
+      warn: record("warn"),
+      error: record("error"),
+      child: () => logger,
+    };
+    const h = createHandler({ ...apiOptions(idp.issuer, { jwksUri: idp.jwksUri }), logger });
+    expect((await h(apiEvent({ headers: { authorization: `Bearer ${token}` } }))).statusCode).toBe(200);
+    expect(seen).toEqual(["debug valid"]);
   });
 
   it("logs every refusal at info: no token, a bad token, an unknown route, a wrong method", async () => {

@@ -38,6 +38,13 @@ describe("readToken", () => {
     expect(codeOf(readToken(apiEvent({ body: '{"token":""}' }), 100))).toBe("token_missing");
   });
 
+  it("answers a blank body (whitespace only, plain or base64) with token_missing, and a body that is not JSON with bad_request", () => {
+    expect(codeOf(readToken(apiEvent({ body: " \n\t " }), 100))).toBe("token_missing");
+    const blank64 = Buffer.from("  \r\n").toString("base64");
+    expect(codeOf(readToken(apiEvent({ body: blank64, isBase64Encoded: true }), 100))).toBe("token_missing");
+    expect(codeOf(readToken(apiEvent({ body: " token=a.b.c " }), 100))).toBe("bad_request");
+  });
+
   it("answers a token that is not a string with bad_request", () => {
     expect(codeOf(readToken(apiEvent({ body: '{"token":42}' }), 100))).toBe("bad_request");
   });
