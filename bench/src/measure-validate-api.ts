@@ -18,21 +18,6 @@ export function validatorOptions(identity: BenchIdentity) {
   };
 }
 
-/** createValidator().validate() in this process, its keys fetched once beforehand as a warm container has them. */
-export async function validatorLoop(
-  identity: BenchIdentity,
-  token: string,
-): Promise<(loop: LoopOptions) => Promise<LoopResult>> {
-  const validator = createValidator(validatorOptions(identity));
-  const first = await validator.validate(token);
-  if (!first.valid) throw new Error(`the validator refused the bench token: ${first.error.code}`);
-  return (loop) =>
-    measureLoop(async () => {
-      const result = await validator.validate(token);
-      if (!result.valid) throw new Error(`the validator refused the bench token: ${result.error.code}`);
-    }, loop);
-}
-
 export interface ValidatorVsBare {
   /** The two loops of the round whose p50 ratio is the median one. */
   inProcess: LoopResult;

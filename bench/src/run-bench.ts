@@ -7,7 +7,6 @@ import { startBenchIdentity } from "./bench-identity.js";
 import type { BenchResults } from "./bench-results.js";
 import { prepareEdgeBundle, sessionCookieHeader } from "./edge-bundle.js";
 import { machineInfo } from "./machine-info.js";
-import { bareJoseLoop } from "./measure-bare-jose.js";
 import { measureEdgeColdStart } from "./measure-edge-cold-start.js";
 import { measureEdgeCached, measureEdgeWarm } from "./measure-edge-warm.js";
 import { measureGlobWorst } from "./measure-glob-worst.js";
@@ -15,7 +14,7 @@ import { type LogWriteRun, measureLogWrite } from "./measure-log-write.js";
 import { measurePaired } from "./measure-paired.js";
 import { measureSessionCheck } from "./measure-session-check.js";
 import { measureSizes } from "./measure-sizes.js";
-import { measureValidatorHttp, validatorLoop, validatorOptions } from "./measure-validate-api.js";
+import { measureValidatorHttp, measureValidatorVsBare, validatorOptions } from "./measure-validate-api.js";
 import { measureValidateHandler } from "./measure-validate-handler.js";
 import { median } from "./median.js";
 import { preparePeer } from "./peer-cognito.js";
@@ -144,18 +143,12 @@ export async function runBench(options: RunBenchOptions = {}): Promise<BenchResu
     );
 
     progress(
-      `· validation: createValidator vs bare jose.jwtVerify, ${scale.pairRounds} alternating rounds; HTTP`,
+      `· validation: createValidator vs bare jose.jwtVerify, ${scale.pairRounds} rounds call by call; HTTP`,
     );
-    const validate = await validatorLoop(identity, token);
-    const bare = bareJoseLoop(identity, token);
-    const vsBare = await measurePaired(
-      () => validate(pairLoop),
-      () => bare(pairLoop),
-      scale.pairRounds,
-    );
+    const vsBare = await measureValidatorVsBare(identity, token, pairLoop, scale.pairRounds);
     const http = await measureValidatorHttp(identity, token, scale, workDir);
     progress(
-      `· validation API Lambda handler (dist/index.js) vs bare jose.jwtVerify, ${scale.pairRounds} rounds`,
+      `· validation API Lambda handler (dist/index.js) vs bare jose.jwtVerify, ${scale.pairRounds} rounds call by call`,
     );
     const handler = await measureValidateHandler(identity, token, pairLoop, scale.pairRounds, workDir);
 
@@ -193,16 +186,7 @@ export async function runBench(options: RunBenchOptions = {}): Promise<BenchResu
           p50Shares: logWriteShares,
         },
       },
-      validateApi: {
-        bareJose: vsBare.baseline,
-        inProcess: vsBare.ours,
-        inProcessVsBare: vsBare.p50Ratio,
-        inProcessVsBareRounds: vsBare.p50Ratios,
-        throughputVsBare: vsBare.throughputRatio,
-        throughputVsBareRounds: vsBare.throughputRatios,
-        http,
-        handler,
-      },
+      validateApi: { ...vsBare, http, handler },
     };
   } finally {
     await validateServer.close();
