@@ -2,7 +2,7 @@ import { createValidator, startValidateServer } from "@static-sso/validate-api";
 import { importJWK, jwtVerify } from "jose";
 import type { BenchIdentity } from "./bench-identity.js";
 import { measureInterleaved } from "./children/measure-interleaved.mjs";
-import { type LoopOptions, type LoopResult, measureLoop } from "./children/measure-loop.mjs";
+import type { LoopOptions, LoopResult } from "./children/measure-loop.mjs";
 import { type HttpLoadResult, measureHttpLoad } from "./measure-http-load.js";
 import { HANDLER_BENCH_TOKENS } from "./measure-validate-handler.js";
 import { median, medianIndex } from "./median.js";
