@@ -26,7 +26,7 @@ export async function fetchJwks(uri: string, options: FetchKeysOptions): Promise
     upstream: "jwks",
     timeoutMs: timeLeft("jwks", options),
     maxBytes: MAX_JWKS_BYTES,
-    ...(options.fetch ? { fetch: options.fetch } : {}),
+    fetch: options.fetch,
   });
   if (status !== 200) throw new UpstreamError("jwks", `answered ${status}`);
   return body;
@@ -36,7 +36,7 @@ export async function fetchJwks(uri: string, options: FetchKeysOptions): Promise
 export async function fetchJwksUri(issuer: string, options: FetchKeysOptions): Promise<string> {
   const doc = await fetchDiscovery(issuer, {
     timeoutMs: timeLeft("discovery", options),
-    ...(options.fetch ? { fetch: options.fetch } : {}),
+    fetch: options.fetch,
   });
   return doc.jwks_uri;
 }

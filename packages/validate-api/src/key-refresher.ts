@@ -86,7 +86,7 @@ async function attempt<T>(ctx: JwksContext, entry: CacheEntry, run: () => Promis
 const fetchOptions = (ctx: JwksContext, deadline: Deadline) => ({
   deadline,
   budgetMs: ctx.timing.timeoutMs,
-  ...(ctx.fetch ? { fetch: ctx.fetch } : {}),
+  fetch: ctx.fetch,
 });
 
 /** Fetches the JWKS at `uri` into `entry`. */

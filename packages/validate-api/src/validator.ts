@@ -118,11 +118,11 @@ export function createValidator(options: ValidatorOptions): Validator {
   const settings = settingsOf(options);
   const getKey = createJwksSource({
     issuer: options.issuer,
-    ...(options.jwksUri ? { jwksUri: options.jwksUri } : {}),
-    ...(options.jwks ? { timing: options.jwks } : {}),
-    ...(options.jwksCache ? { cache: options.jwksCache } : {}),
-    ...(options.fetch ? { fetch: options.fetch } : {}),
-    ...(options.logger ? { logger: options.logger } : {}),
+    jwksUri: options.jwksUri,
+    timing: options.jwks,
+    cache: options.jwksCache,
+    fetch: options.fetch,
+    logger: options.logger,
     clock: settings.clock,
   });
   const decodeHeader = createHeaderDecoder();
