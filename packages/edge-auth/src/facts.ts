@@ -5,6 +5,7 @@ import {
   isNavigation,
   needsOf,
   type PathRefusal,
+  sessionCookieName,
 } from "@static-sso/authz-core";
 import type { CloudFrontRequest } from "aws-lambda";
 import { type EdgeConfig, LOGIN_PATH, REFRESH_PATH } from "./config.js";
@@ -57,7 +58,7 @@ export function readFacts(request: CloudFrontRequest, config: EdgeConfig, rules:
     querystring: request.querystring ?? "",
     host,
     cookieHeaders,
-    cookies: parseCookieHeaders(cookieHeaders),
+    cookies: parseCookieHeaders(cookieHeaders, sessionCookieName(config.cookiePrefix)),
     header,
     navigation: isNavigation(header("sec-fetch-mode"), header("accept")),
     route: routeOf(request.uri, config, rules, { method: request.method, header, host }),

@@ -66,14 +66,29 @@ export function cookieNames(cookiePrefix: string, fastPath = false): CookieNames
   };
 }
 
-/** All cookies of every `cookie` header (CloudFront can pass several) in one map; first value wins. */
-export function parseCookieHeaders(values: readonly string[]): Map<string, string> {
+const asSent = (value: string) => value;
+/** The cookie library's own default (it decodes every cookie or none, so it is applied here per cookie). */
+const decoded = (value: string) => {
+  if (!value.includes("%")) return value;
+  try {
+    return decodeURIComponent(value);
+  } catch {
+    return value;
+  }
+};
+
+/**
+ * All cookies of every `cookie` header (CloudFront can pass several) in one map; first value wins.
+ * Values are URL-decoded (an opaque refresh token may hold `+`, `/` or `=`), except `asSent`: the fast
+ * path's session cookie, which the CloudFront Function reads as sent, so both runtimes judge the same text.
+ */
+export function parseCookieHeaders(values: readonly string[], asSentName?: string): Map<string, string> {
   const out = new Map<string, string>();
   for (const header of values) {
-    const parsed = parseCookie(header);
+    const parsed = parseCookie(header, { decode: asSent });
     for (const name in parsed) {
       const value = parsed[name];
-      if (value !== undefined && !out.has(name)) out.set(name, value);
+      if (value !== undefined && !out.has(name)) out.set(name, name === asSentName ? value : decoded(value));
     }
   }
   return out;
