@@ -1,7 +1,7 @@
-import { createHmac, randomBytes } from "node:crypto";
-import { mintSessionToken, type SessionKey } from "@static-sso/authz-core";
+import { randomBytes } from "node:crypto";
+import type { SessionKey } from "@static-sso/authz-core";
 import { createHandler, type EdgeHandler } from "@static-sso/edge-auth";
-import { buildSessionCheck, CURRENT_KEY, PREVIOUS_KEY } from "@static-sso/session-check";
+import { CURRENT_KEY, PREVIOUS_KEY } from "@static-sso/session-check";
 import {
   type CloudFrontFunction,
   type CloudFrontFunctionOptions,
@@ -9,7 +9,6 @@ import {
   EDGE_MODES,
   type EdgeMode,
   type FunctionEvent,
-  loadCloudFrontFunction,
 } from "@static-sso/stack";
 import {
   FETCH_HEADERS,
@@ -19,6 +18,14 @@ import {
   viewerRequestEvent,
 } from "@static-sso/testing";
 import type { CloudFrontResultResponse } from "aws-lambda";
+import {
+  hmacSha256,
+  loadSiteFunction,
+  mintSession,
+  newSessionKey,
+  SESSION_COOKIE,
+  SITE_RULES,
+} from "./function-target.js";
 import { captureLogs, type LogCapture } from "./log-capture.js";
 import { CLIENT_ID, SITE_HOST } from "./token-target.js";
 
@@ -26,20 +33,12 @@ import { CLIENT_ID, SITE_HOST } from "./token-target.js";
 export const MODES = EDGE_MODES;
 export type Mode = EdgeMode;
 
+export { hmacSha256 as hmac, newSessionKey, SESSION_COOKIE, SITE_RULES };
+
 export const SITE = `https://${SITE_HOST}`;
-export const SESSION_COOKIE = "__Host-sso-session";
 /** The cookies that let a page view through: the access token (lambda-edge) or the signed session. */
 export const SESSION_COOKIES = [SESSION_COOKIE, "__Host-sso-at"];
-/** The demo site's rules: /public/ open, /staff/ for the realm role staff, the rest for anyone signed in. */
-export const SITE_RULES = { publicPaths: ["/public/*"], requiredRoles: { "/staff/*": ["staff"] } };
 
-export const hmac = (secret: string, data: string) =>
-  createHmac("sha256", secret).update(data).digest("base64url");
-
-/** A fresh session key: 32 random bytes as base64url, as the KeyValueStore holds them. */
-export function newSessionKey(kid: string): SessionKey {
-  return { kid, secret: randomBytes(32).toString("base64url") };
-}
 export const keyValue = (key: SessionKey) => `${key.kid}:${key.secret}`;
 
 /** What a request to the site came to, whichever runtime answered. */
@@ -137,8 +136,7 @@ export async function loadFunction(
   kvs: CloudFrontFunctionOptions["kvs"] | undefined,
   log?: (line: string) => void,
 ): Promise<CloudFrontFunction> {
-  const built = await buildSessionCheck(SITE_RULES);
-  return loadCloudFrontFunction(built.code, { ...(kvs ? { kvs } : {}), ...(log ? { log } : {}) });
+  return loadSiteFunction(SITE_RULES, { ...(kvs ? { kvs } : {}), ...(log ? { log } : {}) });
 }
 
 export type RequestKind = "navigation" | "fetch";
@@ -310,13 +308,10 @@ export class Viewer {
   async holdExpiredSession(key: TestKey, issuer: string): Promise<void> {
     const past = Math.floor(Date.now() / 1000) - 600;
     if (this.site.mode === "cloudfront-function") {
-      const token = mintSessionToken(
-        { sub: "alice-id", roles: ["staff"], exp: past + 300, refresh: true },
-        this.site.sessionKey,
-        hmac,
-        past,
+      this.setCookie(
+        SESSION_COOKIE,
+        mintSession(this.site.sessionKey, { roles: ["staff"], ttlSeconds: -300 }),
       );
-      this.setCookie(SESSION_COOKIE, token);
       this.setCookie("__Secure-sso-rt", `rt-${randomBytes(8).toString("hex")}`, "/_auth/");
     } else {
       const claims = { iss: issuer, aud: CLIENT_ID, azp: CLIENT_ID, typ: "Bearer", sub: "alice-id" };

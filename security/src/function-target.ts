@@ -10,6 +10,7 @@ import { buildSessionCheck, CURRENT_KEY } from "@static-sso/session-check";
 import {
   AUTH_PATH_PATTERN,
   type CloudFrontFunction,
+  type CloudFrontFunctionOptions,
   EDGE_MODES,
   type EdgeMode,
   type FunctionResult,
@@ -153,9 +154,9 @@ export function fastSite(fn: CloudFrontFunction, edge: EdgeHandler): Site {
 export const hmacSha256 = (secret: string, data: string) =>
   createHmac("sha256", secret).update(data).digest("base64url");
 
-/** A fresh session key, as the KeyValueStore and the edge config hold it. */
-export function newSessionKey(): SessionKey {
-  return { kid: `k${randomBytes(3).toString("hex")}`, secret: randomBytes(32).toString("base64url") };
+/** A fresh session key (32 random bytes as base64url), as the KeyValueStore and the edge config hold it. */
+export function newSessionKey(kid = `k${randomBytes(3).toString("hex")}`): SessionKey {
+  return { kid, secret: randomBytes(32).toString("base64url") };
 }
 
 /** A session cookie value as the edge mints it (or, with another key, as an attacker would). */
@@ -199,13 +200,21 @@ export async function loadSessionCheck(
   key: SessionKey,
   edgeConfig: Record<string, unknown> = SITE_RULES,
 ): Promise<SessionCheckFunction> {
-  const built = await buildSessionCheck(siteRulesOf(edgeConfig));
   const lines: string[] = [];
-  const fn = loadCloudFrontFunction(built.code, {
+  const fn = await loadSiteFunction(edgeConfig, {
     kvs: new Map([[CURRENT_KEY, `${key.kid}:${key.secret}`]]),
     log: (line) => lines.push(line),
   });
   return { fn, lines };
+}
+
+/** The shipped function built for the rules of `edgeConfig`, in the sandbox with these options. */
+export async function loadSiteFunction(
+  edgeConfig: Record<string, unknown>,
+  options: CloudFrontFunctionOptions,
+): Promise<CloudFrontFunction> {
+  const built = await buildSessionCheck(siteRulesOf(edgeConfig));
+  return loadCloudFrontFunction(built.code, options);
 }
 
 /** The edge config keys that put a Lambda@Edge handler in fast-path mode with `key`. */
