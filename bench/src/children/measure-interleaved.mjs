@@ -1,20 +1,5 @@
 // Plain JavaScript for the same reason as measure-loop.mjs: the handler's child runs it without a loader.
-import { percentile } from "./measure-loop.mjs";
-
-/** A side's calls of one round, as measureLoop reports a loop. */
-function summary(samples, n) {
-  const sorted = samples.subarray(0, n).sort();
-  let sum = 0;
-  for (const s of sorted) sum += s;
-  return {
-    iterations: n,
-    p50Ms: percentile(sorted, 50),
-    p99Ms: percentile(sorted, 99),
-    meanMs: sum / n,
-    // The calls one after another with nothing in between, as one Lambda container serves them.
-    perSecond: n / (sum / 1000),
-  };
-}
+import { summarize } from "./measure-loop.mjs";
 
 /**
  * Two async functions in one process, called turn about: one call of each per step, A then B, then B
@@ -60,7 +45,7 @@ export async function measureInterleaved(a, b, { warmupMs, rounds, roundMs, maxI
       n++;
       index++;
     }
-    out.push({ a: summary(sa, n), b: summary(sb, n) });
+    out.push({ a: summarize(sa, n), b: summarize(sb, n) });
   }
   return out;
 }

@@ -17,5 +17,8 @@ export interface LoopResult {
 
 export function percentile(sorted: ArrayLike<number>, p: number): number;
 
+/** The first `n` samples (ms) as a LoopResult; calls/s over `elapsedMs`, or over the samples' own sum. */
+export function summarize(samples: Float64Array, n: number, elapsedMs?: number): LoopResult;
+
 /** `fn` receives the call's index (warm-up calls first), so a caller can vary its input per call. */
 export function measureLoop(fn: (index: number) => unknown, options: LoopOptions): Promise<LoopResult>;

@@ -32,7 +32,14 @@ export async function measureLoop(fn, { warmupMs, loopMs, maxIterations, warmupI
     now = process.hrtime.bigint();
     samples[n++] = Number(now - t0) / 1e6;
   }
-  const elapsedMs = Number(now - started) / 1e6;
+  return summarize(samples, n, Number(now - started) / 1e6);
+}
+
+/**
+ * The first `n` samples (ms) as a LoopResult. Calls per second over `elapsedMs`, or, when the calls were
+ * interleaved with another side's, over their own sum (one after another, as one container serves them).
+ */
+export function summarize(samples, n, elapsedMs) {
   const sorted = samples.subarray(0, n).sort();
   let sum = 0;
   for (const s of sorted) sum += s;
@@ -41,6 +48,6 @@ export async function measureLoop(fn, { warmupMs, loopMs, maxIterations, warmupI
     p50Ms: percentile(sorted, 50),
     p99Ms: percentile(sorted, 99),
     meanMs: sum / n,
-    perSecond: n / (elapsedMs / 1000),
+    perSecond: n / ((elapsedMs ?? sum) / 1000),
   };
 }
