@@ -4,8 +4,12 @@ import type { BenchIdentity } from "./bench-identity.js";
 import { measureInterleaved } from "./children/measure-interleaved.mjs";
 import type { LoopOptions, LoopResult } from "./children/measure-loop.mjs";
 import { type HttpLoadResult, measureHttpLoad } from "./measure-http-load.js";
-import { HANDLER_BENCH_TOKENS } from "./measure-validate-handler.js";
-import { median, medianIndex } from "./median.js";
+import {
+  bareVerifyOptions,
+  benchTokens,
+  interleavedOptions,
+  versusBare,
+} from "./measure-validate-handler.js";
 import { quietLogger } from "./quiet-logger.js";
 import type { Scale } from "./scale.js";
 
@@ -42,17 +46,10 @@ export async function measureValidatorVsBare(
   loop: LoopOptions,
   rounds: number,
 ): Promise<ValidatorVsBare> {
-  const tokens = [token];
-  for (let n = 1; tokens.length < HANDLER_BENCH_TOKENS; n++)
-    tokens.push(await identity.signUserToken(1_000_000 + n));
+  const tokens = await benchTokens(identity, token);
   const validator = createValidator(validatorOptions(identity));
   const key = await importJWK(identity.key.publicJwk, "RS256");
-  const verify = {
-    issuer: identity.issuer.issuer,
-    audience: identity.clientId,
-    algorithms: ["RS256"],
-    clockTolerance: 30,
-  };
+  const verify = bareVerifyOptions(identity);
   const pick = (index: number) => tokens[index % tokens.length] as string;
   const results = await measureInterleaved(
     async (index) => {
@@ -62,19 +59,16 @@ export async function measureValidatorVsBare(
     async (index) => {
       await jwtVerify(pick(index), key, verify);
     },
-    { warmupMs: loop.warmupMs, rounds, roundMs: 2 * loop.loopMs, maxIterations: loop.maxIterations },
+    interleavedOptions(loop, rounds),
   );
-  const p50Ratios = results.map((r) => r.b.p50Ms / r.a.p50Ms);
-  const round = results[medianIndex(p50Ratios)];
-  if (!round) throw new Error("measureValidatorVsBare needs at least one round");
-  const throughputRatios = results.map((r) => r.a.perSecond / r.b.perSecond);
+  const v = versusBare(results.map((r) => ({ ours: r.a, bare: r.b })));
   return {
-    inProcess: round.a,
-    bareJose: round.b,
-    inProcessVsBare: median(p50Ratios),
-    inProcessVsBareRounds: p50Ratios,
-    throughputVsBare: median(throughputRatios),
-    throughputVsBareRounds: throughputRatios,
+    inProcess: v.round.ours,
+    bareJose: v.round.bare,
+    inProcessVsBare: v.p50Ratio,
+    inProcessVsBareRounds: v.p50Ratios,
+    throughputVsBare: v.throughputRatio,
+    throughputVsBareRounds: v.throughputRatios,
   };
 }
 

@@ -13,6 +13,50 @@ const VALIDATE_API_MEMORY_MB = 256;
 /** Distinct tokens both sides verify, in the same order: one key's tokens, as a warm container sees. */
 export const HANDLER_BENCH_TOKENS = 16;
 
+/** The tokens both sides verify, in the same order: `token`, then more of the same key's. */
+export async function benchTokens(identity: BenchIdentity, token: string): Promise<string[]> {
+  const tokens = [token];
+  for (let n = 1; tokens.length < HANDLER_BENCH_TOKENS; n++)
+    tokens.push(await identity.signUserToken(1_000_000 + n));
+  return tokens;
+}
+
+/**
+ * What bare jose.jwtVerify checks: what the validator asks jose to check, but our own policy (required
+ * claims, which costs next to nothing): the algorithm, issuer, audience and expiry with the same tolerance.
+ */
+export function bareVerifyOptions(identity: BenchIdentity) {
+  return {
+    issuer: identity.issuer.issuer,
+    audience: identity.clientId,
+    algorithms: ["RS256"],
+    clockTolerance: 30,
+  };
+}
+
+/** measureInterleaved's options for `rounds` rounds of about `loop.loopMs` of calls per side. */
+export function interleavedOptions(loop: LoopOptions, rounds: number) {
+  return { warmupMs: loop.warmupMs, rounds, roundMs: 2 * loop.loopMs, maxIterations: loop.maxIterations };
+}
+
+/**
+ * Ours against bare over the rounds: the round whose p50 ratio is the median one, bare's p50 over ours
+ * per round and their median (the target's measure), and our calls/s over bare's likewise.
+ */
+export function versusBare(rounds: ReadonlyArray<{ ours: LoopResult; bare: LoopResult }>) {
+  const p50Ratios = rounds.map((r) => r.bare.p50Ms / r.ours.p50Ms);
+  const round = rounds[medianIndex(p50Ratios)];
+  if (!round) throw new Error("no round to compare");
+  const throughputRatios = rounds.map((r) => r.ours.perSecond / r.bare.perSecond);
+  return {
+    round,
+    p50Ratio: median(p50Ratios),
+    p50Ratios,
+    throughputRatio: median(throughputRatios),
+    throughputRatios,
+  };
+}
+
 export interface ValidateHandlerResult {
   /** The handler's and bare jose's loops in the round whose p50 ratio is the median one. */
   handler: LoopResult;
@@ -45,30 +89,16 @@ export async function measureValidateHandler(
   rounds: number,
   workDir: string,
 ): Promise<ValidateHandlerResult> {
-  const tokens = [token];
-  for (let n = 1; tokens.length < HANDLER_BENCH_TOKENS; n++)
-    tokens.push(await identity.signUserToken(1_000_000 + n));
+  const tokens = await benchTokens(identity, token);
   const job = {
     tokens,
-    options: {
-      warmupMs: loop.warmupMs,
-      rounds,
-      roundMs: 2 * loop.loopMs,
-      maxIterations: loop.maxIterations,
-    },
+    options: interleavedOptions(loop, rounds),
     // Another build of the API (before/after a change, in alternating runs) when BENCH_VALIDATE_API_DIST names one.
     bundleDir: process.env.BENCH_VALIDATE_API_DIST || distDir("validate-api"),
     events: tokens.map((t) => JSON.stringify(validateApiEvent(t))),
     env: { ISSUER: identity.issuer.issuer, AUDIENCE: identity.clientId, JWKS_URI: identity.issuer.jwksUri },
     publicJwk: identity.key.publicJwk,
-    // What the validator asks jose to check, but our own policy (required claims, which jose's check
-    // of costs next to nothing): the algorithm, issuer, audience and expiry with the same tolerance.
-    verify: {
-      issuer: identity.issuer.issuer,
-      audience: identity.clientId,
-      algorithms: ["RS256"],
-      clockTolerance: 30,
-    },
+    verify: bareVerifyOptions(identity),
   };
   const jobFile = join(workDir, "validate-handler.json");
   writeFileSync(jobFile, JSON.stringify(job));
@@ -77,16 +107,14 @@ export async function measureValidateHandler(
     { env: childEnv({ AWS_REGION: "eu-west-1" }) },
   );
   if (!result || result.rounds.length === 0) throw new Error("the validate-handler child wrote no result");
-  const p50Ratios = result.rounds.map((r) => r.bare.p50Ms / r.handler.p50Ms);
-  const chosen = result.rounds[medianIndex(p50Ratios)] as ChildResult["rounds"][number];
-  const throughputRatios = result.rounds.map((r) => r.handler.perSecond / r.bare.perSecond);
+  const v = versusBare(result.rounds.map((r) => ({ ours: r.handler, bare: r.bare })));
   return {
-    handler: chosen.handler,
-    bareJose: chosen.bare,
-    vsBare: median(p50Ratios),
-    vsBareRounds: p50Ratios,
-    throughputVsBare: median(throughputRatios),
-    throughputVsBareRounds: throughputRatios,
+    handler: v.round.ours,
+    bareJose: v.round.bare,
+    vsBare: v.p50Ratio,
+    vsBareRounds: v.p50Ratios,
+    throughputVsBare: v.throughputRatio,
+    throughputVsBareRounds: v.throughputRatios,
     maxRssMb: result.maxRssMb,
   };
 }
