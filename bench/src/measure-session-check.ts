@@ -1,6 +1,7 @@
 import { randomBytes } from "node:crypto";
 import { mintSessionToken } from "@static-sso/authz-core";
-import { buildSessionCheck, CURRENT_KEY, nodeHmacSha256, PREVIOUS_KEY } from "@static-sso/session-check";
+import { buildSessionCheck, CURRENT_KEY, PREVIOUS_KEY } from "@static-sso/session-check";
+import { hmacSha256 } from "@static-sso/shared";
 import { cloudFrontFunctionEvent, loadCloudFrontFunction } from "@static-sso/stack/function-sandbox";
 import { type LoopResult, measureLoop } from "./children/measure-loop.mjs";
 import type { Scale } from "./scale.js";
@@ -43,7 +44,7 @@ export async function measureSessionCheck(scale: Scale): Promise<SessionCheckRes
   const cookie = mintSessionToken(
     { sub: "0d9a7c4e-alice", roles: ["staff"], exp: now + 3600, refresh: true },
     { kid: "k2", secret },
-    nodeHmacSha256,
+    hmacSha256,
     now,
   );
   const navigate = { accept: "text/html", "sec-fetch-mode": "navigate" };

@@ -3,10 +3,11 @@
 // CloudFront Function (buildSessionCheck, exactly as uploaded, in the cloudfront-js-2.0 sandbox) on the
 // site's behaviours and the Lambda@Edge handler (in that mode) on `/_auth/*`, chosen on the raw path as
 // CloudFront picks a behaviour. One answer shape for both, so a suite asserts the same thing in each.
-import { createHmac, randomBytes } from "node:crypto";
+import { randomBytes } from "node:crypto";
 import { globMatch, mintSessionToken, type SessionKey } from "@static-sso/authz-core";
 import { createHandler, type EdgeHandler } from "@static-sso/edge-auth";
 import { buildSessionCheck, CURRENT_KEY } from "@static-sso/session-check";
+import { hmacSha256 } from "@static-sso/shared";
 import {
   AUTH_PATH_PATTERN,
   type CloudFrontFunction,
@@ -15,6 +16,7 @@ import {
   type EdgeMode,
   type FunctionResult,
   loadCloudFrontFunction,
+  siteRulesOf,
   toFunctionEvent,
 } from "@static-sso/stack";
 import { viewerRequestEvent } from "@static-sso/testing";
@@ -151,8 +153,7 @@ export function fastSite(fn: CloudFrontFunction, edge: EdgeHandler): Site {
   return async (r) => (isLambdaPath(r.uri) ? lambda(r) : fromFunction(fn.run(functionEventOf(r))));
 }
 
-export const hmacSha256 = (secret: string, data: string) =>
-  createHmac("sha256", secret).update(data).digest("base64url");
+export { hmacSha256 };
 
 /** A fresh session key (32 random bytes as base64url), as the KeyValueStore and the edge config hold it. */
 export function newSessionKey(kid = `k${randomBytes(3).toString("hex")}`): SessionKey {
@@ -173,17 +174,6 @@ export function mintSession(
     hmacSha256,
     Math.min(now, exp - 60),
   );
-}
-
-/**
- * The edge config's keys the function is built from (buildSessionCheck refuses any other). The stack's
- * own siteRulesOf (stack/src/fast-path.ts) does the same and is not exported.
- */
-export function siteRulesOf(edgeConfig: Record<string, unknown>): Record<string, unknown> {
-  const rules: Record<string, unknown> = {};
-  for (const name of ["publicPaths", "requiredRoles", "directoryIndex", "cookiePrefix", "logoutPath"])
-    if (edgeConfig[name] !== undefined) rules[name] = edgeConfig[name];
-  return rules;
 }
 
 export interface SessionCheckFunction {

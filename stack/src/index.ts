@@ -31,6 +31,7 @@ export {
   newSessionKeyValue,
   prepareViewerFunction,
   type SessionKeyValues,
+  siteRulesOf,
 } from "./fast-path.js";
 export { LOCAL_API_REGION, LOCAL_EDGE_CREDENTIALS } from "./local-iam.js";
 export { StackError, type StackErrorCode } from "./stack-error.js";

@@ -4,7 +4,8 @@ import { connect } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { mintSessionToken, type SessionClaims, type SessionKey } from "@static-sso/authz-core";
-import { buildSessionCheck, nodeHmacSha256 } from "@static-sso/session-check";
+import { buildSessionCheck } from "@static-sso/session-check";
+import { hmacSha256 } from "@static-sso/shared";
 import type { CloudFrontRequestEvent, CloudFrontRequestResult } from "aws-lambda";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { writeKvsFile } from "../src/cloudfront/kvs-file.js";
@@ -24,7 +25,7 @@ const NOW = () => Math.floor(Date.now() / 1000);
 const key: SessionKey = { kid: "k1", secret: randomBytes(32).toString("base64url") };
 const alice: SessionClaims = { sub: "alice-id", roles: ["staff"], exp: 0, refresh: true };
 const mint = (claims: SessionClaims, k: SessionKey = key) =>
-  mintSessionToken({ ...claims, exp: NOW() + 300 }, k, nodeHmacSha256, NOW());
+  mintSessionToken({ ...claims, exp: NOW() + 300 }, k, hmacSha256, NOW());
 const COOKIE = "__Host-sso-session";
 const PAGE = { accept: "text/html", "sec-fetch-mode": "navigate", "sec-fetch-dest": "document" };
 

@@ -3,7 +3,8 @@ import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { mintSessionToken, type SessionClaims, type SessionKey } from "@static-sso/authz-core";
-import { buildSessionCheck, nodeHmacSha256 } from "@static-sso/session-check";
+import { buildSessionCheck } from "@static-sso/session-check";
+import { hmacSha256 } from "@static-sso/shared";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
   type CloudFrontFunction,
@@ -127,7 +128,7 @@ describe("session-check in the sandbox", () => {
   const alice: SessionClaims = { sub: "alice-id", roles: ["staff"], exp: 0, refresh: true };
   const bob: SessionClaims = { sub: "bob-id", roles: [], exp: 0, refresh: true };
   const mint = (claims: SessionClaims, k: SessionKey, ttl = 300, now = NOW()) =>
-    mintSessionToken({ ...claims, exp: now + ttl }, k, nodeHmacSha256, now);
+    mintSessionToken({ ...claims, exp: now + ttl }, k, hmacSha256, now);
   const COOKIE = "__Host-sso-session";
   let dir: string;
   let kvsFile: string;

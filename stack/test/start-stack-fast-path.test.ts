@@ -1,7 +1,7 @@
 import { existsSync, readFileSync } from "node:fs";
 import { request } from "node:http";
 import { mintSessionToken, parseSessionKey, type SessionKey } from "@static-sso/authz-core";
-import { nodeHmacSha256 } from "@static-sso/session-check";
+import { hmacSha256 } from "@static-sso/shared";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import type { RequestLogLine } from "../src/cloudfront-emulator.js";
 import { createBrowserLikeClient } from "../src/keycloak/browser-like-client.js";
@@ -69,7 +69,7 @@ describe("startStack in its default mode, cloudfront-function", () => {
     const token = mintSessionToken(
       { sub: "alice", roles: ["staff"], exp: now + 60, refresh: false },
       key,
-      nodeHmacSha256,
+      hmacSha256,
       now,
     );
 

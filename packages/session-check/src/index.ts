@@ -24,5 +24,4 @@ export {
   type SessionCheckConfig,
   type SessionState,
 } from "./decide.js";
-export { nodeHmacSha256 } from "./node-hmac.js";
 export { type FunctionResponse, responseFor } from "./responses.js";

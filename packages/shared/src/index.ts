@@ -3,6 +3,7 @@ export { type DiscoveryDocument, discoveryUrl, fetchDiscovery } from "./discover
 export { isValidationErrorCode, VALIDATION_ERROR_CODES, type ValidationErrorCode } from "./error-codes.js";
 export { ConfigError, SsoError, TokenError, UpstreamError } from "./errors.js";
 export { type FetchJsonOptions, fetchJson, type JsonResponse } from "./fetch-json.js";
+export { hmacSha256 } from "./hmac.js";
 export { checkHttpsUrl, isHttpsUrl } from "./https-url.js";
 export {
   createLogger,

@@ -1,19 +1,14 @@
-import { createHmac } from "node:crypto";
 import {
   type AccessRules,
-  type HmacSha256,
   mintSessionToken,
   type SessionKey,
   sessionRoles,
   verifySessionToken,
 } from "@static-sso/authz-core";
+import { hmacSha256 } from "@static-sso/shared";
 import type { SessionCheck } from "../decide.js";
 import { rolesOf } from "../roles.js";
 import { type CookieNames, setCookieHeader } from "./cookies.js";
-
-/** The session token's HMAC under Node; the CloudFront Function uses its runtime's crypto module. */
-const hmacSha256: HmacSha256 = (secret, data) =>
-  createHmac("sha256", secret).update(data).digest("base64url");
 
 /**
  * The fast path's session cookie for a validated access token: its subject, the roles the rules name,
