@@ -20,6 +20,7 @@ import {
 import type { CloudFrontResultResponse } from "aws-lambda";
 import {
   hmacSha256,
+  isLambdaPath,
   loadSiteFunction,
   mintSession,
   newSessionKey,
@@ -256,7 +257,7 @@ export class Viewer {
     const cookies = this.cookiesFor(url.pathname);
     const { fn, edge } = this.site;
     const answer =
-      fn && !url.pathname.startsWith("/_auth/")
+      fn && !isLambdaPath(url.pathname)
         ? runFunction(fn, url.pathname, query, kind, cookies)
         : await runEdge(edge, url.pathname, query, kind, cookies);
     for (const line of answer.setCookies) {
